@@ -1,0 +1,58 @@
+# Masthead — the two Quick start commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo install install-test test test-sqlite test-postgres lint bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(STAMP)
+
+install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+## Install, migrate SQLite in var/, load the demo newsroom, serve http://127.0.0.1:8000
+demo: $(STAMP)
+	$(BIN)/masthead migrate --noinput
+	$(BIN)/masthead load_demo
+	@echo ""
+	@echo "  Masthead is serving at http://$(HOST):$(PORT)/"
+	@echo "  Back office:            http://$(HOST):$(PORT)/admin/"
+	@$(BIN)/masthead demo_logins
+	@echo ""
+	$(BIN)/masthead runserver $(HOST):$(PORT)
+
+## Install what the tests need and run everything: lint, SQLite, then PostgreSQL + Redis
+test: $(TEST_STAMP) browser
+	$(BIN)/python scripts/run_tests.py
+
+browser:
+	@$(PYTHON) scripts/ensure_chromium.py
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src bench scripts
+	$(BIN)/ruff format --check src bench scripts
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+	MASTHEAD_VAR_DIR=$$(mktemp -d) $(BIN)/masthead makemigrations --check --dry-run
+
+## Benchmarks: decisions per second per store; metered page vs a bare page under gunicorn
+bench: $(TEST_STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,93 @@
+"""Run every check and the whole suite twice: on SQLite, then on PostgreSQL + Redis.
+
+Used by `make test` and CI. With CI=true a missing PostgreSQL or Redis is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def run(title: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
+    started = time.monotonic()
+    result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, check=False)
+    time.monotonic() - started
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def main() -> None:
+    ci = os.environ.get("CI", "").lower() == "true"
+    scratch = Path(tempfile.mkdtemp(prefix="masthead-test-"))
+    base_env = {
+        "MASTHEAD_ENV": "test",
+        "MASTHEAD_VAR_DIR": str(scratch / "var"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    clean = dict.fromkeys(("DATABASE_URL", "REDIS_URL"), "")
+    run("ruff", [str(BIN / "ruff"), "check", "src", "bench", "scripts", "conftest.py", "tests"])
+    run("ruff format", [str(BIN / "ruff"), "format", "--check", "src", "bench", "scripts", "tests"])
+    run("mypy", [str(BIN / "mypy"), "src"], {**base_env, **clean})
+    run("import contracts", [str(BIN / "lint-imports")], {**base_env, **clean})
+    run(
+        "migrations are up to date",
+        [str(BIN / "masthead"), "makemigrations", "--check", "--dry-run"],
+        {**base_env, **clean},
+    )
+    run(
+        "deploy checks (production settings)",
+        [str(BIN / "masthead"), "check", "--deploy", "--fail-level", "WARNING"],
+        {
+            **clean,
+            "MASTHEAD_ENV": "production",
+            "MASTHEAD_VAR_DIR": str(scratch / "prod"),
+            "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
+            "MASTHEAD_ALLOWED_HOSTS": "news.example.com",
+        },
+    )
+    pytest = [str(BIN / "pytest"), "-p", "no:randomly", "-q"]
+    run("tests on SQLite", pytest, {**base_env, **clean})
+
+    have_pg, have_redis = answers(PG_HOST, PG_PORT), answers(REDIS_HOST, REDIS_PORT)
+    if not (have_pg and have_redis):
+        missing = [n for n, ok in (("PostgreSQL", have_pg), ("Redis", have_redis)) if not ok]
+        f"{' and '.join(missing)} not answering on 127.0.0.1"
+        if ci:
+            sys.exit(1)
+        return
+    run(
+        "tests on PostgreSQL + Redis",
+        pytest,
+        {
+            **base_env,
+            "MASTHEAD_VAR_DIR": str(scratch / "var-pg"),
+            "DATABASE_URL": f"postgres://postgres@{PG_HOST}:{PG_PORT}/masthead",
+            "MASTHEAD_TEST_DATABASE_NAME": f"test_masthead_{os.getpid()}",
+            "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
+            "MASTHEAD_REDIS_PREFIX": f"mhtest{os.getpid()}",
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""The one gate: ``decide(reader=..., article=..., context=...)``.
+
+Every surface that emits story text (article page, RSS, JSON-LD, Open Graph, API, email,
+e-paper text) asks here. No other code decides who may read what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from masthead.access import crawlers
+from masthead.access.identity import Reader
+from masthead.access.models import Audience, Benefit, MeterMiss, MeterPeriod, PromptKind
+from masthead.access.periods import Window, calendar_month, rolling_days
+from masthead.access.selectors import (
+    RuleSnapshot,
+    active_benefits,
+    meter_rules,
+    registration_bonus,
+)
+from masthead.access.stores import MeterStore, MeterUnavailable, store_from_settings
+from masthead.newsroom.models import AccessLevel, Article
+
+logger = logging.getLogger(__name__)
+
+
+class Reason(StrEnum):
+    FREE_STORY = "free_story"  # the story is free for everyone
+    NOT_METERED = "not_metered"  # no meter rule covers this story for this reader
+    ENTITLED = "entitled"  # the reader holds the benefit the story needs
+    UNDER_METER = "under_meter"  # a free story from the meter (or one already counted)
+    METER_USED_UP = "meter_used_up"
+    REGISTRATION_REQUIRED = "registration_required"  # used up, but registering gives more
+    PREMIUM = "premium"  # premium stories always need an entitlement
+    VERIFIED_CRAWLER = "verified_crawler"
+    METER_UNAVAILABLE = "meter_unavailable"  # store down; the policy decided
+    NOT_COUNTED = "not_counted"  # a surface that cannot meter (feeds, previews) gets the lead
+
+
+class Surface(StrEnum):
+    PAGE = "page"  # a reader opening the story: counts against the meter
+    FEED = "feed"  # RSS: nobody to meter, so only what is free for everyone
+    API = "api"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    surface: Surface = Surface.PAGE
+    # False for requests that must not use up a story (HEAD, prefetch, link previews).
+    count: bool = True
+    now: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    full: bool
+    reason: Reason
+    free_limit: int | None = None
+    read: int | None = None
+    remaining: int | None = None
+    register_bonus: int = 0
+    prompt: PromptKind | None = None
+
+    @property
+    def show_meter(self) -> bool:
+        """Metered readers see a quiet count of what is left; readers with access never do."""
+        return self.reason == Reason.UNDER_METER and self.remaining is not None
+
+    @property
+    def is_accessible_for_free(self) -> bool:
+        return self.reason in {Reason.FREE_STORY, Reason.NOT_METERED}
+
+
+@lru_cache(maxsize=1)
+def _publisher_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+_store: MeterStore | None = None
+
+
+def meter_store() -> MeterStore:
+    global _store  # noqa: PLW0603 - one store per process, built from settings on first use
+    if _store is None:
+        _store = store_from_settings()
+    return _store
+
+
+def reset_meter_store() -> None:
+    """Rebuild the store from settings on next use (tests switch stores)."""
+    global _store  # noqa: PLW0603 - see meter_store
+    _store = None
+    _publisher_tz.cache_clear()
+
+
+def window_for(rule: RuleSnapshot, *, now: dt.datetime) -> Window:
+    if rule.period == MeterPeriod.ROLLING_DAYS:
+        return rolling_days(now=now, days=rule.rolling_days)
+    return calendar_month(now=now, tz=_publisher_tz())
+
+
+def benefits_of(reader: Reader, *, now: dt.datetime) -> frozenset[str]:
+    if reader.user_id is None:
+        return frozenset()
+    if reader._benefits is None:
+        reader._benefits = active_benefits(user_id=reader.user_id, now=now)
+    return reader._benefits
+
+
+def needed_benefit(article: Article) -> str | None:
+    if article.access_level == AccessLevel.PREMIUM:
+        return Benefit.PREMIUM_STORIES
+    if article.access_level == AccessLevel.METERED:
+        return Benefit.UNLIMITED_STORIES
+    return None
+
+
+def _matching_rule(*, audience: str, article: Article) -> RuleSnapshot | None:
+    for rule in meter_rules():
+        if rule.audience != audience:
+            continue
+        if rule.counted_section_ids and article.section_id not in rule.counted_section_ids:
+            continue
+        return rule
+    return None
+
+
+def _is_exempt(rule: RuleSnapshot, article: Article) -> bool:
+    return article.section_id in rule.exempt_section_ids or (
+        rule.exempt_wire_stories and article.agency_id is not None
+    )
+
+
+def decide(*, reader: Reader, article: Article, context: Context | None = None) -> Decision:
+    context = context or Context()
+    now = context.now or timezone.now()
+    if article.access_level == AccessLevel.FREE:
+        return Decision(full=True, reason=Reason.FREE_STORY)
+
+    benefit = needed_benefit(article)
+    if benefit is not None and benefit in benefits_of(reader, now=now):
+        return Decision(full=True, reason=Reason.ENTITLED)
+
+    audience = Audience.REGISTERED if reader.is_signed_in else Audience.ANONYMOUS
+    if context.surface == Surface.PAGE and crawlers.is_verified_crawler(
+        ip=reader.ip, user_agent=reader.user_agent
+    ):
+        return Decision(full=True, reason=Reason.VERIFIED_CRAWLER)
+
+    if article.access_level == AccessLevel.PREMIUM:
+        kind = (
+            PromptKind.PREMIUM_REGISTERED if reader.is_signed_in else PromptKind.PREMIUM_ANONYMOUS
+        )
+        return Decision(full=False, reason=Reason.PREMIUM, prompt=kind)
+
+    rule = _matching_rule(audience=audience, article=article)
+    if rule is None or _is_exempt(rule, article):
+        return Decision(full=True, reason=Reason.NOT_METERED)
+    return _metered(reader=reader, article=article, rule=rule, context=context, now=now)
+
+
+def _used_up(*, reader: Reader, rule: RuleSnapshot, read: int) -> Decision:
+    if not reader.is_signed_in:
+        bonus = registration_bonus(anonymous_limit=rule.free_limit)
+        return Decision(
+            full=False,
+            reason=Reason.REGISTRATION_REQUIRED if bonus else Reason.METER_USED_UP,
+            free_limit=rule.free_limit,
+            read=read,
+            remaining=0,
+            register_bonus=bonus,
+            prompt=PromptKind.REGISTRATION if bonus else PromptKind.METER_ANONYMOUS,
+        )
+    return Decision(
+        full=False,
+        reason=Reason.METER_USED_UP,
+        free_limit=rule.free_limit,
+        read=read,
+        remaining=0,
+        prompt=PromptKind.METER_REGISTERED,
+    )
+
+
+def _metered(
+    *, reader: Reader, article: Article, rule: RuleSnapshot, context: Context, now: dt.datetime
+) -> Decision:
+    if context.surface == Surface.FEED:
+        # Nobody to meter in a feed: it carries what is free for everyone, the lead of the rest.
+        return Decision(full=False, reason=Reason.NOT_COUNTED, free_limit=rule.free_limit)
+    if reader.forged:
+        # An altered or invented reader cookie earns no free stories.
+        return _used_up(reader=reader, rule=rule, read=rule.free_limit)
+    window = window_for(rule, now=now)
+    store = meter_store()
+    reader.touched = True
+    try:
+        if context.surface == Surface.PAGE and context.count:
+            outcome = store.record_view(
+                reader_key=reader.meter_key,
+                article_id=article.pk,
+                now=now,
+                window=window,
+                limit=rule.free_limit,
+            )
+            allowed, read = outcome.allowed, outcome.counted
+        else:
+            already, read = store.peek(
+                reader_key=reader.meter_key, article_id=article.pk, window=window
+            )
+            if not already:
+                return Decision(
+                    full=False,
+                    reason=Reason.NOT_COUNTED,
+                    free_limit=rule.free_limit,
+                    read=read,
+                    remaining=max(0, rule.free_limit - read),
+                )
+            allowed = True
+    except MeterUnavailable as exc:
+        return _unavailable(reader=reader, article=article, rule=rule, store=store, error=exc)
+    if not allowed:
+        return _used_up(reader=reader, rule=rule, read=read)
+    return Decision(
+        full=True,
+        reason=Reason.UNDER_METER,
+        free_limit=rule.free_limit,
+        read=read,
+        remaining=max(0, rule.free_limit - read),
+    )
+
+
+def _unavailable(
+    *, reader: Reader, article: Article, rule: RuleSnapshot, store: MeterStore, error: Exception
+) -> Decision:
+    policy = settings.METER_UNAVAILABLE_POLICY
+    logger.warning("meter store %s unavailable (%s); policy %s", store.name, error, policy)
+    try:
+        MeterMiss.objects.create(
+            reader_key=reader.meter_key,
+            article_id=article.pk,
+            store=store.name,
+            policy=policy,
+            error=str(error)[:300],
+        )
+    except Exception:  # the miss record is best effort; the reader's page is not
+        logger.exception("could not record a meter miss")
+    if policy == "allow":
+        return Decision(full=True, reason=Reason.METER_UNAVAILABLE, free_limit=rule.free_limit)
+    return Decision(
+        full=False,
+        reason=Reason.METER_UNAVAILABLE,
+        free_limit=rule.free_limit,
+        prompt=PromptKind.METER_REGISTERED if reader.is_signed_in else PromptKind.METER_ANONYMOUS,
+    )

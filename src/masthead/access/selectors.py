@@ -1,0 +1,124 @@
+"""Reading access: a reader's benefits, the meter rules in force, the prompt copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from masthead.access.models import (
+    Audience,
+    BenefitCopy,
+    Grant,
+    MeterRule,
+    PromptCopy,
+    PromptKind,
+)
+
+
+def active_grants(*, user_id: int, now: dt.datetime | None = None) -> QuerySet[Grant]:
+    now = now or timezone.now()
+    return Grant.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+        user_id=user_id,
+        revoked_at__isnull=True,
+        starts_at__lte=now,
+    )
+
+
+def active_benefits(*, user_id: int, now: dt.datetime | None = None) -> frozenset[str]:
+    return frozenset(active_grants(user_id=user_id, now=now).values_list("benefit", flat=True))
+
+
+def grants_for(*, user_id: int) -> QuerySet[Grant]:
+    return Grant.objects.filter(user_id=user_id).order_by("-starts_at")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSnapshot:
+    """A meter rule as the gate needs it, without further queries."""
+
+    pk: int
+    name: str
+    audience: str
+    free_limit: int
+    period: str
+    rolling_days: int
+    counted_section_ids: frozenset[int]
+    exempt_section_ids: frozenset[int]
+    exempt_wire_stories: bool
+
+
+# Rules change rarely and are read on every story view: keep them per process for a few
+# seconds. An edit in the back office takes effect everywhere within RULES_TTL seconds.
+RULES_TTL = 10.0
+_rules_cache: tuple[float, list[RuleSnapshot]] | None = None
+
+
+def meter_rules(*, fresh: bool = False) -> list[RuleSnapshot]:
+    global _rules_cache  # noqa: PLW0603 - a tiny per-process cache, see RULES_TTL
+    now = time.monotonic()
+    if not fresh and _rules_cache is not None and now - _rules_cache[0] < RULES_TTL:
+        return _rules_cache[1]
+    rules = [
+        RuleSnapshot(
+            pk=rule.pk,
+            name=rule.name,
+            audience=rule.audience,
+            free_limit=rule.free_limit,
+            period=rule.period,
+            rolling_days=rule.rolling_days,
+            counted_section_ids=frozenset(s.pk for s in rule.counted_sections.all()),
+            exempt_section_ids=frozenset(s.pk for s in rule.exempt_sections.all()),
+            exempt_wire_stories=rule.exempt_wire_stories,
+        )
+        for rule in MeterRule.objects.filter(is_active=True).prefetch_related(
+            "counted_sections", "exempt_sections"
+        )
+    ]
+    _rules_cache = (now, rules)
+    return rules
+
+
+def forget_cached_rules() -> None:
+    global _rules_cache  # noqa: PLW0603 - see meter_rules
+    _rules_cache = None
+
+
+def first_rule(*, audience: str) -> RuleSnapshot | None:
+    """The first active rule for an audience, whatever the story (for meter copy)."""
+    return next((r for r in meter_rules() if r.audience == audience), None)
+
+
+def registration_bonus(*, anonymous_limit: int) -> int:
+    """How many more stories a month registering gives (0 if none)."""
+    registered = first_rule(audience=Audience.REGISTERED)
+    if registered is None:
+        return 0
+    return max(0, registered.free_limit - anonymous_limit)
+
+
+def prompt_copy(*, kind: str) -> PromptCopy | None:
+    return PromptCopy.objects.filter(kind=kind).first()
+
+
+def benefit_copy() -> list[BenefitCopy]:
+    return list(BenefitCopy.objects.all())
+
+
+__all__ = [
+    "PromptKind",
+    "RuleSnapshot",
+    "active_benefits",
+    "active_grants",
+    "benefit_copy",
+    "first_rule",
+    "forget_cached_rules",
+    "grants_for",
+    "meter_rules",
+    "prompt_copy",
+    "registration_bonus",
+]

@@ -1,0 +1,175 @@
+"""Writing access: grants, meter rules, prompt copy, and carrying meters across sign-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.access.copy import CopyError, validate_copy
+from masthead.access.models import Benefit, Grant, GrantSource, PromptCopy
+from masthead.access.selectors import forget_cached_rules
+from masthead.access.stores import MeterStore, MeterUnavailable
+
+_MERGE_LOOKBACK = dt.timedelta(days=400)
+
+
+class CompDuration(StrEnum):
+    ONE_WEEK = "1w"
+    ONE_MONTH = "1m"
+    SIX_MONTHS = "6m"
+    ONE_YEAR = "1y"
+    FOREVER = "forever"
+
+
+COMP_DURATION_LABELS = {
+    CompDuration.ONE_WEEK: "1 week",
+    CompDuration.ONE_MONTH: "1 month",
+    CompDuration.SIX_MONTHS: "6 months",
+    CompDuration.ONE_YEAR: "1 year",
+    CompDuration.FOREVER: "Forever",
+}
+
+
+def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    # Clamp to the month's last day (31 Jan + 1 month = 28/29 Feb).
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")
+
+
+def comp_ends_at(*, starts_at: dt.datetime, duration: CompDuration) -> dt.datetime | None:
+    if duration == CompDuration.ONE_WEEK:
+        return starts_at + dt.timedelta(weeks=1)
+    if duration == CompDuration.ONE_MONTH:
+        return _add_months(starts_at, 1)
+    if duration == CompDuration.SIX_MONTHS:
+        return _add_months(starts_at, 6)
+    if duration == CompDuration.ONE_YEAR:
+        return _add_months(starts_at, 12)
+    return None
+
+
+@transaction.atomic
+def grant_benefits(
+    *,
+    user: User,
+    benefits: list[str],
+    source: GrantSource,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None,
+    source_reference: str = "",
+    note: str = "",
+    granted_by: User | None = None,
+) -> list[Grant]:
+    """The one way benefits are given (billing, staff, gifts and partners all come here)."""
+    unknown = sorted(set(benefits) - set(Benefit.values))
+    if unknown:
+        raise ValidationError(f"Unknown benefit(s): {', '.join(unknown)}.")
+    if not benefits:
+        raise ValidationError("Choose at least one benefit to grant.")
+    if timezone.is_naive(starts_at) or (ends_at is not None and timezone.is_naive(ends_at)):
+        raise ValidationError("Grant times must carry a time zone.")
+    if ends_at is not None and ends_at <= starts_at:
+        raise ValidationError("A grant must end after it starts.")
+    return [
+        Grant.objects.create(
+            user=user,
+            benefit=benefit,
+            source=source,
+            source_reference=source_reference,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            note=note,
+            granted_by=granted_by,
+        )
+        for benefit in dict.fromkeys(benefits)
+    ]
+
+
+def grant_complimentary(
+    *,
+    user: User,
+    duration: CompDuration,
+    granted_by: User | None,
+    benefits: list[str] | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> list[Grant]:
+    """Staff comp: every benefit (unless narrowed) for a fixed time or forever."""
+    starts_at = now or timezone.now()
+    return grant_benefits(
+        user=user,
+        benefits=benefits or list(Benefit.values),
+        source=GrantSource.COMPLIMENTARY,
+        starts_at=starts_at,
+        ends_at=comp_ends_at(starts_at=starts_at, duration=duration),
+        note=note or f"Complimentary, {COMP_DURATION_LABELS[duration]}",
+        granted_by=granted_by,
+    )
+
+
+@transaction.atomic
+def revoke_grants(
+    *, grants: list[Grant], revoked_by: User | None, now: dt.datetime | None = None
+) -> int:
+    """Revoke grants now; already-revoked ones are left as they were. Returns how many."""
+    moment = now or timezone.now()
+    ids = [g.pk for g in grants]
+    return Grant.objects.filter(pk__in=ids, revoked_at__isnull=True).update(
+        revoked_at=moment, revoked_by=revoked_by
+    )
+
+
+@transaction.atomic
+def end_grants_for_source(
+    *, source: GrantSource, source_reference: str, ends_at: dt.datetime
+) -> int:
+    """Bring forward the end of every open grant from one source (e.g. a cancelled plan)."""
+    from django.db.models import Q
+
+    return Grant.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=ends_at),
+        source=source,
+        source_reference=source_reference,
+        revoked_at__isnull=True,
+        starts_at__lt=ends_at,
+    ).update(ends_at=ends_at)
+
+
+def save_prompt_copy(*, kind: str, **fields: Any) -> PromptCopy:
+    """Save prompt copy, refusing unknown or malformed placeholders with a message naming them."""
+    errors: dict[str, str] = {}
+    for name in ("heading", "message", "button_label", "secondary", "footnote"):
+        try:
+            validate_copy(str(fields.get(name, "")))
+        except CopyError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    copy, _ = PromptCopy.objects.update_or_create(kind=kind, defaults=fields)
+    return copy
+
+
+def rules_changed() -> None:
+    """Call after meter rules are edited, so this process sees the change at once."""
+    forget_cached_rules()
+
+
+def carry_meter(*, store: MeterStore, from_key: str, into_key: str) -> bool:
+    """Carry counted stories from one reader identity into another. False if the store is down."""
+    try:
+        store.merge(from_key=from_key, into_key=into_key, since=timezone.now() - _MERGE_LOOKBACK)
+    except MeterUnavailable:
+        return False
+    return True

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from masthead.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [path("me/", views.my_account, name="me")]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from masthead.accounts.demo import DEMO_LOGINS
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("  Demo logins (email / password):")
+        for email, password, role in DEMO_LOGINS:
+            self.stdout.write(f"    {role:<7} {email:<20} {password}")

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from masthead.access import demo as access_demo
+from masthead.accounts import demo as accounts_demo
+from masthead.billing import demo as billing_demo
+from masthead.newsroom import demo as newsroom_demo
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo newsroom, paywall, plans and logins. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("Loading the demo newsroom…")
+        count = newsroom_demo.load(progress=self.stdout.write)
+        self.stdout.write(f"  {count} stories")
+        access_demo.load()
+        self.stdout.write("  meter rules, prompt copy and benefits")
+        billing_demo.load()
+        self.stdout.write("  plans: Smart Quarterly, Smart Essential, Super Saver")
+        accounts_demo.load()
+        self.stdout.write(self.style.SUCCESS("Demo ready."))

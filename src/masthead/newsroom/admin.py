@@ -1,0 +1,157 @@
+"""The newsroom back office: write, edit and preview stories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+
+from masthead.newsroom import services
+from masthead.newsroom.blocks import CUT_MARKER, body_to_text, split_lead, without_cut
+from masthead.newsroom.models import Article, Author, Section, WireAgency
+
+
+class ArticleForm(forms.ModelForm[Article]):
+    body_text = forms.CharField(
+        label="Body",
+        widget=forms.Textarea(
+            attrs={"rows": 24, "cols": 90, "style": "font-family: Georgia, serif"}
+        ),
+        required=False,
+        help_text=(
+            "One block per paragraph, a blank line between blocks. "
+            "<code>## Subhead</code> · <code>&gt; Quote — Who said it</code> · "
+            "<code>![Alt text](https://… or static/path.svg) Caption</code> · "
+            f"<code>{CUT_MARKER}</code> alone ends the free lead (otherwise the first "
+            "two paragraphs). Links, <em>emphasis</em> and <strong>bold</strong> are kept; "
+            "any other markup is removed."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        fields = (
+            "headline",
+            "slug",
+            "standfirst",
+            "section",
+            "authors",
+            "dateline",
+            "access_level",
+            "agency",
+            "canonical_url",
+            "status",
+            "published_at",
+            "updated_at",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["body_text"].initial = body_to_text(self.instance.body)
+
+    def clean_body_text(self) -> str:
+        text = str(self.cleaned_data.get("body_text", ""))
+        self.cleaned_body = services.body_from_text(text=text)
+        return text
+
+    def clean_slug(self) -> str:
+        return str(self.cleaned_data["slug"]).lower()
+
+    def save(self, commit: bool = True) -> Article:
+        self.instance.body = getattr(self, "cleaned_body", self.instance.body)
+        return super().save(commit=commit)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin[Article]):
+    form = ArticleForm
+    list_display = ("headline", "section", "access_level", "status", "published_at", "wire")
+    list_filter = ("status", "access_level", "section", "agency")
+    search_fields = ("headline", "standfirst", "slug")
+    prepopulated_fields = {"slug": ("headline",)}
+    autocomplete_fields = ("authors",)
+    date_hierarchy = "published_at"
+    list_select_related = ("section", "agency")
+    readonly_fields = ("preview_link",)
+    fieldsets = (
+        (None, {"fields": ("headline", "slug", "standfirst", "body_text", "preview_link")}),
+        ("Placement", {"fields": ("section", "authors", "dateline", "access_level")}),
+        ("Wire", {"fields": ("agency", "canonical_url"), "classes": ("collapse",)}),
+        ("Publication", {"fields": ("status", "published_at", "updated_at")}),
+    )
+
+    @admin.display(boolean=True)
+    def wire(self, obj: Article) -> bool:
+        return obj.agency_id is not None
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Save the story to preview it."
+        url = reverse("admin:newsroom_article_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">Preview as readers will see it</a>', url)
+
+    def get_urls(self) -> list[URLPattern]:
+        urls = super().get_urls()
+        preview = path(
+            "<int:pk>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="newsroom_article_preview",
+        )
+        return [preview, *urls]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        article = get_object_or_404(Article.objects.select_related("section", "agency"), pk=pk)
+        if not self.has_view_permission(request, article):
+            raise ValidationError("You may not view this story.")
+        split = split_lead(article.body, default_paragraphs=settings.LEAD_PARAGRAPHS)
+        return TemplateResponse(
+            request,
+            "newsroom/preview.html",
+            {
+                "article": article,
+                "lead": without_cut(split.lead),
+                "rest": without_cut(split.rest),
+            },
+        )
+
+
+class SectionForm(forms.ModelForm[Section]):
+    class Meta:
+        model = Section
+        fields = ("name", "slug", "description", "position")
+
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"])
+        services.validate_section_slug(slug)
+        return slug
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin[Section]):
+    form = SectionForm
+    list_display = ("name", "slug", "position")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin[Author]):
+    list_display = ("name", "role")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(WireAgency)
+class WireAgencyAdmin(admin.ModelAdmin[WireAgency]):
+    list_display = ("short_name", "name")
+    prepopulated_fields = {"slug": ("short_name",)}

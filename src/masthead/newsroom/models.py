@@ -1,0 +1,162 @@
+"""The newsroom's records: sections, authors, wire agencies and the stories themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+# Section slugs share the URL space with the site's own pages.
+RESERVED_SLUGS = frozenset(
+    {
+        "accounts",
+        "account",
+        "admin",
+        "author",
+        "authors",
+        "static",
+        "media",
+        "rss",
+        "feed",
+        "sitemap.xml",
+        "robots.txt",
+        "subscribe",
+        "search",
+        "api",
+        "archive",
+        "epaper",
+        "newsletters",
+        "my",
+        "healthz",
+        "premium",
+        "story",
+    }
+)
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Order in the navigation and on the home page (smallest first)."
+    )
+
+    class Meta:
+        ordering = ("position", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:section", kwargs={"section_slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:author", kwargs={"author_slug": self.slug})
+
+
+class WireAgency(models.Model):
+    """A news agency whose stories the publisher syndicates (AFP, Reuters, PTI...)."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="Agence France-Presse")
+    short_name = models.CharField(max_length=20, unique=True, help_text="AFP")
+    slug = models.SlugField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ("short_name",)
+        verbose_name_plural = "wire agencies"
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class AccessLevel(models.TextChoices):
+    FREE = "free", "Free — never counted, always readable"
+    METERED = "metered", "Metered — counts against the free-story meter"
+    PREMIUM = "premium", "Premium — subscribers only"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> ArticleQuerySet:
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    """A story. Its body is an ordered list of blocks (see ``newsroom.blocks``)."""
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    standfirst = models.CharField(
+        max_length=400, blank=True, help_text="The one- or two-sentence summary under the headline."
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    agency = models.ForeignKey(
+        WireAgency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Set for wire stories: shows the agency credit and the syndication disclaimer.",
+    )
+    canonical_url = models.URLField(
+        blank=True, help_text="The original's address, for syndicated stories that have one."
+    )
+    dateline = models.CharField(max_length=80, blank=True)
+    body: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
+    access_level = models.CharField(
+        max_length=10, choices=AccessLevel.choices, default=AccessLevel.METERED
+    )
+    status = models.CharField(
+        max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the story is materially updated after publication.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-published_at",)
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "newsroom:article",
+            kwargs={"section_slug": self.section.slug, "article_slug": self.slug},
+        )
+
+    @property
+    def is_wire(self) -> bool:
+        return self.agency_id is not None

@@ -1,0 +1,91 @@
+"""The news site's pages. Thin: selectors fetch, the gate decides, templates render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from masthead.access.gate import Context, decide
+from masthead.access.prompt import build_prompt
+from masthead.newsroom import selectors
+from masthead.newsroom.presenters import PAYWALL_CLASS, present_article
+
+
+def _is_prefetch(request: HttpRequest) -> bool:
+    purpose = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
+    return "prefetch" in purpose.lower() or "prerender" in purpose.lower()
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsroom/home.html", {"front": selectors.front_page()})
+
+
+@require_safe
+def section(request: HttpRequest, section_slug: str) -> HttpResponse:
+    the_section = selectors.section_by_slug(slug=section_slug)
+    page = selectors.section_page(section=the_section, page=request.GET.get("page"))
+    return render(request, "newsroom/section.html", {"section": the_section, "page": page})
+
+
+@require_safe
+def author(request: HttpRequest, author_slug: str) -> HttpResponse:
+    the_author = selectors.author_by_slug(slug=author_slug)
+    page = selectors.author_page(author=the_author, page=request.GET.get("page"))
+    return render(request, "newsroom/author.html", {"author": the_author, "page": page})
+
+
+@require_safe
+def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpResponse:
+    story = selectors.published_article(slug=article_slug)
+    if story.section.slug != section_slug:
+        return HttpResponsePermanentRedirect(story.get_absolute_url())
+    counts = request.method == "GET" and not _is_prefetch(request)
+    reader = request.reader  # type: ignore[attr-defined]
+    decision = decide(reader=reader, article=story, context=Context(count=counts))
+    url = settings.SITE_URL + story.get_absolute_url()
+    view = present_article(article=story, decision=decision, url=url)
+    prompt = build_prompt(
+        decision=decision, signed_in=reader.is_signed_in, next_url=story.get_absolute_url()
+    )
+    response = render(
+        request,
+        "newsroom/article.html",
+        {
+            "article": story,
+            "view": view,
+            "decision": decision,
+            "prompt": prompt,
+            "paywall_class": PAYWALL_CLASS,
+            "canonical": story.canonical_url or url,
+            "related": selectors.related(article=story),
+        },
+    )
+    # Each reader's page differs (meter, full text or lead): no shared cache may keep it.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /subscribe/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", {"sections": selectors.sections()}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No database here: the failure may be the database.
+    return render(request, "500.html", status=500)

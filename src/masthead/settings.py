@@ -1,0 +1,319 @@
+"""Masthead settings, read from the environment with embedded defaults.
+
+Every variable is listed in the README's Configuration table. With nothing set, Masthead runs on
+one box: SQLite in ``var/``, an in-database meter store, console email.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+# Lets classes like Sitemap[Article] be written with their type parameters at runtime.
+django_stubs_ext.monkeypatch()
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_bool(name: str, *, default: bool) -> bool:
+    raw = _env(name)
+    if not raw:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
+
+
+def _env_int(name: str, *, default: int) -> int:
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MASTHEAD_ENV = _env("MASTHEAD_ENV", "development")
+if MASTHEAD_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured(
+        f"MASTHEAD_ENV={MASTHEAD_ENV!r} is not known; use development, production or test."
+    )
+PRODUCTION = MASTHEAD_ENV == "production"
+VAR_DIR = Path(_env("MASTHEAD_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+
+def _secret_key() -> str:
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when MASTHEAD_ENV=production "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        )
+    # Local use: generate once and keep it, so sessions and signed meter cookies survive restarts.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _env_bool("MASTHEAD_DEBUG", default=MASTHEAD_ENV == "development")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("MASTHEAD_DEBUG cannot be true when MASTHEAD_ENV=production.")
+
+ALLOWED_HOSTS = _env_list(
+    "MASTHEAD_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver,[::1]"
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "MASTHEAD_ALLOWED_HOSTS must name the site's host names when MASTHEAD_ENV=production."
+    )
+SITE_URL = _env("MASTHEAD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = _env_list("MASTHEAD_CSRF_TRUSTED_ORIGINS")
+
+# --- The publisher -------------------------------------------------------------------------
+PUBLISHER_NAME = _env("MASTHEAD_PUBLISHER_NAME", "The Meridian Ledger")
+# Used in running text ("No Meridian Ledger journalist was involved...").
+PUBLISHER_SHORT_NAME = _env(
+    "MASTHEAD_PUBLISHER_SHORT_NAME", PUBLISHER_NAME.removeprefix("The ").strip()
+)
+PUBLISHER_TAGLINE = _env("MASTHEAD_PUBLISHER_TAGLINE", "Business, markets and the world, daily")
+TIME_ZONE = _env("MASTHEAD_TIME_ZONE", "Asia/Kolkata")
+CURRENCY = _env("MASTHEAD_CURRENCY", "INR")
+LOCALE = _env("MASTHEAD_LOCALE", "en_IN").replace("-", "_")
+LANGUAGE_CODE = LOCALE.replace("_", "-").lower()
+USE_I18N = True
+USE_TZ = True
+
+# --- Apps ----------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
+    "masthead.core",
+    "masthead.newsroom",
+    "masthead.access",
+    "masthead.billing",
+    "masthead.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "masthead.core.middleware.RequestLimitsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "masthead.access.middleware.ReaderIdentityMiddleware",
+]
+
+ROOT_URLCONF = "masthead.urls"
+WSGI_APPLICATION = "masthead.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "masthead.core.context_processors.publisher",
+            ],
+            # A missing variable renders as nothing, never as its raw name.
+            "string_if_invalid": "",
+        },
+    }
+]
+
+# --- Data ----------------------------------------------------------------------------------
+DATABASE_URL = _env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'masthead.sqlite3'}"
+DATABASES: dict[str, Any] = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if not DATABASE_URL.startswith("sqlite://:memory:"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
+        # BEGIN so the meter's read-then-write cannot interleave between two requests.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    # Tests use a file, not shared-cache memory, so parallel requests queue on SQLite's
+    # write lock exactly as they do in production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": _env("MASTHEAD_TEST_DATABASE_NAME") or str(VAR_DIR / "test-masthead.sqlite3")
+    }
+elif _env("MASTHEAD_TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": _env("MASTHEAD_TEST_DATABASE_NAME")}
+
+REDIS_URL = _env("REDIS_URL")
+REDIS_PREFIX = _env("MASTHEAD_REDIS_PREFIX", "masthead")
+if REDIS_URL:
+    CACHES: dict[str, Any] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- The meter -----------------------------------------------------------------------------
+# "redis" when REDIS_URL is set, else "database". Either can be forced.
+METER_STORE = _env("MASTHEAD_METER_STORE", "redis" if REDIS_URL else "database")
+if METER_STORE not in {"redis", "database"}:
+    raise ImproperlyConfigured(f"MASTHEAD_METER_STORE={METER_STORE!r}: use redis or database.")
+if METER_STORE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("MASTHEAD_METER_STORE=redis needs REDIS_URL.")
+# What a reader gets when the meter store cannot be reached: "allow" (read, and the miss is
+# recorded) or "deny" (show the prompt).
+METER_UNAVAILABLE_POLICY = _env("MASTHEAD_METER_UNAVAILABLE_POLICY", "allow")
+if METER_UNAVAILABLE_POLICY not in {"allow", "deny"}:
+    raise ImproperlyConfigured("MASTHEAD_METER_UNAVAILABLE_POLICY must be allow or deny.")
+READER_COOKIE_NAME = "mh_reader"
+READER_COOKIE_MAX_AGE = 60 * 60 * 24 * 400
+# Networks of the reverse proxies in front of Masthead; only they may say who the client is.
+TRUSTED_PROXIES = _env_list("MASTHEAD_TRUSTED_PROXIES")
+# Where the prompt's plans come from: billing owns plans, access only shows them.
+ACCESS_OFFERS_PROVIDER = "masthead.billing.selectors.plan_offers"
+# Paragraphs a reader without access sees when the editor placed no cut marker.
+LEAD_PARAGRAPHS = _env_int("MASTHEAD_LEAD_PARAGRAPHS", default=2)
+
+# --- Accounts ------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+if MASTHEAD_ENV == "test":
+    # Hashing is deliberately slow; tests create many accounts.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = _env("MASTHEAD_EMAIL_VERIFICATION", "optional")
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Sign-up, login and reset answer alike whether or not the address is known.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PUBLISHER_NAME}] "
+# Throttles guessing without letting anyone lock a victim out for long: failed logins are
+# limited per address and per account for minutes, not days.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "5/m/key",
+    "change_password": "5/m/user",
+}
+ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+
+EMAIL_BACKEND = _env("MASTHEAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = _env("MASTHEAD_EMAIL_HOST", "localhost")
+EMAIL_PORT = _env_int("MASTHEAD_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = _env("MASTHEAD_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = _env("MASTHEAD_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = _env_bool("MASTHEAD_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = _env("MASTHEAD_FROM_EMAIL", f"{PUBLISHER_NAME} <desk@example.com>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Static files --------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(_env("MASTHEAD_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if not PRODUCTION:
+    # Serve straight from the apps' static folders; production runs collectstatic.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = DEBUG
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = Path(_env("MASTHEAD_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+
+# --- Requests and security -----------------------------------------------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+MAX_QUERY_STRING_LENGTH = 2048
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("MASTHEAD_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = _env_int("MASTHEAD_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MASTHEAD_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = _env_bool("MASTHEAD_HSTS_PRELOAD", default=True)
+    if TRUSTED_PROXIES:
+        # Only meaningful behind a proxy we trust to set it.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _env("MASTHEAD_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
