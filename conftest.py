@@ -28,12 +28,26 @@ def _fresh_process_caches(settings: Any) -> Iterator[None]:
     from masthead.access.gate import reset_meter_store
     from masthead.access.selectors import forget_cached_rules
 
-    cache.clear()
+    _clear_cache(cache, settings)
     forget_cached_rules()
     reset_meter_store()
     yield
     forget_cached_rules()
     reset_meter_store()
+
+
+def _clear_cache(cache: Any, settings: Any) -> None:
+    """Empty this run's cache only: on a shared Redis, delete our prefix, never FLUSHDB."""
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        cache.clear()
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(scope="session")

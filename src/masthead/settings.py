@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "masthead.core",
     "masthead.newsroom",
     "masthead.access",
@@ -216,6 +218,51 @@ ACCESS_OFFERS_PROVIDER = "masthead.billing.selectors.plan_offers"
 # Paragraphs a reader without access sees when the editor placed no cut marker.
 LEAD_PARAGRAPHS = _env_int("MASTHEAD_LEAD_PARAGRAPHS", default=2)
 
+# --- Background work ---------------------------------------------------------------------
+# Tasks are stored in the database and run by `masthead worker` (SKIP LOCKED on PostgreSQL,
+# so several workers on several machines share the queue). Tests run them in-process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if MASTHEAD_ENV == "test"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email"],
+    }
+}
+
+# --- Billing -----------------------------------------------------------------------------
+BILLING_GATEWAY = _env("MASTHEAD_BILLING_GATEWAY", "sandbox")
+if BILLING_GATEWAY not in {"sandbox", "razorpay", "stripe"}:
+    raise ImproperlyConfigured("MASTHEAD_BILLING_GATEWAY must be sandbox, razorpay or stripe.")
+SANDBOX_WEBHOOK_SECRET = _env("MASTHEAD_SANDBOX_WEBHOOK_SECRET", "sandbox-webhook-secret")
+RAZORPAY_KEY_ID = _env("RAZORPAY_KEY_ID")
+RAZORPAY_KEY_SECRET = _env("RAZORPAY_KEY_SECRET")
+RAZORPAY_WEBHOOK_SECRET = _env("RAZORPAY_WEBHOOK_SECRET")
+RAZORPAY_API_BASE = _env("RAZORPAY_API_BASE", "https://api.razorpay.com")
+STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = _env("STRIPE_API_BASE", "https://api.stripe.com")
+# Seconds a Stripe webhook's timestamp may lag; never zero (zero would disable the check).
+STRIPE_WEBHOOK_TOLERANCE = _env_int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+if STRIPE_WEBHOOK_TOLERANCE <= 0:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_TOLERANCE must be a positive number of seconds.")
+BILLING_GRACE_DAYS = _env_int("MASTHEAD_BILLING_GRACE_DAYS", default=3)
+BILLING_RETRY_DAYS = [int(d) for d in _env_list("MASTHEAD_BILLING_RETRY_DAYS", "1,3,5")]
+# India: renewals above this need the reader to authenticate (RBI e-mandate limit, paise).
+BILLING_MANDATE_LIMIT_MINOR = _env_int("MASTHEAD_MANDATE_LIMIT_MINOR", default=1_500_000)
+PRE_DEBIT_NOTICE_HOURS = _env_int("MASTHEAD_PRE_DEBIT_NOTICE_HOURS", default=48)
+# --- Tax (GST) ---
+PUBLISHER_GSTIN = _env("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1Z5")
+PUBLISHER_LEGAL_NAME = _env("MASTHEAD_PUBLISHER_LEGAL_NAME", "Meridian Ledger Media Private Limited")
+PUBLISHER_ADDRESS = _env(
+    "MASTHEAD_PUBLISHER_ADDRESS", "4th Floor, Ledger House, Nariman Point, Mumbai 400021"
+)
+PUBLISHER_STATE_CODE = _env("MASTHEAD_PUBLISHER_STATE_CODE", "27")
+GST_RATE_BASIS_POINTS = _env_int("MASTHEAD_GST_RATE_BASIS_POINTS", default=1800)
+PRICES_INCLUDE_TAX = _env_bool("MASTHEAD_PRICES_INCLUDE_TAX", default=True)
+SAC_CODE = _env("MASTHEAD_SAC_CODE", "998431")
+INVOICE_PREFIX = _env("MASTHEAD_INVOICE_PREFIX", "ML")
+
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -258,6 +305,20 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+# With optional verification allauth can only refuse a taken address with "already registered";
+# our sign-up form answers exactly as for a new address and emails the owner instead.
+ACCOUNT_FORMS = {
+    name: f"masthead.accounts.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "add_email": "AddEmailForm",
+    }.items()
+}
 
 EMAIL_BACKEND = _env("MASTHEAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = _env("MASTHEAD_EMAIL_HOST", "localhost")
@@ -270,6 +331,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(_env("MASTHEAD_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -315,5 +377,8 @@ LOGGING: dict[str, Any] = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _env("MASTHEAD_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }

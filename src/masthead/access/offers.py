@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -24,3 +25,11 @@ class PlanOffer:
 def current_offers() -> Sequence[PlanOffer]:
     provider: Callable[[], Sequence[PlanOffer]] = import_string(settings.ACCESS_OFFERS_PROVIDER)
     return provider()
+
+
+def with_next(offer: PlanOffer, *, next_url: str, currency: str = "") -> PlanOffer:
+    """The offer's link, carrying where the reader should land after paying."""
+    query = {k: v for k, v in (("next", next_url), ("currency", currency)) if v}
+    if not query:
+        return offer
+    return replace(offer, subscribe_url=f"{offer.subscribe_url}?{urlencode(query)}")

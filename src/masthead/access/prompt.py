@@ -11,7 +11,7 @@ from django.urls import reverse
 from masthead.access.copy import render_copy
 from masthead.access.gate import Decision
 from masthead.access.models import BenefitCopy, PromptKind
-from masthead.access.offers import PlanOffer, current_offers
+from masthead.access.offers import PlanOffer, current_offers, with_next
 from masthead.access.selectors import benefit_copy, prompt_copy
 
 # Used when the publisher has not written copy for a kind yet; same placeholders.
@@ -102,7 +102,7 @@ def build_prompt(*, decision: Decision, signed_in: bool, next_url: str) -> Promp
     return Prompt(
         kind=decision.prompt,
         signed_in=signed_in,
-        offers=offers,
+        offers=[with_next(offer, next_url=next_url) for offer in offers],
         benefits=benefit_copy(),
         subscribe_url=reverse("billing:subscribe") + query,
         login_url=reverse("account_login") + query,

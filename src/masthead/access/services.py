@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masthead.access.copy import CopyError, validate_copy
@@ -145,6 +146,43 @@ def end_grants_for_source(
         revoked_at__isnull=True,
         starts_at__lt=ends_at,
     ).update(ends_at=ends_at)
+
+
+@transaction.atomic
+def sync_grants(
+    *,
+    user: User,
+    source: GrantSource,
+    source_reference: str,
+    benefits: list[str],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+) -> None:
+    """Make one source's open grants be exactly ``benefits`` until ``ends_at``.
+
+    Billing calls this whenever a subscription's paid-through time or plan changes: extended
+    on renewal, extended to the grace period on a failed payment, cut short on an end.
+    """
+    open_grants = Grant.objects.filter(
+        user=user, source=source, source_reference=source_reference, revoked_at__isnull=True
+    )
+    wanted = set(benefits)
+    # Benefits the plan no longer includes stop now.
+    open_grants.exclude(benefit__in=wanted).filter(starts_at__lt=starts_at).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=starts_at)
+    ).update(ends_at=starts_at)
+    present = set(open_grants.filter(benefit__in=wanted).values_list("benefit", flat=True))
+    open_grants.filter(benefit__in=wanted).exclude(starts_at__gte=ends_at).update(ends_at=ends_at)
+    missing = [b for b in benefits if b not in present]
+    if missing and ends_at > starts_at:
+        grant_benefits(
+            user=user,
+            benefits=missing,
+            source=source,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            source_reference=source_reference,
+        )
 
 
 def save_prompt_copy(*, kind: str, **fields: Any) -> PromptCopy:

@@ -1,23 +1,28 @@
-"""Plans and prices. (Subscriptions, payments and invoices arrive with the billing issue.)"""
+"""Plans, subscriptions, payments, invoices and the records that make billing trustworthy.
+
+Money is an integer count of minor units plus an ISO currency. Times are aware UTC; a sandbox
+customer may run on a test clock (see ``billing.clock``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Plan(models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=300, blank=True)
-    price_minor = models.PositiveBigIntegerField(
-        help_text="Price for one billing period in minor units (paise): ₹2,700 is 270000."
-    )
-    currency = models.CharField(max_length=3, default="INR")
     period_months = models.PositiveSmallIntegerField(help_text="Billing period in months.")
     benefits: models.JSONField[Any, Any] = models.JSONField(
         default=list, blank=True, help_text="The benefits a subscription to this plan grants."
+    )
+    trial_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Free days before the first charge (0: charge at once)."
     )
     display_order = models.PositiveSmallIntegerField(default=100)
     is_active = models.BooleanField(
@@ -28,12 +33,368 @@ class Plan(models.Model):
         ordering = ("display_order", "pk")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(period_months__gte=1), name="plan_period_at_least_a_month"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="plan_currency_iso"
-            ),
+                condition=Q(period_months__gte=1), name="plan_period_at_least_a_month"
+            )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlanPrice(models.Model):
+    """A plan's price in one currency: INR for readers in India, USD for readers abroad."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="prices")
+    currency = models.CharField(max_length=3)
+    amount_minor = models.PositiveBigIntegerField(
+        help_text="Price per period in minor units (paise): ₹2,700 is 270000."
+    )
+    intro_amount_minor = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Optional price for the first period only."
+    )
+
+    class Meta:
+        ordering = ("plan", "currency")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "currency"], name="one_price_per_currency"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="price_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.currency} {self.amount_minor}"
+
+
+class TestClock(models.Model):
+    """A frozen, movable 'now' for sandbox customers (like Stripe's test clocks)."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    name = models.CharField(max_length=80)
+    frozen_time = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.frozen_time:%Y-%m-%d %H:%M}"
+
+
+class Customer(models.Model):
+    """The billing side of a reader: gateway identity, tax details, payment method."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="billing_customer"
+    )
+    gateway = models.CharField(max_length=20, default="sandbox")
+    gateway_customer_id = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    state_code = models.CharField(
+        max_length=2, blank=True, help_text="GST state code of the reader's address, e.g. 27."
+    )
+    gstin = models.CharField(max_length=15, blank=True)
+    payment_method = models.CharField(
+        max_length=100, blank=True, help_text="The gateway's token for the saved card or mandate."
+    )
+    payment_method_label = models.CharField(max_length=100, blank=True)
+    mandate_limit_minor = models.PositiveBigIntegerField(
+        default=1_500_000, help_text="Largest renewal the mandate allows without authentication."
+    )
+    test_clock = models.ForeignKey(
+        TestClock, on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.user)
+
+
+class SubscriptionStatus(models.TextChoices):
+    PENDING = "pending", "Pending first payment"
+    ACTIVE = "active", "Active"
+    PAST_DUE = "past_due", "Past due"
+    ENDED = "ended", "Ended"
+
+
+LIVE_STATUSES = (SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
+
+
+class EndReason(models.TextChoices):
+    CANCELLED = "cancelled", "Cancelled by the reader"
+    UNPAID = "unpaid", "Ended unpaid after retries"
+    STAFF = "staff", "Ended by staff"
+    ABANDONED = "abandoned", "First payment never completed"
+
+
+class Subscription(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="subscriptions")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    currency = models.CharField(max_length=3)
+    amount_minor = models.PositiveBigIntegerField(help_text="What each renewal charges.")
+    status = models.CharField(
+        max_length=12, choices=SubscriptionStatus.choices, default=SubscriptionStatus.PENDING
+    )
+    anchor = models.DateTimeField(
+        null=True, blank=True, help_text="Start of the first period; every period end derives from it."
+    )
+    period_index = models.PositiveIntegerField(default=0)
+    current_period_start = models.DateTimeField(null=True, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    cancellation_reason = models.CharField(max_length=300, blank=True)
+    next_plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="A downgrade waiting for the next renewal.",
+    )
+    next_action_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    retry_count = models.PositiveSmallIntegerField(default=0)
+    grace_until = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=12, choices=EndReason.choices, blank=True)
+    checkout_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    next_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            # A reader has at most one live subscription: a double checkout cannot make two.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status__in=["pending", "active", "past_due"]),
+                name="one_live_subscription_per_customer",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_action_at"], name="sub_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} for {self.customer} ({self.status})"
+
+
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", "Open (awaiting payment)"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void (never paid)"
+
+
+class InvoiceKind(models.TextChoices):
+    INITIAL = "initial", "First period"
+    RECURRING = "recurring", "Renewal"
+    PRORATION = "proration", "Plan change"
+
+
+class Invoice(models.Model):
+    """A GST tax invoice. Numbered only when paid, so numbers have no gaps; then frozen."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices)
+    status = models.CharField(max_length=8, choices=InvoiceStatus.choices, default="open")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    currency = models.CharField(max_length=3)
+    total_minor = models.PositiveBigIntegerField()
+    taxable_minor = models.PositiveBigIntegerField(default=0)
+    cgst_minor = models.PositiveBigIntegerField(default=0)
+    sgst_minor = models.PositiveBigIntegerField(default=0)
+    igst_minor = models.PositiveBigIntegerField(default=0)
+    tax_rate_bp = models.PositiveIntegerField(default=0, help_text="Tax rate in basis points.")
+    description = models.CharField(max_length=200)
+    number = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    financial_year = models.CharField(max_length=7, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    buyer: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)
+    seller: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            # One renewal invoice per subscription per period, enforced by the database.
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"],
+                condition=Q(kind="recurring"),
+                name="one_recurring_invoice_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=Q(kind="initial"),
+                name="one_initial_invoice_per_subscription",
+            ),
+            models.UniqueConstraint(
+                fields=["financial_year", "sequence"], name="invoice_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Invoice (unnumbered) #{self.pk}"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Sent to the gateway, outcome unknown"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    REQUIRES_ACTION = "requires_action", "Waiting for the reader to authenticate"
+
+
+class Payment(models.Model):
+    """One attempt to collect an invoice. The key is written before the gateway is called."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    gateway = models.CharField(max_length=20)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=PaymentStatus.choices, default="pending")
+    gateway_payment_id = models.CharField(max_length=100, blank=True)
+    failure_code = models.CharField(max_length=60, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    refunded_minor = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=Q(status="succeeded"),
+                name="one_successful_payment_per_invoice",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__lte=models.F("amount_minor")),
+                name="refunds_never_exceed_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key} {self.status}"
+
+
+class CreditNote(models.Model):
+    """A refund's tax document, against the invoice it reduces."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.PositiveBigIntegerField()
+    taxable_minor = models.PositiveBigIntegerField(default=0)
+    cgst_minor = models.PositiveBigIntegerField(default=0)
+    sgst_minor = models.PositiveBigIntegerField(default=0)
+    igst_minor = models.PositiveBigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    gateway_refund_id = models.CharField(max_length=100, blank=True)
+    number = models.CharField(max_length=32, unique=True)
+    financial_year = models.CharField(max_length=7)
+    sequence = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-issued_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["financial_year", "sequence"], name="credit_note_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DocumentSequence(models.Model):
+    """The last number used per series and financial year; locked while numbering."""
+
+    series = models.CharField(max_length=8)
+    financial_year = models.CharField(max_length=7)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "financial_year"], name="one_sequence_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.financial_year}: {self.last_number}"
+
+
+class PreDebitNotice(models.Model):
+    """India's rule: the exact amount and date, told at least 24 hours before a renewal charge."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="pre_debit_notices"
+    )
+    period_start = models.DateTimeField()
+    amount_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    charge_on = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"], name="one_notice_per_renewal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice for {self.subscription_id} @ {self.period_start:%Y-%m-%d}"
+
+
+class WebhookEvent(models.Model):
+    """Every delivery from a gateway, stored raw; the unique id makes duplicates harmless."""
+
+    gateway = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=200, blank=True)
+    payload = models.TextField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("-received_at",)
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "event_id"], name="webhook_event_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.event_type} {self.event_id}"
+
+
+class BillingEvent(models.Model):
+    """A reader's billing timeline, for support staff."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(max_length=40)
+    message = models.CharField(max_length=300)
+    occurred_at = models.DateTimeField()
+    data: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("-occurred_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+class SandboxCharge(models.Model):
+    """The sandbox gateway's own ledger: what a real gateway would remember about a charge."""
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    payment_id = models.CharField(max_length=40, unique=True)
+    customer_ref = models.CharField(max_length=100)
+    amount_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=16)
+    failure_code = models.CharField(max_length=60, blank=True)
+    refunded_minor = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.status}"

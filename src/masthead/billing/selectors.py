@@ -1,4 +1,4 @@
-"""Reading the plan catalogue."""
+"""Reading billing: the plan catalogue, a reader's subscription, invoices."""
 
 from __future__ import annotations
 
@@ -7,12 +7,28 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from masthead.access.offers import PlanOffer
-from masthead.billing.models import Plan
+from masthead.billing.models import (
+    LIVE_STATUSES,
+    Customer,
+    Invoice,
+    InvoiceStatus,
+    Plan,
+    PlanPrice,
+    Subscription,
+)
 from masthead.core.money import Money, format_money, per_month_floor
 
 
-def offered_plans(*, currency: str | None = None) -> QuerySet[Plan]:
-    return Plan.objects.filter(is_active=True, currency=currency or settings.CURRENCY)
+def offered_prices(*, currency: str | None = None) -> QuerySet[PlanPrice]:
+    return (
+        PlanPrice.objects.filter(plan__is_active=True, currency=currency or settings.CURRENCY)
+        .select_related("plan")
+        .order_by("plan__display_order", "plan__pk")
+    )
+
+
+def price_for(*, plan: Plan, currency: str) -> PlanPrice | None:
+    return PlanPrice.objects.filter(plan=plan, currency=currency).first()
 
 
 def period_label(months: int) -> str:
@@ -22,22 +38,50 @@ def period_label(months: int) -> str:
     return f"{months} Month" if months == 1 else f"{months} Months"
 
 
-def plan_offer(plan: Plan) -> PlanOffer:
-    price = Money(minor=int(plan.price_minor), currency=plan.currency)
-    monthly = per_month_floor(total=price, months=plan.period_months)
+def plan_offer(price: PlanPrice) -> PlanOffer:
+    plan = price.plan
+    money = Money(minor=int(price.amount_minor), currency=price.currency)
+    monthly = per_month_floor(total=money, months=plan.period_months)
     locale = settings.LOCALE
     return PlanOffer(
         slug=plan.slug,
         name=plan.name,
-        price=format_money(price, locale=locale),
+        price=format_money(money, locale=locale),
         period=period_label(plan.period_months),
         per_month=f"{format_money(monthly, locale=locale, whole=True)}/Month",
         per_month_minor=monthly.minor,
-        currency=plan.currency,
-        subscribe_url=reverse("billing:subscribe") + f"?plan={plan.slug}",
+        currency=price.currency,
+        subscribe_url=reverse("billing:checkout", kwargs={"plan_slug": plan.slug}),
     )
 
 
 def plan_offers() -> list[PlanOffer]:
     """The plans on offer, as the prompt and the subscribe page show them."""
-    return [plan_offer(plan) for plan in offered_plans()]
+    return [plan_offer(price) for price in offered_prices()]
+
+
+def customer_for(*, user_id: int) -> Customer | None:
+    return Customer.objects.filter(user_id=user_id).select_related("test_clock").first()
+
+
+def live_subscription(*, user_id: int) -> Subscription | None:
+    return (
+        Subscription.objects.filter(customer__user_id=user_id, status__in=LIVE_STATUSES)
+        .select_related("plan", "customer", "customer__test_clock", "next_plan")
+        .first()
+    )
+
+
+def latest_subscription(*, user_id: int) -> Subscription | None:
+    return (
+        Subscription.objects.filter(customer__user_id=user_id)
+        .select_related("plan", "customer", "customer__test_clock", "next_plan")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def paid_invoices(*, user_id: int) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(customer__user_id=user_id, status=InvoiceStatus.PAID).order_by(
+        "-issued_at"
+    )

@@ -4,4 +4,14 @@ from masthead.billing import views
 
 app_name = "billing"
 
-urlpatterns = [path("", views.subscribe, name="subscribe")]
+urlpatterns = [
+    path("", views.subscribe, name="subscribe"),
+    path("checkout/<slug:plan_slug>/", views.checkout, name="checkout"),
+    path("my/", views.my_subscription, name="my_subscription"),
+    path("my/cancel/", views.cancel, name="cancel"),
+    path("my/undo/", views.undo_cancel, name="undo_cancel"),
+    path("my/change/", views.change_plan, name="change_plan"),
+    path("my/pay/", views.pay_now, name="pay_now"),
+    path("my/invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("webhooks/<slug:gateway>/", views.webhook, name="webhook"),
+]

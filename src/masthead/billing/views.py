@@ -1,31 +1,268 @@
+"""Subscribe, check out, manage. Thin: forms check input, services do the work."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_safe
+import secrets
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from masthead.access.offers import with_next
 from masthead.access.selectors import benefit_copy
-from masthead.billing.selectors import plan_offers
+from masthead.billing import renewals, selectors, services, webhooks
+from masthead.billing.clock import now_for
+from masthead.billing.documents import render_invoice_pdf
+from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm
+from masthead.billing.gateways import GATEWAYS
+from masthead.billing.gateways.base import SignatureError
+from masthead.billing.gateways.sandbox import card_label, token_for_card
+from masthead.billing.models import Invoice, Plan, PlanPrice
+
+
+def _safe_next(request: HttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _currency(request: HttpRequest) -> str:
+    from django.conf import settings
+
+    wanted = request.GET.get("currency", "").upper()
+    return wanted if wanted in {"INR", "USD"} else settings.CURRENCY
 
 
 @require_safe
 def subscribe(request: HttpRequest) -> HttpResponse:
-    """The plans and what they include. Choosing a plan leads on to checkout."""
-    offers = plan_offers()
-    chosen_slug = request.GET.get("plan", "")
-    chosen = next((o for o in offers if o.slug == chosen_slug), None)
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    """The plans and what they include."""
+    currency = _currency(request)
+    offers = [selectors.plan_offer(p) for p in selectors.offered_prices(currency=currency)]
+    next_url = _safe_next(request, request.GET.get("next", ""))
+    offers = [with_next(offer, next_url=next_url, currency=currency) for offer in offers]
     return render(
         request,
         "billing/subscribe.html",
         {
             "offers": offers,
-            "chosen": chosen,
-            "unknown_plan": bool(chosen_slug) and chosen is None,
+            "currency": currency,
             "benefits": benefit_copy(),
+            "next_url": next_url,
+            "subscription": selectors.live_subscription(user_id=request.user.pk)
+            if request.user.is_authenticated
+            else None,
+        },
+    )
+
+
+@login_required
+def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
+    plan = get_object_or_404(Plan, slug=plan_slug, is_active=True)
+    currency = _currency(request) if request.method == "GET" else request.POST.get("currency", "INR")
+    price = PlanPrice.objects.filter(plan=plan, currency=currency).select_related("plan").first()
+    if price is None:
+        raise Http404(f"{plan.name} is not offered in {currency}.")
+    next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next", ""))
+    live = selectors.live_subscription(user_id=request.user.pk)
+    if live is not None and request.method == "GET":
+        messages.info(request, "You already subscribe. Change your plan here.")
+        return redirect("billing:my_subscription")
+    customer = selectors.customer_for(user_id=request.user.pk)
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                token = token_for_card(data["card_number"])
+            except ValueError as exc:
+                form.add_error("card_number", str(exc))
+            else:
+                customer = services.ensure_customer(user=request.user)  # type: ignore[arg-type]
+                services.update_tax_details(
+                    customer=customer,
+                    name=data["name"],
+                    state_code=data["state_code"],
+                    gstin=data["gstin"],
+                )
+                try:
+                    outcome = services.checkout(
+                        user=request.user,  # type: ignore[arg-type]
+                        price=price,
+                        payment_method=token,
+                        payment_method_label=card_label(token),
+                        checkout_key=data["checkout_key"],
+                        next_url=next_url,
+                    )
+                except services.BillingError as exc:
+                    form.add_error(None, str(exc))
+                    # A declined card needs a new attempt with a new key.
+                    form.data = {**form.data.dict(), "checkout_key": secrets.token_urlsafe(24)}
+                else:
+                    sub = outcome.subscription
+                    messages.success(
+                        request,
+                        f"Welcome! Your {sub.plan.name} subscription is active. "
+                        "Your receipt and tax invoice are on their way by email.",
+                    )
+                    return HttpResponseRedirect(sub.next_url or reverse("billing:my_subscription"))
+    else:
+        form = CheckoutForm(
+            initial={
+                "checkout_key": secrets.token_urlsafe(24),
+                "name": (customer.name if customer else "") or request.user.get_full_name(),
+                "state_code": customer.state_code if customer else "",
+                "gstin": customer.gstin if customer else "",
+            }
+        )
+    return render(
+        request,
+        "billing/checkout.html",
+        {
+            "form": form,
+            "plan": plan,
+            "offer": selectors.plan_offer(price),
+            "currency": currency,
             "next_url": next_url,
         },
     )
+
+
+@require_safe
+@login_required
+def my_subscription(request: HttpRequest) -> HttpResponse:
+    sub = selectors.latest_subscription(user_id=request.user.pk)
+    context: dict[str, object] = {
+        "subscription": sub,
+        "invoices": selectors.paid_invoices(user_id=request.user.pk),
+        "cancel_form": CancelForm(),
+        "plans": Plan.objects.filter(is_active=True),
+    }
+    if sub is not None:
+        context["now"] = now_for(sub.customer)
+        context["renewal_amount"] = renewals.renewal_amount(sub) if sub.status != "ended" else None
+        context["open_invoice"] = renewals.open_renewal_invoice(sub)
+    return render(request, "billing/my_subscription.html", context)
+
+
+def _own_live(request: HttpRequest) -> services.Subscription:
+    sub = selectors.live_subscription(user_id=request.user.pk)
+    if sub is None:
+        raise Http404("You have no live subscription.")
+    return sub
+
+
+@require_POST
+@login_required
+def cancel(request: HttpRequest) -> HttpResponse:
+    sub = _own_live(request)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        sub = services.cancel(subscription=sub, reason=reason)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        if sub.status == "ended":
+            messages.success(request, "Your subscription has ended. No further charge.")
+        else:
+            messages.success(
+                request,
+                f"Cancelled. Access until {sub.current_period_end:%d %b %Y}; no further charge.",
+            )
+    return redirect("billing:my_subscription")
+
+
+@require_POST
+@login_required
+def undo_cancel(request: HttpRequest) -> HttpResponse:
+    try:
+        services.undo_cancel(subscription=_own_live(request))
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Welcome back: your subscription will renew as before.")
+    return redirect("billing:my_subscription")
+
+
+@require_POST
+@login_required
+def change_plan(request: HttpRequest) -> HttpResponse:
+    form = ChangePlanForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose a plan to change to.")
+    plan = get_object_or_404(Plan, slug=form.cleaned_data["plan"], is_active=True)
+    try:
+        sub = services.change_plan(subscription=_own_live(request), plan=plan)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+    else:
+        if sub.next_plan_id:
+            messages.success(request, f"You will move to {plan.name} at your next renewal.")
+        else:
+            messages.success(request, f"You are now on {plan.name}.")
+    return redirect("billing:my_subscription")
+
+
+@login_required
+def pay_now(request: HttpRequest) -> HttpResponse:
+    sub = _own_live(request)
+    if request.method == "POST":
+        try:
+            payment = renewals.pay_now(subscription=sub)
+        except services.BillingError as exc:
+            messages.error(request, str(exc))
+        else:
+            if payment.status == "succeeded":
+                messages.success(request, "Paid. Thank you — your subscription is active again.")
+            else:
+                messages.error(request, payment.failure_message or "The payment did not go through.")
+        return redirect("billing:my_subscription")
+    return render(
+        request,
+        "billing/pay_now.html",
+        {"subscription": sub, "invoice": renewals.open_renewal_invoice(sub)},
+    )
+
+
+@require_safe
+@login_required
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_object_or_404(
+        Invoice, pk=pk, customer__user_id=request.user.pk, status="paid"
+    )
+    from io import BytesIO
+
+    filename = f"{(invoice.number or str(pk)).replace('/', '-')}.pdf"
+    return FileResponse(
+        BytesIO(render_invoice_pdf(invoice)),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+@csrf_exempt  # signed by the gateway instead; verified over the raw body below
+@require_POST
+def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
+    if gateway not in GATEWAYS:
+        raise Http404("Unknown gateway.")
+    headers = {key.lower(): value for key, value in request.headers.items()}
+    try:
+        webhooks.ingest(gateway_name=gateway, body=request.body, headers=headers)
+    except SignatureError:
+        return HttpResponse("Signature check failed.", status=400, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

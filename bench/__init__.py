@@ -1,0 +1,1 @@
+"""Benchmarks for Masthead's paywall gate: ``make bench`` (see bench/run.py)."""

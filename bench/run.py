@@ -1,0 +1,703 @@
+"""Masthead benchmarks, one command: ``make bench`` (or ``.venv/bin/python bench/run.py``).
+
+1. Decisions per second of the gate, ``decide()``, for each meter store: the database store on
+   a throwaway SQLite file and (if PostgreSQL answers) a throwaway PostgreSQL database, and the
+   Redis store under a key prefix of this run's own. Each runs in its own subprocess
+   (bench/decisions.py), because Masthead reads its settings at import time.
+2. The metered article page against a bare page of the same size, served by the same gunicorn
+   (2 sync workers) and loaded with wrk: PostgreSQL + the Redis meter store (the scale-out
+   configuration), then embedded SQLite + the database store. The page is requested as a
+   returning anonymous reader whose cookie has already counted the story, so each request runs
+   the real gate: identity, rule lookup, the store's record_view of a counted story, full render.
+
+Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
+databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "gunicorn"
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+RUN_ID = os.getpid()
+REDIS_PREFIX = f"mhbench-{RUN_ID}"
+MARKER = "BENCH-FULL-STORY-MARKER"  # the story's last paragraph (see bench/common.py)
+TARGET_RATIO = 0.60
+READER_COOKIE = "mh_reader"
+STARTED = time.monotonic()
+
+
+class BenchError(Exception):
+    """A benchmark could not run or measured something other than what it should."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    decide_seconds: float
+    wrk_seconds: int
+    wrk_warmup: int
+    rounds: int
+    profile_requests: int
+    timed_requests: int
+
+
+FULL = Plan(
+    decide_seconds=6, wrk_seconds=5, wrk_warmup=2, rounds=3, profile_requests=200,
+    timed_requests=200,
+)  # fmt: skip
+QUICK = Plan(
+    decide_seconds=2, wrk_seconds=3, wrk_warmup=1, rounds=2, profile_requests=0,
+    timed_requests=100,
+)  # fmt: skip
+
+
+def step(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", flush=True)
+
+
+def note(message: str) -> None:
+    print(f"      {message}", flush=True)
+
+
+# --- Services ------------------------------------------------------------------------------
+
+
+def answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def postgres_available() -> bool:
+    if not answers(PG_HOST, PG_PORT):
+        return False
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3
+        ):
+            return True
+    except Exception as exc:
+        note(f"PostgreSQL answers on {PG_HOST}:{PG_PORT} but refused us: {exc}")
+        return False
+
+
+def redis_available() -> bool:
+    if not answers("127.0.0.1", 6379):
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
+    except Exception as exc:
+        note(f"Redis answers on 127.0.0.1:6379 but not to PING: {exc}")
+        return False
+
+
+def _pg_admin(statement: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+@contextmanager
+def postgres_database(tag: str) -> Iterator[str]:
+    """A database of this run's own, dropped on the way out whatever happens."""
+    name = f"masthead_bench_{RUN_ID}_{tag}"
+    _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+    _pg_admin("CREATE DATABASE {}", name)
+    try:
+        yield f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        try:
+            _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+            note(f"dropped PostgreSQL database {name}")
+        except Exception as exc:
+            note(f"WARNING: could not drop PostgreSQL database {name}: {exc}")
+
+
+def delete_redis_keys() -> int:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+    deleted = 0
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=f"{REDIS_PREFIX}:*", count=1000):
+        batch.append(key)
+        if len(batch) >= 1000:
+            deleted += int(client.delete(*batch))
+            batch.clear()
+    if batch:
+        deleted += int(client.delete(*batch))
+    return deleted
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise BenchError(
+            "wrk is not installed and this is not root, so it cannot be installed here. "
+            "Install it (Debian/Ubuntu: sudo apt-get install -y wrk) and run make bench again."
+        )
+    step("wrk is missing: apt-get install -y wrk")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "wrk"]
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], env=env, check=False)
+        subprocess.run(install, env=env, check=False)
+    found = shutil.which("wrk")
+    if not found:
+        raise BenchError("apt-get install -y wrk did not give us a wrk binary; install it by hand.")
+    return found
+
+
+# --- Subprocesses --------------------------------------------------------------------------
+
+
+def child_env(
+    *, database_url: str, store: str, var_dir: Path, redis: bool, settings: str
+) -> dict[str, str]:
+    """The environment one configuration runs under; nothing inherited can override it."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("MASTHEAD_")
+        and key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": settings,
+            "MASTHEAD_ENV": "test",
+            "MASTHEAD_DEBUG": "false",
+            "MASTHEAD_LOG_LEVEL": "WARNING",
+            "MASTHEAD_VAR_DIR": str(var_dir),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL if redis else "",
+            "MASTHEAD_REDIS_PREFIX": REDIS_PREFIX,
+            "MASTHEAD_METER_STORE": store,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+    )
+    return env
+
+
+def run_child(module: str, args: list[str], env: dict[str, str], out: Path) -> dict[str, Any]:
+    result = subprocess.run(
+        [PYTHON, "-m", module, *args, "--out", str(out)], cwd=ROOT, env=env, check=False
+    )
+    if result.returncode != 0 or not out.exists():
+        raise BenchError(f"{module} failed (exit {result.returncode}); see its output above")
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+@dataclass(frozen=True)
+class Config:
+    label: str
+    store: str  # "database" or "redis"
+    database: str  # "sqlite" or "postgresql"
+    redis: bool
+
+
+@contextmanager
+def database_for(config: Config, scratch: Path, tag: str) -> Iterator[str]:
+    if config.database == "postgresql":
+        with postgres_database(tag) as url:
+            yield url
+    else:
+        folder = scratch / tag
+        folder.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+
+
+# --- 1. Decisions per second ---------------------------------------------------------------
+
+
+def bench_decisions(
+    configs: list[Config], plan: Plan, scratch: Path, number: Callable[[], str]
+) -> list[dict[str, Any]]:
+    results = []
+    for config in configs:
+        step(
+            f"{number()} decisions/s: {config.label} "
+            f"({plan.decide_seconds:g}s of decide() calls, many anonymous readers)"
+        )
+        tag = f"decisions-{config.store}-{config.database}"
+        with database_for(config, scratch, tag) as url:
+            env = child_env(
+                database_url=url,
+                store=config.store,
+                var_dir=scratch / tag / "var",
+                redis=config.redis,
+                settings="masthead.settings",
+            )
+            result = run_child(
+                "bench.decisions",
+                ["--seconds", str(plan.decide_seconds)],
+                env,
+                scratch / f"{tag}.json",
+            )
+        if result["mismatches"]:
+            raise BenchError(f"{config.label}: decide() answered unexpectedly: {result}")
+        results.append({"config": config.label, **result})
+    return results
+
+
+# --- 2. The metered page against a bare page -----------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Fetched:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def fetch(port: int, path: str, cookie: str | None = None) -> Fetched:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        return Fetched(response.status, response.getheaders(), response.read())
+    finally:
+        conn.close()
+
+
+@dataclass
+class Gunicorn:
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes] | None = field(default=None)
+
+    def start(self, env: dict[str, str]) -> None:
+        # No --access-logfile: gunicorn's default is no access log, which is what we want.
+        command = [
+            GUNICORN,
+            "masthead.wsgi:application",
+            "--workers=2",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{self.port}",
+            f"--chdir={ROOT}",
+            f"--pythonpath={ROOT}",
+            f"--error-logfile={self.log}",
+            "--log-level=warning",
+        ]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn exited at start (code {self.process.returncode})")
+            with suppress(OSError, http.client.HTTPException):
+                if fetch(self.port, "/bench/bare/64/").status == 200:
+                    return
+            time.sleep(0.2)
+        raise BenchError("gunicorn did not answer within 30 seconds")
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        # Its own session: the group is gunicorn's master and its workers, nothing else.
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        note(f"stopped gunicorn (pid {process.pid})")
+
+    def warnings(self) -> list[str]:
+        if not self.log.exists():
+            return []
+        lines = self.log.read_text(errors="replace").splitlines()
+        flags = (" WARNING ", " ERROR ", "[WARNING]", "[ERROR]", "[CRITICAL]", "Traceback")
+        return [line for line in lines if any(flag in line for flag in flags)]
+
+    def tail(self, lines: int = 30) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+_TOTAL = re.compile(r"(\d+) requests in ([\d.]+)(\w+)")
+_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+_LATENCY = re.compile(r"^\s+Latency\s+(\S+)", re.MULTILINE)
+
+
+def run_wrk(wrk: str, url: str, seconds: int, cookie: str) -> dict[str, Any]:
+    command = [wrk, "-t2", "-c16", f"-d{seconds}s", "-H", f"Cookie: {cookie}", url]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    output = result.stdout + result.stderr
+    rps, total = _RPS.search(output), _TOTAL.search(output)
+    if result.returncode != 0 or not rps or not total:
+        raise BenchError(f"wrk failed on {url}:\n{output}")
+    non_2xx = _NON_2XX.search(output)
+    if non_2xx:
+        raise BenchError(
+            f"wrk got {non_2xx.group(1)} Non-2xx or 3xx responses from {url}: "
+            f"the benchmark would be measuring errors.\n{output}"
+        )
+    errors = [int(n) for n in _SOCKET.search(output).groups()] if _SOCKET.search(output) else []
+    latency = _LATENCY.search(output)
+    return {
+        "rps": float(rps.group(1)),
+        "requests": int(total.group(1)),
+        "socket_errors": sum(errors),
+        "latency_avg": latency.group(1) if latency else "?",
+    }
+
+
+def check_article(port: int, url: str, cookie: str | None, *, metered: bool) -> Fetched:
+    got = fetch(port, url, cookie)
+    text = got.body.decode("utf-8", errors="replace")
+    if got.status != 200:
+        raise BenchError(f"GET {url} answered {got.status}, not 200")
+    if MARKER not in text:
+        raise BenchError(f"GET {url} did not contain the full story (no {MARKER} paragraph)")
+    # The meter's "N free stories left" note is only there when the store really answered
+    # (with the store down, policy "allow" also shows the full story, but without the note).
+    if metered and 'class="meter-note"' not in text:
+        raise BenchError(f"GET {url} showed no meter note: the meter store did not answer")
+    return got
+
+
+def redis_script_calls() -> int:
+    """EVALSHA + EVAL calls Redis has served (server-wide), to prove the gate reached it."""
+    import redis
+
+    stats = redis.Redis.from_url(REDIS_URL, socket_timeout=5).info("commandstats")
+    names = ("cmdstat_evalsha", "cmdstat_eval")
+    return sum(int(stats.get(name, {}).get("calls", 0)) for name in names)
+
+
+def reader_cookie(got: Fetched) -> str:
+    for name, value in got.headers:
+        if name.lower() == "set-cookie":
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(value)
+            if READER_COOKIE in jar:
+                return f"{READER_COOKIE}={jar[READER_COOKIE].coded_value}"
+    raise BenchError("the first visit did not set the mh_reader cookie")
+
+
+def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str, Any]:
+    tag = f"pages-{config.store}-{config.database}"
+    with ExitStack() as local:
+        url = local.enter_context(database_for(config, scratch, tag))
+        env = child_env(
+            database_url=url,
+            store=config.store,
+            var_dir=scratch / tag / "var",
+            redis=config.redis,
+            settings="bench.settings",
+        )
+        args = ["--timed-requests", str(plan.timed_requests)]
+        if plan.profile_requests:
+            args += ["--profile-requests", str(plan.profile_requests)]
+        probe = run_child("bench.page", args, env, scratch / f"{tag}.json")
+
+        server = Gunicorn(port=free_port(), log=scratch / f"{tag}-gunicorn.log")
+        local.callback(server.stop)
+        try:
+            server.start(env)
+            note(f"gunicorn: 2 sync workers on 127.0.0.1:{server.port}")
+            metered_url, free_url = probe["url"], probe["free_url"]
+            first = check_article(server.port, metered_url, None, metered=True)
+            cookie = reader_cookie(first)
+            again = check_article(server.port, metered_url, cookie, metered=True)
+            size = len(again.body)
+            free_size = len(check_article(server.port, free_url, cookie, metered=False).body)
+            bare_path = f"/bench/bare/{size}/"
+            bare = fetch(server.port, bare_path, cookie)
+            if bare.status != 200 or len(bare.body) != size:
+                raise BenchError(f"{bare_path}: {bare.status}, {len(bare.body)} bytes, not {size}")
+            note(
+                f"metered page {metered_url}: {size} bytes, full story present for the "
+                f"returning reader; free twin {free_size} bytes; bare page {bare_path}"
+            )
+            base = f"http://127.0.0.1:{server.port}"
+            targets = {"bare": bare_path, "metered": metered_url, "free": free_url}
+            for name, path in targets.items():  # warm both workers; not counted
+                run_wrk(wrk, base + path, plan.wrk_warmup, cookie)
+                note(f"warm-up {name}: done")
+            runs: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+            for round_number in range(1, plan.rounds + 1):
+                for name, path in targets.items():
+                    scripts_before = redis_script_calls() if config.redis else 0
+                    measured = run_wrk(wrk, base + path, plan.wrk_seconds, cookie)
+                    runs[name].append(measured)
+                    extra = ""
+                    if config.redis:
+                        measured["redis_scripts"] = redis_script_calls() - scripts_before
+                        extra = f", Redis scripts run {measured['redis_scripts']}"
+                        if name == "metered" and measured["redis_scripts"] < measured["requests"]:
+                            raise BenchError(
+                                f"only {measured['redis_scripts']} Redis meter scripts ran for "
+                                f"{measured['requests']} metered requests: not the real gate path"
+                            )
+                    note(
+                        f"round {round_number} {name:<7} {measured['rps']:8.1f} req/s "
+                        f"({measured['requests']} requests, latency avg "
+                        f"{measured['latency_avg']}, socket errors {measured['socket_errors']}"
+                        f"{extra})"
+                    )
+            # Still the full story, with the meter, after all that.
+            check_article(server.port, metered_url, cookie, metered=True)
+            warnings = server.warnings()
+            if warnings:
+                note(f"gunicorn log has {len(warnings)} warning/error lines, e.g. {warnings[0]}")
+        except BenchError:
+            tail = server.tail()
+            if tail:
+                note("gunicorn log (last lines):\n" + tail)
+            raise
+    mean = {name: statistics.fmean(r["rps"] for r in rs) for name, rs in runs.items()}
+    return {
+        "config": config.label,
+        "store": config.store,
+        "size": size,
+        "free_size": free_size,
+        "runs": runs,
+        "mean": mean,
+        "ratio": mean["metered"] / mean["bare"],
+        "metered_vs_free": mean["metered"] / mean["free"],
+        "probe": probe,
+    }
+
+
+# --- Reporting -----------------------------------------------------------------------------
+
+
+def print_probe(result: dict[str, Any]) -> None:
+    probe = result["probe"]
+    visits = probe["queries"]["visits"]
+    warm = visits[-1]
+    print(
+        f"  {result['config']}: {warm['queries']} SQL queries per returning reader's metered page "
+        f"({visits[0]['queries']} on a cold first visit; free twin "
+        f"{probe['queries']['free_queries']}; bare page {probe['queries']['bare_queries']})"
+    )
+    for sql in warm["sql"]:
+        print(f"      {sql[:110]}")
+    share = probe["gate_share"]
+    print(
+        f"    in-process (test client): metered {share['metered_ms']:.2f} ms/page, same story free "
+        f"{share['free_ms']:.2f} ms/page -> gate ≈ {share['metered_ms'] - share['free_ms']:.2f} ms"
+    )
+    if "profile" in probe:
+        prof = probe["profile"]
+        print(
+            f"    where a metered page's time goes (cProfile, {prof['requests']} re-reads, "
+            f"cumulative ms/request, profiler overhead included):"
+        )
+        for part in prof["parts"]:
+            print(f"      {part['label']:<36} {part['ms']:6.2f}")
+
+
+def summary(decisions: list[dict[str, Any]], pages: list[dict[str, Any]]) -> None:
+    line = "-" * 96
+    print("\n" + line)
+    print("SUMMARY")
+    print(line)
+    if decisions:
+        print("Decisions per second, decide() in a loop (anonymous readers; limit 3 a month)")
+        print(
+            f"  {'store / database':<24}{'decisions/s':>12}{'p50 µs':>8}{'p99 µs':>8}"
+            f"{'SQL/decision':>13}   p50 µs new/re-read/refused   calls new/re-read/refused"
+        )
+        for r in decisions:
+            mix, by_kind = r["mix"], r["p50_us_by_kind"]
+            kinds = ("new", "reread", "refused")
+            p50s = "/".join(f"{by_kind[k]:.0f}" if by_kind.get(k) else "-" for k in kinds)
+            counts = "/".join(str(mix.get(k, 0)) for k in kinds)
+            print(
+                f"  {r['config']:<24}{r['decisions_per_second']:>12,.0f}{r['p50_us']:>8.0f}"
+                f"{r['p99_us']:>8.0f}{r['queries_per_decision']:>13.2f}   {p50s:<28}{counts}"
+            )
+        redis_rows = [r for r in decisions if r["meter_store"] == "redis"]
+        for redis_row in redis_rows:
+            for r in decisions:
+                if r["meter_store"] == "database":
+                    ratio = redis_row["decisions_per_second"] / r["decisions_per_second"]
+                    print(f"  Redis/database ratio vs {r['config']}: {ratio:.2f}x")
+        if not redis_rows:
+            print("  Redis/database ratio: n/a (Redis not measured)")
+    if pages:
+        first = pages[0]
+        print(
+            "\nMetered article page vs a bare page of the same size (gunicorn 2 sync workers, "
+            "wrk -t2 -c16, returning reader)"
+        )
+        print(
+            f"  {'configuration':<34}{'bytes':>7}{'bare r/s':>10}{'metered r/s':>13}"
+            f"{'free r/s':>10}{'metered/bare':>14}{'metered/free':>14}"
+        )
+        for p in pages:
+            print(
+                f"  {p['config']:<34}{p['size']:>7}{p['mean']['bare']:>10.1f}"
+                f"{p['mean']['metered']:>13.1f}{p['mean']['free']:>10.1f}"
+                f"{p['ratio']:>14.2f}{p['metered_vs_free']:>14.2f}"
+            )
+        for p in pages:
+            spread = "; ".join(
+                f"{name} " + "/".join(f"{run['rps']:.0f}" for run in runs)
+                for name, runs in p["runs"].items()
+            )
+            print(f"  {p['config']} runs, req/s: {spread}")
+        for p in pages:
+            if p["store"] == "redis":
+                verdict = "met" if p["ratio"] >= TARGET_RATIO else "NOT met"
+                print(
+                    f"  Target: metered/bare, aim ≥ {TARGET_RATIO:.2f} with the Redis store — "
+                    f"{p['config']}: {p['ratio']:.2f}, {verdict}"
+                )
+        print(
+            f"  (mean of {len(first['runs']['bare'])} alternating runs each; 'free' is the same "
+            "story made free, i.e. the page without the gate)"
+        )
+        print("\nInside one metered page request")
+        for p in pages:
+            print_probe(p)
+    print(line)
+
+
+# --- Main ----------------------------------------------------------------------------------
+
+
+def clean_redis() -> None:
+    try:
+        note(f"deleted {delete_redis_keys()} Redis keys under {REDIS_PREFIX}:")
+    except Exception as exc:
+        note(f"WARNING: could not delete Redis keys {REDIS_PREFIX}:*: {exc}")
+
+
+def configurations(*, have_pg: bool, have_redis: bool) -> tuple[list[Config], list[Config]]:
+    """(decision benchmark configurations, page benchmark configurations)."""
+    main_db = "postgresql" if have_pg else "sqlite"
+    main_db_label = "PostgreSQL" if have_pg else "SQLite"
+    decide = [Config("database / SQLite", "database", "sqlite", redis=False)]
+    if have_pg:
+        decide.append(Config("database / PostgreSQL", "database", "postgresql", redis=False))
+    if have_redis:
+        decide.append(Config(f"redis / {main_db_label}", "redis", main_db, redis=True))
+    pages = []
+    if have_redis:
+        pages.append(Config(f"{main_db_label} + Redis store", "redis", main_db, redis=True))
+    pages.append(Config("SQLite + database store (embedded)", "database", "sqlite", redis=False))
+    return decide, pages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
+    parser.add_argument(
+        "--only", choices=["decisions", "pages"], help="run only one of the two benchmarks"
+    )
+    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    args = parser.parse_args()
+    plan = QUICK if args.quick else FULL
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    scratch = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
+    decisions: list[dict[str, Any]] = []
+    pages: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+        step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
+        have_pg, have_redis = postgres_available(), redis_available()
+        note(
+            f"PostgreSQL {PG_HOST}:{PG_PORT}: {'yes' if have_pg else 'not answering, skipped'}; "
+            f"Redis 127.0.0.1:6379: {'yes' if have_redis else 'not answering, skipped'}"
+        )
+        if have_redis:
+            stack.callback(clean_redis)
+        wrk = ensure_wrk() if args.only != "decisions" else ""
+        decide_configs, page_configs = configurations(have_pg=have_pg, have_redis=have_redis)
+
+        steps = (len(decide_configs) if args.only != "pages" else 0) + (
+            len(page_configs) if args.only != "decisions" else 0
+        )
+        counter = iter(range(1, steps + 1))
+
+        def number() -> str:
+            return f"({next(counter)}/{steps})"
+
+        try:
+            if args.only != "pages":
+                decisions = bench_decisions(decide_configs, plan, scratch, number)
+            if args.only != "decisions":
+                for config in page_configs:
+                    step(
+                        f"{number()} metered page vs bare page: {config.label} "
+                        f"(wrk {plan.rounds} x {plan.wrk_seconds}s per page, alternating)"
+                    )
+                    pages.append(bench_pages(config, plan, scratch, wrk))
+        except BenchError as exc:
+            step(f"BENCHMARK FAILED: {exc}")
+            summary(decisions, pages)
+            return 1
+        except KeyboardInterrupt:
+            step("interrupted; cleaning up")
+            return 130
+        summary(decisions, pages)
+        if args.json:
+            args.json.write_text(
+                json.dumps({"decisions": decisions, "pages": pages}, indent=2, default=str)
+            )
+            note(f"wrote {args.json}")
+        step("done; cleaning up")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

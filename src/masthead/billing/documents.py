@@ -1,0 +1,707 @@
+"""GST tax invoices and credit notes as A4 PDFs (reportlab).
+
+The documents print what was frozen on the invoice when it was numbered, never today's
+settings or today's customer record. The invoicing code fills two JSON snapshots with exactly
+these keys (all strings)::
+
+    invoice.seller = {
+        "legal_name": "Meridian Ledger Media Private Limited",
+        "address": "4th Floor, Ledger House, Nariman Point, Mumbai 400021",
+        "gstin": "27AABCM1234F1Z5",
+        "state_code": "27",
+        "state_name": "Maharashtra",
+    }
+    invoice.buyer = {
+        "name": "Asha Rao",
+        "email": "asha@example.com",
+        "state_code": "29",          # "" when the reader's state is unknown
+        "state_name": "Karnataka",
+        "gstin": "",                 # "" for a reader without GST registration
+    }
+
+A key that is missing or empty falls back to the publisher's settings (seller) or to the
+GST state table (state names), so an older or half-filled snapshot still prints.
+
+Place of supply is the buyer's state, or the seller's state when the buyer's is unknown.
+The tax lines follow the amounts on the document: CGST + SGST (half the rate each) when either
+is nonzero (an intra-state supply), otherwise IGST at the full rate, which is also how a
+zero-rated supply abroad (USD, 0 %) is shown.
+
+Amounts are integer minor units (paise, cents), shown with ``format_money`` in
+``settings.LOCALE`` with the minor unit always printed (₹2,700.00). Dates are the publisher's
+calendar days (``settings.TIME_ZONE``), printed like 25 Nov 2026.
+
+The rupee sign needs a font that has it; the PDF embeds DejaVu Sans or Noto Sans when the
+system has them (``settings.BILLING_PDF_FONTS = (regular_path, bold_path)`` overrides), and
+otherwise falls back to Helvetica, printing "Rs." for ₹.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from masthead.billing.gst_states import normalise_code, state_label
+from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
+from masthead.core.money import Money, format_money
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "attachment_filename",
+    "local_date",
+    "local_day_label",
+    "render_credit_note_pdf",
+    "render_invoice_pdf",
+]
+
+# The site's palette (static/css/site.css).
+INK = colors.HexColor("#1a1a1a")
+INK_SOFT = colors.HexColor("#4a4a4a")
+RULE = colors.HexColor("#d9d4c7")
+ACCENT = colors.HexColor("#8c1c13")
+HIGHLIGHT = colors.HexColor("#f4efe2")
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+RUPEE = "\u20b9"
+
+MARGIN = 18 * mm
+CONTENT_WIDTH = A4[0] - 2 * MARGIN
+
+
+# --- Dates and figures ---------------------------------------------------------------------
+
+
+def local_date(moment: datetime) -> date:
+    """The publisher's calendar day of an aware moment (settings.TIME_ZONE, e.g. IST)."""
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def local_day_label(moment: datetime) -> str:
+    """'24 Feb 2027': the day in the publisher's time zone, month names never localised."""
+    day = local_date(moment)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def attachment_filename(number: str) -> str:
+    """A file name for a document number: 'ML/2026-27/000001' → 'ML-2026-27-000001.pdf'."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "document"
+    return f"{safe}.pdf"
+
+
+def _money(minor: int, currency: str) -> str:
+    return format_money(
+        Money(minor=int(minor), currency=currency), locale=settings.LOCALE, whole=False
+    )
+
+
+def _percent(basis_points: int | Decimal) -> str:
+    """1800 → '18%', 900 → '9%', 625 → '6.25%' (exact; no float)."""
+    value = (Decimal(basis_points) / 100).normalize()
+    return f"{value:f}%"
+
+
+_ONES = (
+    "", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+    "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen",
+    "Nineteen",
+)  # fmt: skip
+_TENS = ("", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety")
+
+
+def _below_thousand(n: int) -> str:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        words.append(f"{_ONES[hundreds]} Hundred")
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        words.append(f"{_TENS[tens]} {_ONES[ones]}".strip())
+    elif rest:
+        words.append(_ONES[rest])
+    return " ".join(words)
+
+
+def _indian_words(n: int) -> str:
+    """Whole numbers in the Indian system: 2,28,813 → 'Two Lakh Twenty Eight Thousand …'."""
+    if n == 0:
+        return "Zero"
+    words: list[str] = []
+    crores, n = divmod(n, 10**7)
+    if crores:
+        words.append(f"{_indian_words(crores)} Crore")
+    lakhs, n = divmod(n, 10**5)
+    if lakhs:
+        words.append(f"{_below_thousand(lakhs)} Lakh")
+    thousands, n = divmod(n, 1000)
+    if thousands:
+        words.append(f"{_below_thousand(thousands)} Thousand")
+    if n:
+        words.append(_below_thousand(n))
+    return " ".join(words)
+
+
+def amount_in_words(minor: int, currency: str) -> str:
+    """'Indian Rupees Two Thousand Seven Hundred Only' (INR only; '' for other currencies)."""
+    if currency != "INR":
+        return ""
+    rupees, paise = divmod(int(minor), 100)
+    text = f"Indian Rupees {_indian_words(rupees)}"
+    if paise:
+        text += f" and {_below_thousand(paise)} Paise"
+    return f"{text} Only"
+
+
+# --- What a document says ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    name: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    title: str
+    number_label: str
+    number: str
+    issued_on: str
+    seller: _Party
+    seller_gstin: str
+    buyer: _Party
+    place_of_supply: str
+    details: tuple[tuple[str, str], ...]
+    description: str
+    sac: str
+    currency: str
+    taxable_minor: int
+    cgst_minor: int
+    sgst_minor: int
+    igst_minor: int
+    total_minor: int
+    rate_bp: int
+    intra_state: bool
+    notes: tuple[str, ...]
+
+
+def _text(snapshot: Any, key: str) -> str:
+    if not isinstance(snapshot, dict):
+        return ""
+    value = snapshot.get(key)
+    return str(value).strip() if value is not None else ""
+
+
+def _seller_party(snapshot: Any) -> tuple[_Party, str, str, str]:
+    """The supplier block, its GSTIN, its state code and its state label."""
+    legal_name = _text(snapshot, "legal_name") or settings.PUBLISHER_LEGAL_NAME
+    address = _text(snapshot, "address") or settings.PUBLISHER_ADDRESS
+    gstin = _text(snapshot, "gstin") or settings.PUBLISHER_GSTIN
+    code = normalise_code(_text(snapshot, "state_code") or settings.PUBLISHER_STATE_CODE)
+    state = state_label(code, _text(snapshot, "state_name"))
+    lines = [address]
+    if gstin:
+        lines.append(f"GSTIN: {gstin}")
+    if state:
+        lines.append(f"State: {state}")
+    return _Party(name=legal_name, lines=tuple(lines)), gstin, code, state
+
+
+def _buyer_party(snapshot: Any, fallback_name: str, fallback_email: str) -> tuple[_Party, str]:
+    """The recipient block and the buyer's state code ('' when unknown)."""
+    name = _text(snapshot, "name") or fallback_name
+    email = _text(snapshot, "email") or fallback_email
+    code = normalise_code(_text(snapshot, "state_code"))
+    state = state_label(code, _text(snapshot, "state_name"))
+    gstin = _text(snapshot, "gstin")
+    lines: list[str] = []
+    if email:
+        lines.append(email)
+    if state:
+        lines.append(f"State: {state}")
+    if gstin:
+        lines.append(f"GSTIN: {gstin}")
+    return _Party(name=name or email or "Reader", lines=tuple(lines)), code
+
+
+def _place_of_supply(buyer: Any, seller: Any, buyer_code: str, seller_code: str) -> str:
+    if buyer_code:
+        return state_label(buyer_code, _text(buyer, "state_name"))
+    return state_label(seller_code, _text(seller, "state_name"))
+
+
+def _customer_fallbacks(invoice: Invoice) -> tuple[str, str]:
+    customer = invoice.customer
+    return customer.name, customer.user.email
+
+
+def _issue_moment(invoice: Invoice) -> datetime:
+    return invoice.issued_at or invoice.created_at
+
+
+def _invoice_document(invoice: Invoice) -> _Document:
+    if not invoice.number:
+        raise ValueError(
+            f"Invoice #{invoice.pk} has no number yet; only issued invoices have a tax invoice."
+        )
+    seller, gstin, seller_code, _ = _seller_party(invoice.seller)
+    buyer, buyer_code = _buyer_party(invoice.buyer, *_customer_fallbacks(invoice))
+    issued_on = local_day_label(_issue_moment(invoice))
+    place = _place_of_supply(invoice.buyer, invoice.seller, buyer_code, seller_code)
+    details = [
+        ("Invoice number", invoice.number),
+        ("Invoice date", issued_on),
+        ("Place of supply", place),
+        ("Reverse charge", "No"),
+        ("Currency", invoice.currency),
+        ("Status", InvoiceStatus(invoice.status).label if invoice.status else ""),
+    ]
+    return _Document(
+        title="Tax Invoice",
+        number_label="Invoice number",
+        number=invoice.number,
+        issued_on=issued_on,
+        seller=seller,
+        seller_gstin=gstin,
+        buyer=buyer,
+        place_of_supply=place,
+        details=tuple((k, v) for k, v in details if v),
+        description=invoice.description,
+        sac=settings.SAC_CODE,
+        currency=invoice.currency,
+        taxable_minor=invoice.taxable_minor,
+        cgst_minor=invoice.cgst_minor,
+        sgst_minor=invoice.sgst_minor,
+        igst_minor=invoice.igst_minor,
+        total_minor=invoice.total_minor,
+        rate_bp=invoice.tax_rate_bp,
+        intra_state=bool(invoice.cgst_minor or invoice.sgst_minor),
+        notes=_notes(taxed=bool(invoice.tax_rate_bp or _tax_total(invoice))),
+    )
+
+
+def _credit_note_document(note: CreditNote) -> _Document:
+    invoice = note.invoice
+    seller, gstin, seller_code, _ = _seller_party(invoice.seller)
+    buyer, buyer_code = _buyer_party(invoice.buyer, *_customer_fallbacks(invoice))
+    issued_on = local_day_label(note.issued_at)
+    original = invoice.number or f"#{invoice.pk}"
+    original_on = local_day_label(_issue_moment(invoice))
+    place = _place_of_supply(invoice.buyer, invoice.seller, buyer_code, seller_code)
+    details = [
+        ("Credit note number", note.number),
+        ("Credit note date", issued_on),
+        ("Original invoice", original),
+        ("Original invoice date", original_on),
+        ("Place of supply", place),
+        ("Reverse charge", "No"),
+        ("Currency", note.currency),
+    ]
+    own_split = bool(note.cgst_minor or note.sgst_minor)
+    intra = own_split or (not note.igst_minor and bool(invoice.cgst_minor or invoice.sgst_minor))
+    notes = [f"Issued against tax invoice {original} dated {original_on}."]
+    if note.reason:
+        notes.append(f"Reason: {note.reason}")
+    return _Document(
+        title="Credit Note",
+        number_label="Credit note number",
+        number=note.number,
+        issued_on=issued_on,
+        seller=seller,
+        seller_gstin=gstin,
+        buyer=buyer,
+        place_of_supply=place,
+        details=tuple((k, v) for k, v in details if v),
+        description=f"Credit against invoice {original}: {invoice.description}",
+        sac=settings.SAC_CODE,
+        currency=note.currency,
+        taxable_minor=note.taxable_minor,
+        cgst_minor=note.cgst_minor,
+        sgst_minor=note.sgst_minor,
+        igst_minor=note.igst_minor,
+        total_minor=note.amount_minor,
+        rate_bp=invoice.tax_rate_bp,
+        intra_state=intra,
+        notes=(*notes, *_notes(taxed=bool(invoice.tax_rate_bp or _tax_total(note)))),
+    )
+
+
+def _tax_total(doc: Invoice | CreditNote) -> int:
+    return doc.cgst_minor + doc.sgst_minor + doc.igst_minor
+
+
+def _notes(*, taxed: bool) -> tuple[str, ...]:
+    notes = []
+    if not taxed:
+        notes.append("No GST is charged on this supply.")
+    elif settings.PRICES_INCLUDE_TAX:
+        notes.append("Amounts include GST.")
+    notes.append("This is a computer-generated document and needs no signature.")
+    return tuple(notes)
+
+
+# --- Fonts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Fonts:
+    regular: str
+    bold: str
+    has_rupee: bool
+
+
+_FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf",
+    ),
+    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    ),
+    ("/usr/share/fonts/noto/NotoSans-Regular.ttf", "/usr/share/fonts/noto/NotoSans-Bold.ttf"),
+    ("/usr/local/share/fonts/DejaVuSans.ttf", "/usr/local/share/fonts/DejaVuSans-Bold.ttf"),
+    ("/Library/Fonts/DejaVuSans.ttf", "/Library/Fonts/DejaVuSans-Bold.ttf"),
+)
+
+
+@functools.cache
+def _fonts() -> _Fonts:
+    """Embed the first TrueType pair that has the rupee sign; else Helvetica and 'Rs.'."""
+    configured = getattr(settings, "BILLING_PDF_FONTS", None)
+    candidates: list[tuple[str, str]] = []
+    if configured:
+        regular, bold = configured
+        candidates.append((str(regular), str(bold)))
+    candidates.extend(_FONT_CANDIDATES)
+    for regular_path, bold_path in candidates:
+        if not (Path(regular_path).is_file() and Path(bold_path).is_file()):
+            continue
+        try:
+            regular = TTFont("MastheadSans", regular_path)
+            bold = TTFont("MastheadSans-Bold", bold_path)
+        except Exception:  # a broken or unsupported font file: try the next one
+            logger.warning("Cannot load PDF font %s", regular_path, exc_info=True)
+            continue
+        if ord(RUPEE) not in regular.face.charToGlyph or ord(RUPEE) not in bold.face.charToGlyph:
+            continue
+        pdfmetrics.registerFont(regular)
+        pdfmetrics.registerFont(bold)
+        pdfmetrics.registerFontFamily(
+            "MastheadSans",
+            normal="MastheadSans",
+            bold="MastheadSans-Bold",
+            italic="MastheadSans",
+            boldItalic="MastheadSans-Bold",
+        )
+        return _Fonts(regular="MastheadSans", bold="MastheadSans-Bold", has_rupee=True)
+    logger.warning("No font with the rupee sign found; invoice PDFs print 'Rs.' instead.")
+    return _Fonts(regular="Helvetica", bold="Helvetica-Bold", has_rupee=False)
+
+
+# --- Layout --------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Turns a _Document into flowables with the site's palette."""
+
+    def __init__(self, fonts: _Fonts) -> None:
+        self.fonts = fonts
+        base = ParagraphStyle(
+            "base", fontName=fonts.regular, fontSize=9, leading=12.5, textColor=INK
+        )
+        self.body = base
+        self.small = ParagraphStyle(
+            "small", parent=base, fontSize=8, leading=11, textColor=INK_SOFT
+        )
+        self.label = ParagraphStyle(
+            "label", parent=base, fontName=fonts.bold, fontSize=7.5, leading=10,
+            textColor=ACCENT, spaceAfter=2,
+        )  # fmt: skip
+        self.strong = ParagraphStyle(
+            "strong", parent=base, fontName=fonts.bold, fontSize=10.5, leading=14
+        )
+        self.right = ParagraphStyle("right", parent=base, alignment=TA_RIGHT)
+        self.right_bold = ParagraphStyle("right_bold", parent=self.right, fontName=fonts.bold)
+        # The line table is dense: 8 pt, so ₹2,28,813.56 fits its column on one line.
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5)
+        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
+        self.cell_right_bold = ParagraphStyle(
+            "cell_right_bold", parent=self.cell_right, fontName=fonts.bold
+        )
+        self.head = ParagraphStyle(
+            "head", parent=base, fontName=fonts.bold, fontSize=8, leading=10, textColor=colors.white
+        )
+        self.head_right = ParagraphStyle("head_right", parent=self.head, alignment=TA_RIGHT)
+        self.head_center = ParagraphStyle("head_center", parent=self.head, alignment=TA_CENTER)
+        self.nameplate = ParagraphStyle(
+            "nameplate", fontName="Times-Bold", fontSize=22, leading=26, textColor=INK
+        )
+        self.title = ParagraphStyle(
+            "title", parent=base, fontName=fonts.bold, fontSize=16, leading=20,
+            textColor=ACCENT, alignment=TA_RIGHT,
+        )  # fmt: skip
+        self.subtitle = ParagraphStyle("subtitle", parent=self.small, alignment=TA_RIGHT)
+        self.words = ParagraphStyle("words", parent=base, alignment=TA_LEFT, fontSize=8.5)
+
+    def clean(self, text: str) -> str:
+        """Escaped for reportlab's mini-markup; ₹ spelled out when the font lacks it."""
+        if not self.fonts.has_rupee:
+            text = text.replace(RUPEE, "Rs. ")
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(self.clean(text), style or self.body)
+
+    def money(self, minor: int, currency: str) -> str:
+        return _money(minor, currency)
+
+    def build(self, doc: _Document) -> list[Any]:
+        story: list[Any] = [self._header(doc)]
+        story.append(HRFlowable(width="100%", thickness=2, color=INK, spaceBefore=6, spaceAfter=12))
+        story.append(self._parties(doc))
+        story.append(Spacer(1, 10 * mm))
+        story.append(self._lines(doc))
+        story.append(Spacer(1, 4 * mm))
+        story.append(KeepTogether([self._totals(doc), Spacer(1, 3 * mm), *self._after(doc)]))
+        return story
+
+    def _header(self, doc: _Document) -> Table:
+        left = [self.p(settings.PUBLISHER_NAME, self.nameplate)]
+        right = [
+            self.p(doc.title, self.title),
+            self.p(f"{doc.number_label} {doc.number}", self.subtitle),
+        ]
+        table = Table([[left, right]], colWidths=[CONTENT_WIDTH * 0.55, CONTENT_WIDTH * 0.45])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return table
+
+    def _party(self, label: str, party: _Party) -> list[Paragraph]:
+        cells = [self.p(label.upper(), self.label), self.p(party.name, self.strong)]
+        cells.extend(self.p(line) for line in party.lines)
+        return cells
+
+    def _parties(self, doc: _Document) -> Table:
+        left = [
+            *self._party("Supplier", doc.seller),
+            Spacer(1, 5 * mm),
+            *self._party("Billed to", doc.buyer),
+        ]
+        detail_rows = [[self.p(k, self.small), self.p(v, self.right_bold)] for k, v in doc.details]
+        details = Table(detail_rows, colWidths=[35 * mm, CONTENT_WIDTH * 0.45 - 35 * mm])
+        details.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), HIGHLIGHT),
+                    ("LINEABOVE", (0, 0), (-1, 0), 2, ACCENT),
+                    ("LINEBELOW", (0, 0), (-1, -2), 0.5, RULE),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+        table = Table([[left, details]], colWidths=[CONTENT_WIDTH * 0.55, CONTENT_WIDTH * 0.45])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, -1), 8),
+                    ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                ]
+            )
+        )
+        return table
+
+    def _tax_columns(self, doc: _Document) -> list[tuple[str, str, int]]:
+        if doc.intra_state:
+            half = Decimal(doc.rate_bp) / 2
+            return [
+                ("CGST", _percent(half), doc.cgst_minor),
+                ("SGST", _percent(half), doc.sgst_minor),
+            ]
+        return [("IGST", _percent(doc.rate_bp), doc.igst_minor)]
+
+    def _lines(self, doc: _Document) -> Table:
+        taxes = self._tax_columns(doc)
+        head, head_right = self.head, self.head_right
+        top = [
+            self.p("Description", head),
+            self.p("SAC", head),
+            self.p("Taxable value", head_right),
+        ]
+        sub: list[Any] = ["", "", ""]
+        row = [
+            self.p(doc.description, self.cell),
+            self.p(doc.sac, self.cell),
+            self.p(self.money(doc.taxable_minor, doc.currency), self.cell_right),
+        ]
+        for name, rate, amount in taxes:
+            top.extend([self.p(name, self.head_center), ""])
+            sub.extend([self.p("Rate", head_right), self.p("Amount", head_right)])
+            row.extend(
+                [
+                    self.p(rate, self.cell_right),
+                    self.p(self.money(amount, doc.currency), self.cell_right),
+                ]
+            )
+        top.append(self.p("Total", head_right))
+        sub.append("")
+        row.append(self.p(self.money(doc.total_minor, doc.currency), self.cell_right_bold))
+
+        # Millimetres, summing to the 174 mm between A4's margins.
+        two_taxes = [48, 15, 23, 10, 21, 10, 21, 26]
+        widths = two_taxes if len(taxes) == 2 else [66, 15, 25, 12, 28, 28]
+        table = Table([top, sub, row], colWidths=[w * mm for w in widths], repeatRows=2)
+        style: list[tuple[Any, ...]] = [
+            ("BACKGROUND", (0, 0), (-1, 1), INK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LINEBELOW", (0, -1), (-1, -1), 1, INK),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 0),
+            ("TOPPADDING", (0, 1), (-1, 1), 0),
+        ]
+        # Header cells that stand for both header rows, and each tax's name over rate + amount.
+        for col in (0, 1, 2, len(widths) - 1):
+            style.append(("SPAN", (col, 0), (col, 1)))
+        for index in range(len(taxes)):
+            first = 3 + 2 * index
+            style.append(("SPAN", (first, 0), (first + 1, 0)))
+        table.setStyle(TableStyle(style))
+        return table
+
+    def _totals(self, doc: _Document) -> Table:
+        rows = [("Taxable value", doc.taxable_minor)]
+        rows.extend((f"{name} @ {rate}", amount) for name, rate, amount in self._tax_columns(doc))
+        data = [
+            [self.p(k, self.right), self.p(self.money(v, doc.currency), self.right)]
+            for k, v in rows
+        ]
+        data.append(
+            [
+                self.p(f"Total ({doc.currency})", self.right_bold),
+                self.p(self.money(doc.total_minor, doc.currency), self.right_bold),
+            ]
+        )
+        table = Table(data, colWidths=[CONTENT_WIDTH - 40 * mm, 40 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("LINEABOVE", (0, -1), (-1, -1), 1, INK),
+                    ("BACKGROUND", (1, -1), (1, -1), HIGHLIGHT),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, -1), (-1, -1), 5),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
+                ]
+            )
+        )
+        return table
+
+    def _after(self, doc: _Document) -> Sequence[Any]:
+        flowables: list[Any] = []
+        words = amount_in_words(doc.total_minor, doc.currency)
+        if words:
+            flowables.append(self.p(f"Amount in words: {words}", self.words))
+            flowables.append(Spacer(1, 2 * mm))
+        flowables.extend(self.p(note, self.small) for note in doc.notes)
+        return flowables
+
+
+def _render(doc: _Document) -> bytes:
+    fonts = _fonts()
+    writer = _Writer(fonts)
+    buffer = io.BytesIO()
+    footer = " · ".join(
+        part
+        for part in (
+            doc.seller.name,
+            f"GSTIN {doc.seller_gstin}" if doc.seller_gstin else "",
+            settings.SITE_URL,
+        )
+        if part
+    )
+
+    def on_page(canvas: Any, template: Any) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, 12 * mm, A4[0] - MARGIN, 12 * mm)
+        canvas.setFont(fonts.regular, 7)
+        canvas.setFillColor(INK_SOFT)
+        canvas.drawString(MARGIN, 8 * mm, footer)
+        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"{doc.number} · page {template.page}")
+        canvas.restoreState()
+
+    pdf = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=16 * mm,
+        bottomMargin=20 * mm,
+        title=f"{doc.title} {doc.number}",
+        author=doc.seller.name,
+        subject=f"{doc.title} {doc.number} for {doc.buyer.name}",
+        creator=f"Masthead for {settings.PUBLISHER_NAME}",
+    )
+    pdf.build(writer.build(doc), onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+# --- Public --------------------------------------------------------------------------------
+
+
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    """The GST tax invoice for an issued (numbered) invoice, as PDF bytes."""
+    return _render(_invoice_document(invoice))
+
+
+def render_credit_note_pdf(note: CreditNote) -> bytes:
+    """The credit note for a refund, naming the invoice it reduces, as PDF bytes."""
+    return _render(_credit_note_document(note))

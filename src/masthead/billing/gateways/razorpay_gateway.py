@@ -1,0 +1,466 @@
+"""Razorpay, through the official SDK: recurring charges on a saved token, refunds, webhooks.
+
+A renewal is Razorpay's recurring-payment flow: create an order, then
+``POST /v1/payments/create/recurring`` with the customer, the saved token (the card or UPI
+mandate the reader authorised) and that order.
+
+Razorpay has no idempotency header. The order's ``receipt`` carries the caller's idempotency key
+(its full text also sits in the order's notes), so a retry first looks up the order by receipt
+and the payments on it, and creates nothing when a payment already exists: same key, same
+result. An order that exists without a payment (a crash between the two calls) is reused.
+
+The protocol has no "pending" outcome. A payment still in flight (Razorpay's ``created`` or
+``pending``, e.g. a UPI or e-mandate debit awaiting the bank) raises :class:`GatewayError`:
+the outcome is not known yet, a retry under the same key creates nothing new, and the webhook
+or a later ``find_charge`` settles it.
+
+Secrets (key secret, webhook secret) are never logged or put in exception messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import razorpay
+import requests
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from masthead.billing.gateways.base import (
+    ChargeResult,
+    ChargeStatus,
+    GatewayError,
+    RefundResult,
+    SignatureError,
+    WebhookEventIn,
+)
+
+SIGNATURE_HEADER = "x-razorpay-signature"
+EVENT_ID_HEADER = "x-razorpay-event-id"
+# Razorpay accepts receipts of at most 40 characters.
+RECEIPT_MAX_LENGTH = 40
+# (connect, read) seconds; the SDK sets no timeout of its own.
+TIMEOUT = (5, 30)
+# A payment in one of these states took the reader's money.
+PAID_STATES = frozenset({"authorized", "captured", "refunded"})
+IN_FLIGHT_STATES = frozenset({"created", "pending"})
+NEEDS_AUTHENTICATION = "authentication_required"
+AUTHENTICATION_MESSAGE = "The bank asks the reader to confirm this payment."
+
+
+def receipt_for(idempotency_key: str) -> str:
+    """The order/refund receipt for a key: the key itself, or a digest of a key over 40 chars."""
+    if len(idempotency_key) <= RECEIPT_MAX_LENGTH:
+        return idempotency_key
+    return "idem_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:35]
+
+
+def verify_checkout_signature(
+    *, razorpay_payment_id: str, subscription_id: str, signature: str
+) -> None:
+    """Check the signature Checkout returns after a reader authorises a subscription.
+
+    ``subscription_id`` must be the id this server created and stored, never the
+    ``razorpay_subscription_id`` Checkout echoes back. Raises :class:`SignatureError`.
+    """
+    secret = _setting("RAZORPAY_KEY_SECRET")
+    if not (razorpay_payment_id and subscription_id and signature):
+        raise SignatureError("The Razorpay checkout response is missing its signature fields.")
+    message = f"{razorpay_payment_id}|{subscription_id}".encode()
+    expected = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        raise SignatureError("The Razorpay checkout signature does not match this subscription.")
+
+
+def _setting(name: str) -> str:
+    value = getattr(settings, name, "")
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set to use the Razorpay gateway.")
+    return str(value)
+
+
+class _Refused(Exception):
+    """Razorpay answered 4xx (the SDK's BadRequestError); ``error`` is the body's error object."""
+
+    def __init__(self, message: str, error: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.error = error
+
+    @property
+    def reason(self) -> str:
+        reason = str(self.error.get("reason") or "")
+        return "" if reason.upper() == "NA" else reason
+
+    @property
+    def description(self) -> str:
+        return str(self.error.get("description") or self)
+
+
+class _Api:
+    """One SDK client for one adapter call, remembering the error body of a refused request.
+
+    The SDK's BadRequestError keeps only the description; the decline reason (``reason``,
+    ``metadata.payment_id``) is read from the response through a requests hook.
+    """
+
+    def __init__(self) -> None:
+        self._last_error: dict[str, Any] = {}
+        session = requests.Session()
+        session.hooks["response"].append(self._remember_error)
+        self.client = razorpay.Client(
+            session=session,
+            auth=(_setting("RAZORPAY_KEY_ID"), _setting("RAZORPAY_KEY_SECRET")),
+            base_url=str(settings.RAZORPAY_API_BASE).rstrip("/"),
+        )
+
+    def _remember_error(self, response: Any, *args: Any, **kwargs: Any) -> None:
+        if response.status_code < 400:
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = body.get("error") if isinstance(body, dict) else None
+        self._last_error = error if isinstance(error, dict) else {}
+
+    def call(
+        self, doing: str, method: Callable[..., Any], *args: Any, refusable: bool = False
+    ) -> dict[str, Any]:
+        """Run one SDK call; transport and server failures become GatewayError.
+
+        A 4xx becomes :class:`_Refused` when ``refusable`` (the caller decides what it means),
+        else GatewayError.
+        """
+        self._last_error = {}
+        try:
+            result = method(*args, timeout=TIMEOUT)
+        except razorpay.errors.BadRequestError as exc:
+            refused = _Refused(str(exc), self._last_error)
+            if refusable:
+                raise refused from exc
+            raise GatewayError(f"Razorpay refused to {doing}: {refused.description}") from exc
+        except (razorpay.errors.ServerError, razorpay.errors.GatewayError) as exc:
+            raise GatewayError(f"Razorpay failed to {doing}: {exc}") from exc
+        except requests.RequestException as exc:
+            # Includes a 5xx whose body is not JSON (the SDK fails decoding it).
+            raise GatewayError(f"Razorpay could not be reached to {doing}.") from exc
+        if not isinstance(result, dict):
+            raise GatewayError(f"Razorpay sent an unexpected answer to {doing}.")
+        return result
+
+
+def _items(collection: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = collection.get("items")
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _notes(entity: Mapping[str, Any]) -> dict[str, Any]:
+    notes = entity.get("notes")
+    # Razorpay sends an empty list, not an object, when there are no notes.
+    return notes if isinstance(notes, dict) else {}
+
+
+def _payment_result(payment: Mapping[str, Any]) -> ChargeResult:
+    payment_id = str(payment.get("id") or "")
+    status = str(payment.get("status") or "")
+    if status in PAID_STATES:
+        return ChargeResult(status=ChargeStatus.SUCCEEDED, gateway_payment_id=payment_id)
+    if status == "failed":
+        return ChargeResult(
+            status=ChargeStatus.FAILED,
+            gateway_payment_id=payment_id,
+            failure_code=str(
+                payment.get("error_reason") or payment.get("error_code") or "payment_failed"
+            ),
+            failure_message=str(payment.get("error_description") or ""),
+        )
+    raise _still_in_flight(payment)
+
+
+def _still_in_flight(payment: Mapping[str, Any]) -> GatewayError:
+    status = payment.get("status") or "in an unknown state"
+    return GatewayError(
+        f"Razorpay payment {payment.get('id')} is {status}; its outcome is not known yet."
+    )
+
+
+def _latest_first(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(entities, key=lambda e: int(e.get("created_at") or 0), reverse=True)
+
+
+class RazorpayGateway:
+    name = "razorpay"
+
+    # --- charges ---------------------------------------------------------------------------
+
+    def _orders_for(self, api: _Api, idempotency_key: str) -> list[dict[str, Any]]:
+        found = api.call(
+            "look up orders by receipt",
+            api.client.order.all,
+            {"receipt": receipt_for(idempotency_key)},
+        )
+        # The notes hold the full key: a digest receipt or someone else's order never matches.
+        return [
+            order
+            for order in _items(found)
+            if _notes(order).get("idempotency_key") == idempotency_key
+        ]
+
+    def _earlier(
+        self, api: _Api, orders: list[dict[str, Any]]
+    ) -> tuple[ChargeResult | None, dict[str, Any] | None]:
+        """The outcome of an earlier attempt on these orders, and an order with no payment yet."""
+        payments: list[dict[str, Any]] = []
+        unused: dict[str, Any] | None = None
+        for order in orders:
+            on_order = _items(
+                api.call("list the order's payments", api.client.order.payments, order["id"])
+            )
+            payments.extend(on_order)
+            if not on_order and unused is None:
+                unused = order
+        if not payments:
+            return None, unused
+        for payment in payments:
+            if payment.get("status") in PAID_STATES:
+                return _payment_result(payment), None
+        for payment in payments:
+            if payment.get("status") in IN_FLIGHT_STATES:
+                raise _still_in_flight(payment)
+        return _payment_result(_latest_first(payments)[0]), None
+
+    def charge(
+        self,
+        *,
+        customer_ref: str,
+        payment_method: str,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+        description: str,
+        off_session: bool,
+    ) -> ChargeResult:
+        """A recurring debit on the saved token ``payment_method`` of customer ``customer_ref``.
+
+        Recurring payments are always merchant-initiated, so ``off_session`` changes nothing.
+        """
+        currency = currency.upper()
+        api = _Api()
+        orders = self._orders_for(api, idempotency_key)
+        for order in orders:
+            if order.get("amount") != amount_minor or order.get("currency") != currency:
+                raise GatewayError(
+                    "This idempotency key was already used for a different amount or currency."
+                )
+        earlier, unused_order = self._earlier(api, orders)
+        if earlier is not None:
+            return earlier
+        order = unused_order or api.call(
+            "create an order",
+            api.client.order.create,
+            {
+                "amount": amount_minor,
+                "currency": currency,
+                "receipt": receipt_for(idempotency_key),
+                "payment_capture": 1,
+                "notes": {"idempotency_key": idempotency_key},
+            },
+        )
+        customer = api.call("fetch the customer", api.client.customer.fetch, customer_ref)
+        request: dict[str, Any] = {
+            "amount": amount_minor,
+            "currency": currency,
+            "order_id": order["id"],
+            "customer_id": customer_ref,
+            "token": payment_method,
+            "recurring": "1",
+            "description": description,
+            "notes": {"idempotency_key": idempotency_key},
+        }
+        # Razorpay asks for the customer's email and contact on every recurring payment.
+        for field in ("email", "contact"):
+            if customer.get(field):
+                request[field] = customer[field]
+        try:
+            created = api.call(
+                "create the recurring payment",
+                api.client.payment.createRecurring,
+                request,
+                refusable=True,
+            )
+        except _Refused as refused:
+            if not refused.reason:
+                # Not a decline (bad credentials, a malformed request): nothing was charged.
+                raise GatewayError(
+                    f"Razorpay refused the recurring payment: {refused.description}"
+                ) from refused
+            metadata = refused.error.get("metadata")
+            payment_id = metadata.get("payment_id") if isinstance(metadata, dict) else None
+            return ChargeResult(
+                status=ChargeStatus.FAILED,
+                gateway_payment_id=str(payment_id or ""),
+                failure_code=refused.reason,
+                failure_message=refused.description,
+            )
+        payment_id = str(created.get("razorpay_payment_id") or "")
+        if not payment_id:
+            raise GatewayError("Razorpay created no payment for the recurring charge.")
+        action_url = _redirect_url(created)
+        if action_url:
+            return ChargeResult(
+                status=ChargeStatus.REQUIRES_ACTION,
+                gateway_payment_id=payment_id,
+                failure_code=NEEDS_AUTHENTICATION,
+                failure_message=AUTHENTICATION_MESSAGE,
+                action_url=action_url,
+            )
+        payment = api.call("fetch the payment", api.client.payment.fetch, payment_id)
+        return _payment_result(payment)
+
+    def find_charge(self, *, idempotency_key: str) -> ChargeResult | None:
+        api = _Api()
+        earlier, _unused = self._earlier(api, self._orders_for(api, idempotency_key))
+        return earlier
+
+    # --- refunds ---------------------------------------------------------------------------
+
+    def refund(
+        self, *, gateway_payment_id: str, amount_minor: int, idempotency_key: str
+    ) -> RefundResult:
+        receipt = receipt_for(idempotency_key)
+        api = _Api()
+        earlier = api.call(
+            "list the payment's refunds",
+            api.client.payment.fetch_multiple_refund,
+            gateway_payment_id,
+        )
+        for refund in _items(earlier):
+            if refund.get("receipt") == receipt:
+                return RefundResult(
+                    gateway_refund_id=str(refund["id"]), amount_minor=int(refund["amount"])
+                )
+        try:
+            refund = api.call(
+                "refund the payment",
+                api.client.payment.refund,
+                gateway_payment_id,
+                {
+                    "amount": amount_minor,
+                    "receipt": receipt,
+                    "notes": {"idempotency_key": idempotency_key},
+                },
+                refusable=True,
+            )
+        except _Refused as refused:
+            if not refused.reason:
+                raise GatewayError(
+                    f"Razorpay refused the refund: {refused.description}"
+                ) from refused
+            raise ValueError(f"Razorpay refused the refund: {refused.description}") from refused
+        return RefundResult(gateway_refund_id=str(refund["id"]), amount_minor=int(refund["amount"]))
+
+    # --- webhooks --------------------------------------------------------------------------
+
+    def verify_webhook(self, *, body: bytes, headers: dict[str, str]) -> WebhookEventIn:
+        """Verify ``X-Razorpay-Signature`` (HMAC-SHA256 hex of the raw body) and parse the event.
+
+        Razorpay signs no timestamp: replays are stopped by deduplicating the event id.
+        """
+        secret = _setting("RAZORPAY_WEBHOOK_SECRET")
+        lowered = {name.lower(): value for name, value in headers.items()}
+        given = lowered.get(SIGNATURE_HEADER, "")
+        expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+            raise SignatureError("The Razorpay webhook signature does not match the body.")
+        event_id = lowered.get(EVENT_ID_HEADER, "").strip()
+        if not event_id:
+            raise SignatureError("The Razorpay webhook has no event id to deduplicate it by.")
+        try:
+            payload = json.loads(body)
+            event_type = str(payload["event"])
+            entities = payload.get("payload") or {}
+            if not isinstance(entities, dict):
+                raise TypeError("payload is not an object")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SignatureError("The webhook body is not a Razorpay event.") from exc
+        return _event(event_id, event_type, entities)
+
+
+def _redirect_url(created: Mapping[str, Any]) -> str:
+    """The authentication link in a payment answer's ``next`` actions, if there is one."""
+    actions = created.get("next")
+    if not isinstance(actions, list):
+        return ""
+    for action in actions:
+        if isinstance(action, dict) and action.get("action") == "redirect" and action.get("url"):
+            return str(action["url"])
+    return ""
+
+
+def _entity(entities: Mapping[str, Any], name: str) -> dict[str, Any]:
+    wrapper = entities.get(name)
+    entity = wrapper.get("entity") if isinstance(wrapper, dict) else None
+    return entity if isinstance(entity, dict) else {}
+
+
+def _compact(**fields: object) -> dict[str, object]:
+    return {name: value for name, value in fields.items() if value not in (None, "")}
+
+
+def _currency(entity: Mapping[str, Any]) -> str | None:
+    currency = entity.get("currency")
+    return str(currency).upper() if currency else None
+
+
+def _event(event_id: str, event_type: str, entities: Mapping[str, Any]) -> WebhookEventIn:
+    payment = _entity(entities, "payment")
+    subscription = _entity(entities, "subscription")
+    refund = _entity(entities, "refund")
+    if event_type.startswith("subscription.") and subscription:
+        object_id = str(subscription.get("id") or "")
+        data = _compact(
+            subscription_id=object_id,
+            status=subscription.get("status"),
+            plan_id=subscription.get("plan_id"),
+            customer_id=subscription.get("customer_id"),
+            current_start=subscription.get("current_start"),
+            current_end=subscription.get("current_end"),
+            charge_at=subscription.get("charge_at"),
+            paid_count=subscription.get("paid_count"),
+            payment_id=payment.get("id"),
+            payment_status=payment.get("status"),
+            amount_minor=payment.get("amount"),
+            currency=_currency(payment),
+        )
+    elif event_type.startswith("refund.") and refund:
+        object_id = str(refund.get("payment_id") or "")
+        data = _compact(
+            refund_id=refund.get("id"),
+            payment_id=object_id,
+            status=refund.get("status"),
+            amount_minor=refund.get("amount"),
+            currency=_currency(refund),
+            receipt=refund.get("receipt"),
+        )
+    elif payment:
+        object_id = str(payment.get("id") or "")
+        data = _compact(
+            payment_id=object_id,
+            order_id=payment.get("order_id"),
+            status=payment.get("status"),
+            amount_minor=payment.get("amount"),
+            currency=_currency(payment),
+            customer_id=payment.get("customer_id"),
+            token_id=payment.get("token_id"),
+            idempotency_key=_notes(payment).get("idempotency_key"),
+            error_code=payment.get("error_code"),
+            error_reason=payment.get("error_reason"),
+            error_description=payment.get("error_description"),
+        )
+    else:
+        object_id, data = "", {}
+    return WebhookEventIn(event_id=event_id, event_type=event_type, object_id=object_id, data=data)

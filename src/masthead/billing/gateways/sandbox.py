@@ -1,0 +1,143 @@
+"""The built-in sandbox gateway: offline, with test cards, and remembered like a real one.
+
+Test cards (any future expiry, any CVC):
+
+===================  ===========================================
+4242 4242 4242 4242  succeeds
+4000 0000 0000 0002  declined (card_declined)
+4000 0000 0000 9995  declined (insufficient_funds)
+4000 0025 0000 3155  needs authentication (requires_action)
+===================  ===========================================
+
+A saved card is the token ``pm_sandbox_<number>``; swapping a customer's saved card for a
+declining one is how tests (and staff trying dunning) make renewals fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from masthead.billing.gateways.base import (
+    ChargeResult,
+    ChargeStatus,
+    RefundResult,
+    SignatureError,
+    WebhookEventIn,
+)
+from masthead.billing.models import SandboxCharge
+
+TEST_CARDS: dict[str, tuple[ChargeStatus, str]] = {
+    "4242424242424242": (ChargeStatus.SUCCEEDED, ""),
+    "4000000000000002": (ChargeStatus.FAILED, "card_declined"),
+    "4000000000009995": (ChargeStatus.FAILED, "insufficient_funds"),
+    "4000002500003155": (ChargeStatus.REQUIRES_ACTION, "authentication_required"),
+}
+FAILURE_MESSAGES = {
+    "card_declined": "The card was declined. Try another card.",
+    "insufficient_funds": "The card has insufficient funds. Try another card.",
+    "authentication_required": "The bank asks you to confirm this payment.",
+}
+SIGNATURE_HEADER = "X-Sandbox-Signature"
+
+
+def token_for_card(number: str) -> str:
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if digits not in TEST_CARDS:
+        known = ", ".join(f"{n[:4]} {n[4:8]} {n[8:12]} {n[12:]}" for n in TEST_CARDS)
+        raise ValueError(f"That is not a sandbox test card. Use one of: {known}.")
+    return f"pm_sandbox_{digits}"
+
+
+def card_label(token: str) -> str:
+    return f"Test card ending {token[-4:]}"
+
+
+class SandboxGateway:
+    name = "sandbox"
+
+    def _result(self, row: SandboxCharge) -> ChargeResult:
+        return ChargeResult(
+            status=ChargeStatus(row.status),
+            gateway_payment_id=row.payment_id,
+            failure_code=row.failure_code,
+            failure_message=FAILURE_MESSAGES.get(row.failure_code, ""),
+            action_url="/subscribe/authenticate/" if row.status == "requires_action" else "",
+        )
+
+    def charge(
+        self,
+        *,
+        customer_ref: str,
+        payment_method: str,
+        amount_minor: int,
+        currency: str,
+        idempotency_key: str,
+        description: str,
+        off_session: bool,
+    ) -> ChargeResult:
+        existing = SandboxCharge.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return self._result(existing)
+        card = payment_method.removeprefix("pm_sandbox_")
+        status, code = TEST_CARDS.get(card, (ChargeStatus.FAILED, "card_declined"))
+        if status == ChargeStatus.REQUIRES_ACTION and not off_session:
+            # The reader is present and authenticates in checkout.
+            status, code = ChargeStatus.SUCCEEDED, ""
+        try:
+            with transaction.atomic():
+                row = SandboxCharge.objects.create(
+                    idempotency_key=idempotency_key,
+                    payment_id=f"pay_sbx_{uuid.uuid4().hex[:20]}",
+                    customer_ref=customer_ref,
+                    amount_minor=amount_minor,
+                    currency=currency,
+                    status=status.value,
+                    failure_code=code,
+                )
+        except IntegrityError:
+            # The same key raced in from another worker: its result is the result.
+            row = SandboxCharge.objects.get(idempotency_key=idempotency_key)
+        return self._result(row)
+
+    def find_charge(self, *, idempotency_key: str) -> ChargeResult | None:
+        row = SandboxCharge.objects.filter(idempotency_key=idempotency_key).first()
+        return self._result(row) if row else None
+
+    def refund(
+        self, *, gateway_payment_id: str, amount_minor: int, idempotency_key: str
+    ) -> RefundResult:
+        with transaction.atomic():
+            row = SandboxCharge.objects.select_for_update().get(payment_id=gateway_payment_id)
+            if row.refunded_minor + amount_minor > row.amount_minor:
+                raise ValueError("A refund cannot exceed what was charged.")
+            row.refunded_minor += amount_minor
+            row.save(update_fields=["refunded_minor"])
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]
+        return RefundResult(gateway_refund_id=f"rfnd_sbx_{digest}", amount_minor=amount_minor)
+
+    def verify_webhook(self, *, body: bytes, headers: dict[str, str]) -> WebhookEventIn:
+        secret = settings.SANDBOX_WEBHOOK_SECRET.encode()
+        given = headers.get(SIGNATURE_HEADER.lower(), "")
+        expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
+        if not given or not hmac.compare_digest(given, expected):
+            raise SignatureError("The sandbox webhook signature does not match the body.")
+        try:
+            payload = json.loads(body)
+            return WebhookEventIn(
+                event_id=str(payload["id"]),
+                event_type=str(payload["type"]),
+                object_id=str(payload.get("object_id", "")),
+                data=dict(payload.get("data", {})),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SignatureError("The webhook body is not a sandbox event.") from exc
+
+
+def sign_sandbox_payload(body: bytes) -> str:
+    return hmac.new(settings.SANDBOX_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()

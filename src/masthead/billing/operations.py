@@ -1,0 +1,61 @@
+"""What the operator commands and the worker do, as plain functions (commands stay thin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from masthead.billing import clock, renewals, webhooks
+from masthead.billing.clock import now_for
+from masthead.billing.models import Payment, PaymentStatus, TestClock
+
+
+@dataclass
+class ReconcileReport:
+    payments: int
+    events: int
+
+
+def reconcile(*, progress: Callable[[str], None] = lambda _m: None) -> ReconcileReport:
+    """After an outage: settle every payment still pending with what the gateway says, then
+    process every stored webhook event that is not processed yet."""
+    pending = list(
+        Payment.objects.filter(status=PaymentStatus.PENDING).select_related(
+            "invoice", "invoice__customer", "invoice__customer__test_clock"
+        )
+    )
+    for number, payment in enumerate(pending, start=1):
+        renewals.reconcile_payment(payment=payment, now=now_for(payment.invoice.customer))
+        if number % 100 == 0:
+            progress(f"  payments: {number}/{len(pending)}")
+    events = webhooks.process_unprocessed()
+    return ReconcileReport(payments=len(pending), events=events)
+
+
+def clocks(*, email: str | None = None) -> QuerySet[TestClock]:
+    found = TestClock.objects.all()
+    if email:
+        found = found.filter(customers__user__email__iexact=email).distinct()
+    return found
+
+
+def advance_clocks(
+    *, days: float, email: str | None = None, step_days: int = 1
+) -> tuple[int, renewals.RunReport]:
+    """Move test clocks forward day by day, doing the due work at each step, as real time would."""
+    chosen = list(clocks(email=email))
+    total = renewals.RunReport()
+    remaining = dt.timedelta(days=days)
+    step = dt.timedelta(days=step_days)
+    while remaining > dt.timedelta(0):
+        move = min(step, remaining)
+        for test_clock in chosen:
+            clock.advance(test_clock, by=move)
+        report = renewals.run_due_work()
+        total.processed += report.processed
+        total.failed += report.failed
+        remaining -= move
+    return len(chosen), total

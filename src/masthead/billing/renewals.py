@@ -1,0 +1,390 @@
+"""The billing clock's sweep: renewals, pre-debit notices, retries, expiries.
+
+``run_due_work`` does everything that is due, once. Workers on many machines may run it at the
+same moment: each claims a batch with ``SELECT ... FOR UPDATE SKIP LOCKED`` and pushes the
+claimed rows' ``next_action_at`` forward by a lease, so no two workers take the same row; if a
+worker dies, the lease runs out and another picks the row up. Whatever happens twice anyway is
+absorbed by unique constraints (one recurring invoice per period, one successful payment per
+invoice, one notice per renewal) and by idempotency keys at the gateway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from masthead.billing import services, tasks
+from masthead.billing.clock import now_for
+from masthead.billing.gateways import get_gateway
+from masthead.billing.gateways.base import ChargeResult, ChargeStatus, GatewayError
+from masthead.billing.invoicing import open_invoice
+from masthead.billing.models import (
+    LIVE_STATUSES,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    Payment,
+    PaymentStatus,
+    PlanPrice,
+    PreDebitNotice,
+    Subscription,
+    SubscriptionStatus,
+)
+from masthead.billing.periods import Period, period
+
+logger = logging.getLogger(__name__)
+LEASE = dt.timedelta(minutes=10)
+ENDING_SOON = dt.timedelta(days=3)
+ABANDON_AFTER = dt.timedelta(hours=1)
+
+
+@dataclass
+class RunReport:
+    processed: int = 0
+    failed: int = 0
+
+
+def _due() -> Q:
+    return Q(customer__test_clock__isnull=True, next_action_at__lte=timezone.now()) | Q(
+        customer__test_clock__isnull=False,
+        next_action_at__lte=F("customer__test_clock__frozen_time"),
+    )
+
+
+def claim_due(*, batch: int) -> list[int]:
+    """Claim up to ``batch`` due subscriptions for this worker."""
+    with transaction.atomic():
+        query = Subscription.objects.filter(_due(), status__in=LIVE_STATUSES).order_by(
+            "next_action_at"
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            query = query.select_for_update(skip_locked=True, of=("self",))
+        ids = list(query.values_list("pk", flat=True)[:batch])
+        if ids:
+            Subscription.objects.filter(pk__in=ids).update(next_action_at=F("next_action_at") + LEASE)
+    return ids
+
+
+def run_due_work(
+    *, batch: int = 200, limit: int | None = None, progress: Callable[[int], None] | None = None
+) -> RunReport:
+    report = RunReport()
+    while limit is None or report.processed < limit:
+        ids = claim_due(batch=batch if limit is None else min(batch, limit - report.processed))
+        if not ids:
+            break
+        for subscription_id in ids:
+            try:
+                process(subscription_id=subscription_id)
+            except GatewayError:
+                # The gateway is unreachable: the lease runs out and the row is tried again.
+                logger.warning("gateway unavailable for subscription %s", subscription_id)
+                report.failed += 1
+            report.processed += 1
+        if progress:
+            progress(report.processed)
+    return report
+
+
+def next_period(sub: Subscription) -> Period:
+    if sub.anchor is None:
+        raise ValueError("An active subscription has an anchor.")
+    paid = sub.invoices.filter(status=InvoiceStatus.PAID).exists()
+    index = sub.period_index + 1 if paid else 0  # 0 is the first paid period after a trial
+    months = (sub.next_plan or sub.plan).period_months
+    if sub.next_plan_id is not None and paid:
+        # A downgrade starts a new run of periods from the current period's end.
+        assert sub.current_period_end is not None
+        return period(anchor=sub.current_period_end, index=0, months=months)
+    return period(anchor=sub.anchor, index=index, months=months)
+
+
+def renewal_amount(sub: Subscription) -> int:
+    if sub.next_plan_id is not None:
+        price = PlanPrice.objects.filter(plan_id=sub.next_plan_id, currency=sub.currency).first()
+        if price is not None:
+            return int(price.amount_minor)
+    return int(sub.amount_minor)
+
+
+def process(*, subscription_id: int) -> None:
+    sub = Subscription.objects.select_related(
+        "customer", "customer__test_clock", "plan", "next_plan"
+    ).get(pk=subscription_id)
+    now = now_for(sub.customer)
+    pending = Payment.objects.filter(
+        invoice__subscription=sub, status=PaymentStatus.PENDING
+    ).select_related("invoice")
+    for payment in pending:
+        reconcile_payment(payment=payment, now=now)
+    sub.refresh_from_db()
+    if sub.status == SubscriptionStatus.PENDING:
+        _reschedule(sub, now + ABANDON_AFTER)
+    elif sub.status == SubscriptionStatus.ACTIVE and sub.cancel_at_period_end:
+        _run_out(sub, now)
+    elif sub.status == SubscriptionStatus.ACTIVE:
+        _renew(sub, now)
+    elif sub.status == SubscriptionStatus.PAST_DUE:
+        _dun(sub, now)
+
+
+def _reschedule(sub: Subscription, when: dt.datetime | None) -> None:
+    Subscription.objects.filter(pk=sub.pk).update(next_action_at=when)
+
+
+def reconcile_payment(*, payment: Payment, now: dt.datetime) -> None:
+    """A payment left pending (a crash after writing the key): ask the gateway first."""
+    gateway = get_gateway(payment.gateway)
+    found = gateway.find_charge(idempotency_key=payment.idempotency_key)
+    if found is not None:
+        services.settle_payment(payment_id=payment.pk, result=found)
+        return
+    if payment.invoice.kind == InvoiceKind.RECURRING:
+        # Never reached the gateway: charging now under the same key is safe.
+        customer = payment.invoice.customer
+        result = gateway.charge(
+            customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
+            payment_method=customer.payment_method,
+            amount_minor=int(payment.amount_minor),
+            currency=payment.currency,
+            idempotency_key=payment.idempotency_key,
+            description=payment.invoice.description,
+            off_session=True,
+        )
+        services.settle_payment(payment_id=payment.pk, result=result)
+    elif now - payment.created_at >= ABANDON_AFTER:
+        # A checkout the reader never finished: nothing was charged.
+        services.settle_payment(
+            payment_id=payment.pk,
+            result=ChargeResult(status=ChargeStatus.FAILED, failure_code="abandoned"),
+        )
+
+
+def _run_out(sub: Subscription, now: dt.datetime) -> None:
+    end = sub.current_period_end
+    assert end is not None
+    if now >= end:
+        services.end_at_period_end(subscription_id=sub.pk)
+        return
+    if now >= end - ENDING_SOON and not sub.events.filter(kind="ending_soon_sent").exists():
+        with transaction.atomic():
+            services.record_event(
+                customer=sub.customer,
+                subscription=sub,
+                kind="ending_soon_sent",
+                message=f"Told the reader access ends {end:%d %b %Y}",
+                at=now,
+            )
+            tasks.after_commit(tasks.send_access_ending_soon, subscription_id=sub.pk)
+        _reschedule(sub, end)
+        return
+    _reschedule(sub, max(end - ENDING_SOON, now) if now < end - ENDING_SOON else end)
+
+
+def _renew(sub: Subscription, now: dt.datetime) -> None:
+    end = sub.current_period_end
+    assert end is not None
+    upcoming = next_period(sub)
+    amount = renewal_amount(sub)
+    if sub.currency == "INR":
+        notice = PreDebitNotice.objects.filter(subscription=sub, period_start=upcoming.start).first()
+        notice_due = end - dt.timedelta(hours=settings.PRE_DEBIT_NOTICE_HOURS)
+        if notice is None or notice.amount_minor != amount:
+            if now < notice_due:
+                _reschedule(sub, notice_due)
+                return
+            notice = _send_notice(sub=sub, upcoming=upcoming, amount=amount, now=now, old=notice)
+        if now < notice.charge_on:
+            _reschedule(sub, notice.charge_on)
+            return
+        amount = int(notice.amount_minor)  # the amount charged is the amount notified
+        if amount > sub.customer.mandate_limit_minor:
+            _ask_to_authenticate(sub=sub, upcoming=upcoming, amount=amount)
+            return
+    elif now < end - dt.timedelta(hours=24):
+        _reschedule(sub, end - dt.timedelta(hours=24))
+        return
+    attempt_renewal(sub=sub, upcoming=upcoming, amount=amount, attempt=1)
+
+
+def _send_notice(
+    *,
+    sub: Subscription,
+    upcoming: Period,
+    amount: int,
+    now: dt.datetime,
+    old: PreDebitNotice | None,
+) -> PreDebitNotice:
+    end = sub.current_period_end
+    assert end is not None
+    # At least 24 hours' notice, and ideally a day before the period ends.
+    charge_on = max(end - dt.timedelta(hours=24), now + dt.timedelta(hours=24))
+    with transaction.atomic():
+        if old is not None:
+            # The amount changed after the notice (a plan change): a fresh notice, fresh 24 hours.
+            PreDebitNotice.objects.filter(pk=old.pk).update(
+                amount_minor=amount, charge_on=charge_on, sent_at=now
+            )
+            notice = PreDebitNotice.objects.get(pk=old.pk)
+        else:
+            try:
+                with transaction.atomic():
+                    notice = PreDebitNotice.objects.create(
+                        subscription=sub,
+                        period_start=upcoming.start,
+                        amount_minor=amount,
+                        currency=sub.currency,
+                        charge_on=charge_on,
+                        sent_at=now,
+                    )
+            except IntegrityError:
+                return PreDebitNotice.objects.get(subscription=sub, period_start=upcoming.start)
+        services.record_event(
+            customer=sub.customer,
+            subscription=sub,
+            kind="pre_debit_notice",
+            message=f"Pre-debit notice: {amount} {sub.currency} on {charge_on:%d %b %Y %H:%M} UTC",
+            at=now,
+        )
+        tasks.after_commit(tasks.send_pre_debit_notice, notice_id=notice.pk)
+        Subscription.objects.filter(pk=sub.pk).update(next_action_at=charge_on)
+    return notice
+
+
+def _ask_to_authenticate(*, sub: Subscription, upcoming: Period, amount: int) -> None:
+    """Above the mandate's limit: no off-session charge; the reader confirms with their bank."""
+    with transaction.atomic():
+        invoice = open_invoice(
+            subscription=sub,
+            kind=InvoiceKind.RECURRING,
+            period_start=upcoming.start,
+            period_end=upcoming.end,
+            amount_minor=amount,
+        )
+        payment, _ = Payment.objects.get_or_create(
+            idempotency_key=f"renewal:{sub.pk}:{upcoming.start:%Y%m%d%H%M}:auth",
+            defaults={
+                "invoice": invoice,
+                "amount_minor": invoice.total_minor,
+                "currency": invoice.currency,
+                "gateway": sub.customer.gateway,
+                "attempt": len(settings.BILLING_RETRY_DAYS) + 1,
+            },
+        )
+    services.settle_payment(
+        payment_id=payment.pk,
+        result=ChargeResult(
+            status=ChargeStatus.REQUIRES_ACTION,
+            failure_code="mandate_limit",
+            failure_message=(
+                "This renewal is above your mandate's limit, so your bank needs you to "
+                "confirm it. Pay now to keep reading."
+            ),
+        ),
+    )
+
+
+def attempt_renewal(*, sub: Subscription, upcoming: Period, amount: int, attempt: int) -> None:
+    with transaction.atomic():
+        locked = Subscription.objects.select_for_update().get(pk=sub.pk)
+        if locked.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):
+            return
+        invoice = open_invoice(
+            subscription=locked,
+            kind=InvoiceKind.RECURRING,
+            period_start=upcoming.start,
+            period_end=upcoming.end,
+            amount_minor=amount,
+        )
+        if invoice.status != InvoiceStatus.OPEN:
+            return
+        key = f"renewal:{sub.pk}:{upcoming.start:%Y%m%d%H%M}:{attempt}"
+        payment, created = Payment.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "invoice": invoice,
+                "amount_minor": invoice.total_minor,
+                "currency": invoice.currency,
+                "gateway": sub.customer.gateway,
+                "attempt": attempt,
+            },
+        )
+        if not created and payment.status != PaymentStatus.PENDING:
+            return
+    customer = sub.customer
+    result = get_gateway(payment.gateway).charge(
+        customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
+        payment_method=customer.payment_method,
+        amount_minor=int(payment.amount_minor),
+        currency=payment.currency,
+        idempotency_key=payment.idempotency_key,
+        description=invoice.description,
+        off_session=True,
+    )
+    services.settle_payment(payment_id=payment.pk, result=result)
+
+
+def open_renewal_invoice(sub: Subscription) -> Invoice | None:
+    return (
+        sub.invoices.filter(status=InvoiceStatus.OPEN, kind=InvoiceKind.RECURRING)
+        .order_by("-period_start")
+        .first()
+    )
+
+
+def _dun(sub: Subscription, now: dt.datetime) -> None:
+    """Past due: retry on the schedule; after the last retry (or an unanswered request to
+    authenticate), end the subscription unpaid."""
+    invoice = open_renewal_invoice(sub)
+    if invoice is None:
+        services.end_unpaid(subscription_id=sub.pk)
+        return
+    attempts = invoice.payments.count()
+    waiting = invoice.payments.filter(status=PaymentStatus.REQUIRES_ACTION).exists()
+    if waiting or attempts > len(settings.BILLING_RETRY_DAYS):
+        services.end_unpaid(subscription_id=sub.pk)
+        return
+    upcoming = Period(index=sub.period_index + 1, start=invoice.period_start, end=invoice.period_end)
+    attempt_renewal(
+        sub=sub, upcoming=upcoming, amount=int(invoice.total_minor), attempt=attempts + 1
+    )
+
+
+def pay_now(*, subscription: Subscription) -> Payment:
+    """The reader, present, pays the open renewal invoice (after a failure or for authentication)."""
+    invoice = open_renewal_invoice(subscription)
+    if invoice is None:
+        raise services.BillingError("There is nothing to pay: your subscription is up to date.")
+    with transaction.atomic():
+        count = invoice.payments.count()
+        payment = Payment.objects.create(
+            invoice=invoice,
+            amount_minor=invoice.total_minor,
+            currency=invoice.currency,
+            gateway=subscription.customer.gateway,
+            idempotency_key=f"paynow:{invoice.pk}:{count + 1}",
+            attempt=count + 1,
+        )
+        Payment.objects.filter(invoice=invoice, status=PaymentStatus.REQUIRES_ACTION).update(
+            status=PaymentStatus.FAILED
+        )
+    customer = subscription.customer
+    result = get_gateway(customer.gateway).charge(
+        customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
+        payment_method=customer.payment_method,
+        amount_minor=int(payment.amount_minor),
+        currency=payment.currency,
+        idempotency_key=payment.idempotency_key,
+        description=invoice.description,
+        off_session=False,
+    )
+    services.settle_payment(payment_id=payment.pk, result=result)
+    payment.refresh_from_db()
+    return payment

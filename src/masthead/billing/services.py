@@ -1,0 +1,658 @@
+"""Changing subscriptions: checkout, cancel and undo, plan changes, staff ends and refunds.
+
+Every path that moves money follows the same crash-safe shape:
+
+1. in one transaction, write the invoice and a *pending* payment whose idempotency key is
+   derived from the business operation (checkout key; subscription + period + attempt);
+2. call the gateway with that key, outside any transaction;
+3. in a second transaction, record the outcome and what follows from it.
+
+If the process dies between 1 and 3, ``settle_pending_payment`` asks the gateway what happened
+under that key before anything is tried again, so a charge is never made twice.
+Grants are written only through ``access.services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from masthead.access import services as access
+from masthead.access.models import GrantSource
+from masthead.billing import tasks
+from masthead.billing.clock import now_for, to_real
+from masthead.billing.gateways import get_gateway
+from masthead.billing.gateways.base import ChargeResult, ChargeStatus
+from masthead.billing.invoicing import issue_credit_note, issue_invoice, open_invoice, void_invoice
+from masthead.billing.models import (
+    LIVE_STATUSES,
+    BillingEvent,
+    Customer,
+    EndReason,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    Payment,
+    PaymentStatus,
+    Plan,
+    PlanPrice,
+    Subscription,
+    SubscriptionStatus,
+)
+from masthead.billing.periods import period
+
+logger = logging.getLogger(__name__)
+
+
+class BillingError(Exception):
+    """A refusal the reader or staff can act on; the message says what to do."""
+
+
+class PaymentDeclined(BillingError):
+    pass
+
+
+class AlreadySubscribed(BillingError):
+    pass
+
+
+# --- Records ----------------------------------------------------------------------------
+
+
+def record_event(
+    *,
+    customer: Customer,
+    subscription: Subscription | None,
+    kind: str,
+    message: str,
+    at: dt.datetime,
+    **data: object,
+) -> None:
+    BillingEvent.objects.create(
+        customer=customer,
+        subscription=subscription,
+        kind=kind,
+        message=message[:300],
+        occurred_at=at,
+        data={k: str(v) for k, v in data.items()},
+    )
+
+
+def grant_reference(subscription: Subscription) -> str:
+    return f"subscription:{subscription.pk}"
+
+
+def _set_access_until(subscription: Subscription, until: dt.datetime) -> None:
+    """The subscription's grants run to ``until`` (billing clock): extended or cut short."""
+    customer = subscription.customer
+    now = now_for(customer)
+    access.sync_grants(
+        user=customer.user,
+        source=GrantSource.SUBSCRIPTION,
+        source_reference=grant_reference(subscription),
+        benefits=list(subscription.plan.benefits),
+        starts_at=to_real(customer, now) - dt.timedelta(seconds=1),
+        ends_at=to_real(customer, until),
+    )
+
+
+def _end_access_now(subscription: Subscription) -> None:
+    _set_access_until(subscription, now_for(subscription.customer))
+
+
+# --- Customers --------------------------------------------------------------------------
+
+
+def ensure_customer(*, user: User) -> Customer:
+    customer, _ = Customer.objects.get_or_create(
+        user=user,
+        defaults={
+            "gateway": settings.BILLING_GATEWAY,
+            "name": user.get_full_name() or user.email,
+            "mandate_limit_minor": settings.BILLING_MANDATE_LIMIT_MINOR,
+        },
+    )
+    return customer
+
+
+@transaction.atomic
+def update_tax_details(*, customer: Customer, name: str, state_code: str, gstin: str) -> Customer:
+    from masthead.billing.gst_states import GST_STATES as STATES
+
+    if state_code and state_code not in STATES:
+        raise BillingError(f"{state_code!r} is not a GST state code; pick your state from the list.")
+    gstin = gstin.strip().upper()
+    if gstin and (len(gstin) != 15 or gstin[:2] != state_code):
+        raise BillingError(
+            "A GSTIN has 15 characters and starts with your state's code; check it, or leave it "
+            "empty if you are not registered for GST."
+        )
+    customer.name, customer.state_code, customer.gstin = name.strip(), state_code, gstin
+    customer.save(update_fields=["name", "state_code", "gstin"])
+    return customer
+
+
+# --- Checkout ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckoutOutcome:
+    subscription: Subscription
+    created: bool
+
+
+def checkout(
+    *,
+    user: User,
+    price: PlanPrice,
+    payment_method: str,
+    payment_method_label: str,
+    checkout_key: str,
+    next_url: str = "",
+) -> CheckoutOutcome:
+    """Subscribe ``user`` to a plan and take the first payment. Idempotent on checkout_key.
+
+    A double click, a reload or a retried request with the same key returns the same
+    subscription and never charges again.
+    """
+    existing = Subscription.objects.filter(checkout_key=checkout_key).first()
+    if existing is not None:
+        if existing.customer.user_id != user.pk:
+            raise BillingError("This checkout belongs to someone else. Start again.")
+        return CheckoutOutcome(subscription=existing, created=False)
+    customer = ensure_customer(user=user)
+    plan = price.plan
+    if not plan.is_active:
+        raise BillingError(f"{plan.name} is no longer offered; choose another plan.")
+    now = now_for(customer)
+    first_amount = price.intro_amount_minor if price.intro_amount_minor is not None else price.amount_minor
+    try:
+        with transaction.atomic():
+            customer.payment_method = payment_method
+            customer.payment_method_label = payment_method_label
+            customer.save(update_fields=["payment_method", "payment_method_label"])
+            subscription = Subscription.objects.create(
+                customer=customer,
+                plan=plan,
+                currency=price.currency,
+                amount_minor=price.amount_minor,
+                status=SubscriptionStatus.PENDING,
+                checkout_key=checkout_key,
+                next_url=next_url[:300],
+                next_action_at=now + dt.timedelta(hours=1),
+            )
+            if plan.trial_days:
+                return _start_trial(subscription=subscription, now=now)
+            first = period(anchor=now, index=0, months=plan.period_months)
+            invoice = open_invoice(
+                subscription=subscription,
+                kind=InvoiceKind.INITIAL,
+                period_start=first.start,
+                period_end=first.end,
+                amount_minor=int(first_amount),
+            )
+            payment = Payment.objects.create(
+                invoice=invoice,
+                amount_minor=invoice.total_minor,
+                currency=invoice.currency,
+                gateway=customer.gateway,
+                idempotency_key=f"checkout:{checkout_key}",
+            )
+    except IntegrityError as exc:
+        again = Subscription.objects.filter(checkout_key=checkout_key).first()
+        if again is not None:
+            return CheckoutOutcome(subscription=again, created=False)
+        raise AlreadySubscribed(
+            "You already have a subscription. Manage it from My subscription."
+        ) from exc
+    result = _charge(payment=payment, customer=customer, off_session=False)
+    settle_payment(payment_id=payment.pk, result=result)
+    subscription.refresh_from_db()
+    if subscription.status != SubscriptionStatus.ACTIVE:
+        payment.refresh_from_db()
+        raise PaymentDeclined(
+            payment.failure_message or "The payment did not go through. Try another card."
+        )
+    return CheckoutOutcome(subscription=subscription, created=True)
+
+
+def _start_trial(*, subscription: Subscription, now: dt.datetime) -> CheckoutOutcome:
+    trial_end = now + dt.timedelta(days=subscription.plan.trial_days)
+    subscription.status = SubscriptionStatus.ACTIVE
+    subscription.anchor = trial_end
+    subscription.current_period_start = now
+    subscription.current_period_end = trial_end
+    subscription.period_index = 0
+    subscription.next_action_at = renewal_action_at(subscription)
+    subscription.save()
+    _set_access_until(subscription, trial_end)
+    record_event(
+        customer=subscription.customer,
+        subscription=subscription,
+        kind="trial_started",
+        message=f"Trial of {subscription.plan.name} until {trial_end:%d %b %Y}",
+        at=now,
+    )
+    return CheckoutOutcome(subscription=subscription, created=True)
+
+
+def _charge(*, payment: Payment, customer: Customer, off_session: bool) -> ChargeResult:
+    return get_gateway(customer.gateway).charge(
+        customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
+        payment_method=customer.payment_method,
+        amount_minor=int(payment.amount_minor),
+        currency=payment.currency,
+        idempotency_key=payment.idempotency_key,
+        description=payment.invoice.description,
+        off_session=off_session,
+    )
+
+
+# --- Settling payments ------------------------------------------------------------------
+
+
+def renewal_action_at(subscription: Subscription) -> dt.datetime:
+    """When the next renewal step is due: the pre-debit notice for INR, else the charge."""
+    end = subscription.current_period_end
+    if end is None:
+        raise ValueError("An active subscription has a period end.")
+    if subscription.cancel_at_period_end:
+        return end
+    if subscription.currency == "INR":
+        return end - dt.timedelta(hours=settings.PRE_DEBIT_NOTICE_HOURS)
+    return end - dt.timedelta(hours=24)
+
+
+def settle_payment(*, payment_id: int, result: ChargeResult) -> None:
+    """Record a gateway outcome and everything that follows. Safe to call twice."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("invoice").get(pk=payment_id)
+        if payment.status != PaymentStatus.PENDING and not (
+            payment.status == PaymentStatus.REQUIRES_ACTION
+            and result.status == ChargeStatus.SUCCEEDED
+        ):
+            return  # already settled: a duplicate webhook or a reconcile after the fact
+        subscription = (
+            Subscription.objects.select_for_update()
+            .select_related("customer", "customer__test_clock", "plan", "next_plan")
+            .get(pk=payment.invoice.subscription_id)
+        )
+        now = now_for(subscription.customer)
+        payment.gateway_payment_id = result.gateway_payment_id
+        payment.settled_at = now
+        if result.status == ChargeStatus.SUCCEEDED:
+            payment.status = PaymentStatus.SUCCEEDED
+            payment.save()
+            _paid(subscription=subscription, invoice=payment.invoice, now=now)
+        elif result.status == ChargeStatus.REQUIRES_ACTION:
+            payment.status = PaymentStatus.REQUIRES_ACTION
+            payment.failure_code = result.failure_code
+            payment.failure_message = result.failure_message
+            payment.save()
+            _unpaid(subscription=subscription, payment=payment, now=now)
+        else:
+            payment.status = PaymentStatus.FAILED
+            payment.failure_code = result.failure_code
+            payment.failure_message = result.failure_message
+            payment.save()
+            _unpaid(subscription=subscription, payment=payment, now=now)
+
+
+def _paid(*, subscription: Subscription, invoice: Invoice, now: dt.datetime) -> None:
+    issue_invoice(invoice=invoice, issued_at=now)
+    customer = subscription.customer
+    if invoice.kind == InvoiceKind.INITIAL:
+        subscription.anchor = invoice.period_start
+        subscription.period_index = 0
+        first_paid = True
+    elif invoice.kind == InvoiceKind.PRORATION:
+        subscription.anchor = invoice.period_start
+        subscription.period_index = 0
+        first_paid = False
+    else:
+        subscription.period_index += 1
+        first_paid = False
+        if subscription.next_plan_id is not None:
+            subscription.plan = subscription.next_plan  # type: ignore[assignment]
+            subscription.next_plan = None
+            subscription.amount_minor = invoice.total_minor
+    subscription.current_period_start = invoice.period_start
+    subscription.current_period_end = invoice.period_end
+    subscription.status = SubscriptionStatus.ACTIVE
+    subscription.retry_count = 0
+    subscription.grace_until = None
+    subscription.next_action_at = renewal_action_at(subscription)
+    subscription.save()
+    _set_access_until(subscription, invoice.period_end)
+    record_event(
+        customer=customer,
+        subscription=subscription,
+        kind="payment_succeeded",
+        message=f"Paid {invoice.number} for {invoice.description}",
+        at=now,
+        invoice=invoice.number,
+    )
+    email = tasks.send_receipt if first_paid else tasks.send_renewal_succeeded
+    tasks.after_commit(email, invoice_id=invoice.pk)
+
+
+def _unpaid(*, subscription: Subscription, payment: Payment, now: dt.datetime) -> None:
+    customer = subscription.customer
+    invoice = payment.invoice
+    if subscription.status == SubscriptionStatus.PENDING or invoice.kind == InvoiceKind.PRORATION:
+        # A failed checkout or upgrade changes nothing the reader had.
+        void_invoice(invoice=invoice)
+        if subscription.status == SubscriptionStatus.PENDING:
+            subscription.status = SubscriptionStatus.ENDED
+            subscription.end_reason = EndReason.ABANDONED
+            subscription.ended_at = now
+            subscription.next_action_at = None
+            subscription.save()
+        record_event(
+            customer=customer,
+            subscription=subscription,
+            kind="payment_failed",
+            message=f"Payment declined at checkout: {payment.failure_code or 'declined'}",
+            at=now,
+        )
+        return
+    end = subscription.current_period_end or now
+    grace_until = end + dt.timedelta(days=settings.BILLING_GRACE_DAYS)
+    subscription.status = SubscriptionStatus.PAST_DUE
+    attempts = Payment.objects.filter(invoice=invoice).count()
+    subscription.retry_count = attempts
+    subscription.grace_until = grace_until
+    schedule = settings.BILLING_RETRY_DAYS
+    first_failure = (
+        Payment.objects.filter(invoice=invoice).order_by("created_at", "pk").first() or payment
+    ).settled_at or now
+    if attempts <= len(schedule) and payment.status != PaymentStatus.REQUIRES_ACTION:
+        subscription.next_action_at = first_failure + dt.timedelta(days=schedule[attempts - 1])
+    else:
+        # Out of retries (or waiting for the reader): end at the later of grace and the
+        # last retry day, unless the reader pays first.
+        last = first_failure + dt.timedelta(days=schedule[-1] if schedule else 0)
+        subscription.next_action_at = max(grace_until, last)
+    subscription.save()
+    _set_access_until(subscription, grace_until)
+    record_event(
+        customer=customer,
+        subscription=subscription,
+        kind="payment_failed",
+        message=f"Renewal attempt {payment.attempt} failed: {payment.failure_code or 'declined'}",
+        at=now,
+    )
+    tasks.after_commit(
+        tasks.send_payment_failed,
+        subscription_id=subscription.pk,
+        failure_message=payment.failure_message or "The payment was declined.",
+    )
+
+
+# --- Cancel, undo, end ------------------------------------------------------------------
+
+
+def _locked(subscription_id: int) -> Subscription:
+    return (
+        Subscription.objects.select_for_update()
+        .select_related("customer", "customer__test_clock", "plan")
+        .get(pk=subscription_id)
+    )
+
+
+@transaction.atomic
+def cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
+    """Cancel at period end: access continues to the end of what was paid; no further charge."""
+    sub = _locked(subscription.pk)
+    now = now_for(sub.customer)
+    if sub.status == SubscriptionStatus.PAST_DUE:
+        # Nothing paid is left to run out: stop now rather than keep retrying.
+        return _end(sub=sub, reason=EndReason.CANCELLED, now=now, note=reason)
+    if sub.status != SubscriptionStatus.ACTIVE:
+        raise BillingError("Only an active subscription can be cancelled.")
+    if sub.cancel_at_period_end:
+        return sub
+    sub.cancel_at_period_end = True
+    sub.cancellation_reason = reason[:300]
+    sub.next_plan = None
+    sub.next_action_at = renewal_action_at(sub)
+    sub.save()
+    record_event(
+        customer=sub.customer,
+        subscription=sub,
+        kind="cancelled",
+        message=f"Cancelled; access until {sub.current_period_end:%d %b %Y}",
+        at=now,
+        reason=reason,
+    )
+    tasks.after_commit(tasks.send_cancellation_confirmed, subscription_id=sub.pk)
+    return sub
+
+
+@transaction.atomic
+def undo_cancel(*, subscription: Subscription) -> Subscription:
+    sub = _locked(subscription.pk)
+    now = now_for(sub.customer)
+    if sub.status != SubscriptionStatus.ACTIVE or not sub.cancel_at_period_end:
+        raise BillingError("There is no cancellation to undo.")
+    if sub.current_period_end is None or now >= sub.current_period_end:
+        raise BillingError("The subscription has already ended; subscribe again instead.")
+    sub.cancel_at_period_end = False
+    sub.cancellation_reason = ""
+    sub.next_action_at = renewal_action_at(sub)
+    sub.save()
+    record_event(
+        customer=sub.customer, subscription=sub, kind="cancel_undone", message="Renewal back on", at=now
+    )
+    return sub
+
+
+def _end(*, sub: Subscription, reason: EndReason, now: dt.datetime, note: str = "") -> Subscription:
+    sub.status = SubscriptionStatus.ENDED
+    sub.end_reason = reason
+    sub.ended_at = now
+    sub.next_action_at = None
+    sub.save()
+    for invoice in sub.invoices.filter(status=InvoiceStatus.OPEN):
+        void_invoice(invoice=invoice)
+    Payment.objects.filter(
+        invoice__subscription=sub, status=PaymentStatus.REQUIRES_ACTION
+    ).update(status=PaymentStatus.FAILED, failure_code="subscription_ended")
+    if reason == EndReason.CANCELLED and sub.current_period_end and now >= sub.current_period_end:
+        _set_access_until(sub, sub.current_period_end)
+    else:
+        _end_access_now(sub)
+    record_event(
+        customer=sub.customer,
+        subscription=sub,
+        kind="ended",
+        message=f"Ended: {EndReason(reason).label}" + (f" ({note})" if note else ""),
+        at=now,
+    )
+    return sub
+
+
+def end_at_period_end(*, subscription_id: int) -> None:
+    with transaction.atomic():
+        sub = _locked(subscription_id)
+        if sub.status == SubscriptionStatus.ACTIVE and sub.cancel_at_period_end:
+            _end(sub=sub, reason=EndReason.CANCELLED, now=now_for(sub.customer))
+
+
+def end_unpaid(*, subscription_id: int) -> None:
+    with transaction.atomic():
+        sub = _locked(subscription_id)
+        if sub.status == SubscriptionStatus.PAST_DUE:
+            _end(sub=sub, reason=EndReason.UNPAID, now=now_for(sub.customer))
+
+
+def staff_end_now(*, subscription: Subscription, refund_unused: bool, note: str = "") -> int:
+    """End at once; refund the unused part of the current period pro rata. Returns refunded."""
+    with transaction.atomic():
+        sub = _locked(subscription.pk)
+        if sub.status not in LIVE_STATUSES:
+            raise BillingError("This subscription has already ended.")
+        now = now_for(sub.customer)
+        _end(sub=sub, reason=EndReason.STAFF, now=now, note=note)
+        last_payment = (
+            Payment.objects.filter(invoice__subscription=sub, status=PaymentStatus.SUCCEEDED)
+            .select_related("invoice")
+            .order_by("-invoice__period_end", "-pk")
+            .first()
+        )
+    if not refund_unused or last_payment is None:
+        return 0
+    amount = unused_amount(payment=last_payment, at=now)
+    if amount <= 0:
+        return 0
+    refund(
+        payment=last_payment,
+        amount_minor=amount,
+        reason="Unused part of the period, ended by staff",
+        idempotency_key=f"staff-end:{sub.pk}:{last_payment.pk}",
+    )
+    return amount
+
+
+def unused_amount(*, payment: Payment, at: dt.datetime) -> int:
+    """The paid amount times the unused share of its period, rounded down to the paisa."""
+    invoice = payment.invoice
+    total = (invoice.period_end - invoice.period_start).total_seconds()
+    left = (invoice.period_end - max(at, invoice.period_start)).total_seconds()
+    if total <= 0 or left <= 0:
+        return 0
+    refundable = int(payment.amount_minor) - int(payment.refunded_minor)
+    share = int(payment.amount_minor) * int(left) // int(total)
+    return max(0, min(refundable, share))
+
+
+def refund(*, payment: Payment, amount_minor: int, reason: str, idempotency_key: str) -> int:
+    """Refund part or all of a payment, with a credit note. Never more than was paid."""
+    if amount_minor <= 0:
+        raise BillingError("A refund must be a positive amount.")
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("invoice").get(pk=payment.pk)
+        if locked.status != PaymentStatus.SUCCEEDED:
+            raise BillingError("Only a successful payment can be refunded.")
+        if locked.invoice.credit_notes.filter(idempotency_key=idempotency_key).exists():
+            return 0
+        left = int(locked.amount_minor) - int(locked.refunded_minor)
+        if amount_minor > left:
+            raise BillingError(
+                f"At most {left} (minor units) of this payment is left to refund."
+            )
+        customer = locked.invoice.customer
+        result = get_gateway(locked.gateway).refund(
+            gateway_payment_id=locked.gateway_payment_id,
+            amount_minor=amount_minor,
+            idempotency_key=idempotency_key,
+        )
+        locked.refunded_minor = int(locked.refunded_minor) + amount_minor
+        locked.save(update_fields=["refunded_minor"])
+        note = issue_credit_note(
+            payment=locked,
+            amount_minor=amount_minor,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            gateway_refund_id=result.gateway_refund_id,
+            issued_at=now_for(customer),
+        )
+        record_event(
+            customer=customer,
+            subscription=locked.invoice.subscription,
+            kind="refunded",
+            message=f"Refunded {amount_minor} {locked.currency}; credit note {note.number}",
+            at=now_for(customer),
+        )
+    return amount_minor
+
+
+# --- Plan changes -----------------------------------------------------------------------
+
+
+def change_plan(*, subscription: Subscription, plan: Plan) -> Subscription:
+    """Upgrade now with proration (new period starts today); downgrade at the next renewal.
+
+    An upgrade is a plan that costs more per billing period (a quarterly reader moving to the
+    annual plan upgrades, though the annual plan is cheaper per month).
+    """
+    sub = Subscription.objects.select_related("customer", "customer__test_clock", "plan").get(
+        pk=subscription.pk
+    )
+    if sub.status != SubscriptionStatus.ACTIVE:
+        raise BillingError("Only an active subscription can change plan.")
+    if plan.pk == sub.plan_id:
+        raise BillingError("You already have this plan.")
+    new_price = PlanPrice.objects.filter(plan=plan, currency=sub.currency).first()
+    if new_price is None or not plan.is_active:
+        raise BillingError(f"{plan.name} is not offered in {sub.currency}.")
+    if int(new_price.amount_minor) <= int(sub.amount_minor):
+        with transaction.atomic():
+            locked = _locked(sub.pk)
+            locked.next_plan = plan
+            locked.save(update_fields=["next_plan"])
+            record_event(
+                customer=locked.customer,
+                subscription=locked,
+                kind="downgrade_scheduled",
+                message=f"Switches to {plan.name} at the next renewal",
+                at=now_for(locked.customer),
+            )
+        return locked
+    return _upgrade(sub=sub, plan=plan, price=new_price)
+
+
+def proration_credit(*, subscription: Subscription, at: dt.datetime) -> int:
+    last = (
+        Payment.objects.filter(invoice__subscription=subscription, status=PaymentStatus.SUCCEEDED)
+        .select_related("invoice")
+        .order_by("-invoice__period_end", "-pk")
+        .first()
+    )
+    return unused_amount(payment=last, at=at) if last else 0
+
+
+def _upgrade(*, sub: Subscription, plan: Plan, price: PlanPrice) -> Subscription:
+    customer = sub.customer
+    now = now_for(customer)
+    credit = proration_credit(subscription=sub, at=now)
+    charge_amount = max(0, int(price.amount_minor) - credit)
+    new_period = period(anchor=now, index=0, months=plan.period_months)
+    with transaction.atomic():
+        locked = _locked(sub.pk)
+        attempt = locked.invoices.filter(kind=InvoiceKind.PRORATION).count() + 1
+        invoice = open_invoice(
+            subscription=locked,
+            kind=InvoiceKind.PRORATION,
+            period_start=new_period.start,
+            period_end=new_period.end,
+            amount_minor=charge_amount,
+        )
+        payment = Payment.objects.create(
+            invoice=invoice,
+            amount_minor=invoice.total_minor,
+            currency=invoice.currency,
+            gateway=customer.gateway,
+            idempotency_key=f"upgrade:{locked.pk}:{plan.pk}:{attempt}",
+        )
+        locked.plan = plan
+        locked.amount_minor = price.amount_minor
+        locked.next_plan = None
+        locked.save(update_fields=["plan", "amount_minor", "next_plan"])
+    result = _charge(payment=payment, customer=customer, off_session=False)
+    settle_payment(payment_id=payment.pk, result=result)
+    payment.refresh_from_db()
+    if payment.status != PaymentStatus.SUCCEEDED:
+        with transaction.atomic():
+            locked = _locked(sub.pk)
+            locked.plan = sub.plan
+            locked.amount_minor = sub.amount_minor
+            locked.save(update_fields=["plan", "amount_minor"])
+        raise PaymentDeclined(payment.failure_message or "The upgrade payment was declined.")
+    sub.refresh_from_db()
+    return sub

@@ -1,0 +1,72 @@
+"""Webhooks in: verified over the raw body, stored raw, deduplicated, processed afterwards.
+
+The request stores the event under a unique (gateway, event id) and answers at once; the worker
+processes it. Processing treats an event as a signal and asks the gateway for the current state
+of the payment it names, so events arriving twice, out of order, or before the payment they
+mention is known here all end in the same state.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from masthead.billing import tasks
+from masthead.billing.gateways import get_gateway
+from masthead.billing.models import Payment, PaymentStatus, WebhookEvent
+from masthead.billing.renewals import reconcile_payment
+
+
+def ingest(*, gateway_name: str, body: bytes, headers: dict[str, str]) -> bool:
+    """Verify and store a delivery. True if new, False for a duplicate. Raises SignatureError."""
+    event = get_gateway(gateway_name).verify_webhook(body=body, headers=headers)
+    idempotency_key = str(event.data.get("idempotency_key", ""))
+    try:
+        with transaction.atomic():
+            row = WebhookEvent.objects.create(
+                gateway=gateway_name,
+                event_id=event.event_id,
+                event_type=event.event_type,
+                object_id=idempotency_key or event.object_id,
+                payload=body.decode("utf-8", errors="replace"),
+            )
+            tasks.after_commit(tasks.process_webhook, event_pk=row.pk)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _payment_for(row: WebhookEvent) -> Payment | None:
+    if not row.object_id:
+        return None
+    return (
+        Payment.objects.filter(idempotency_key=row.object_id).select_related("invoice").first()
+        or Payment.objects.filter(gateway_payment_id=row.object_id)
+        .select_related("invoice")
+        .first()
+    )
+
+
+def process_event(*, event_pk: int) -> None:
+    row = WebhookEvent.objects.filter(pk=event_pk, processed_at__isnull=True).first()
+    if row is None:
+        return
+    payment = _payment_for(row)
+    if payment is None:
+        # Not ours, or it arrived before we wrote the payment: reconcile will look again.
+        WebhookEvent.objects.filter(pk=row.pk).update(error="no matching payment yet")
+        return
+    if payment.status in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
+        from masthead.billing.clock import now_for
+
+        reconcile_payment(payment=payment, now=now_for(payment.invoice.customer))
+    WebhookEvent.objects.filter(pk=row.pk).update(processed_at=timezone.now(), error="")
+
+
+def process_unprocessed() -> int:
+    pending = list(
+        WebhookEvent.objects.filter(processed_at__isnull=True).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        process_event(event_pk=pk)
+    return len(pending)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import signal
+import time
+import uuid
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Worker
+
+from masthead.billing import renewals
+
+
+class Command(BaseCommand):
+    help = "Run background work: queued tasks (emails, webhooks) and the billing sweep."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=float, default=5.0, help="Seconds between sweeps.")
+        parser.add_argument("--once", action="store_true", help="Do what is due, then exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        running = True
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal running
+            running = False
+            self.stdout.write("Stopping after the current step…")
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        worker_id = f"masthead-{uuid.uuid4().hex[:8]}"
+        self.stdout.write(f"Worker {worker_id} started.")
+        while running:
+            close_old_connections()
+            report = renewals.run_due_work()
+            if report.processed:
+                self.stdout.write(f"billing: {report.processed} due item(s) processed")
+            Worker(
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
+            ).run()
+            if options["once"]:
+                break
+            time.sleep(options["interval"])

@@ -1,0 +1,105 @@
+"""What the browser journeys share: reading stories' text from the database, page checks."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from masthead.newsroom.blocks import clean_text
+from masthead.newsroom.models import Article
+
+SEED_SLUG = "azerbaijan-says-it-destroyed-armenian-air-defence-system"
+DISCLAIMER = "Disclaimer: No Meridian Ledger journalist was involved in creation of this content"
+STRONG_PASSWORD = "Ledger-reader-Monsoon-2031!"
+PHONE = {"width": 390, "height": 844, "mobile": True}
+DESKTOP = {"width": 1280, "height": 900}
+
+_PLAIN_WORD = re.compile(r"^[A-Za-z0-9]+$")
+
+
+def new_email(prefix: str = "reader") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def paragraph_text(block: dict[str, Any]) -> str:
+    """A paragraph block's text as a reader sees it (no tags, entities decoded)."""
+    return " ".join(html.unescape(clean_text(str(block.get("html", "")))).split())
+
+
+def later_paragraphs(article: Article) -> list[str]:
+    """Paragraphs only a reader with access may see: past the first two paragraph blocks and
+    after the editor's cut, if the story has one."""
+    blocks = article.body
+    has_cut = any(b.get("type") == "cut" for b in blocks)
+    seen_cut = False
+    paragraphs_before = 0
+    later: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "cut":
+            seen_cut = True
+        elif kind == "paragraph":
+            if paragraphs_before >= 2 and (seen_cut or not has_cut):
+                later.append(paragraph_text(block))
+            paragraphs_before += 1
+    return later
+
+
+def first_paragraph(article: Article) -> str:
+    return next(paragraph_text(b) for b in article.body if b.get("type") == "paragraph")
+
+
+def snippet(text: str, words: int = 6) -> str:
+    """A run of plain words from ``text`` (letters and digits only), so the same characters
+    appear in the page source whatever the HTML escaping: used both to find the paragraph on
+    screen and to prove it is absent from the bytes."""
+    tokens = text.split()
+    best: list[str] = []
+    run: list[str] = []
+    for token in tokens:
+        if _PLAIN_WORD.match(token):
+            run.append(token)
+            if len(run) > len(best):
+                best = list(run)
+            if len(best) >= words:
+                break
+        else:
+            run = []
+    assert len(best) >= 4, f"no plain run of words to look for in {text!r}"
+    return " ".join(best[:words])
+
+
+def story_snippets(article: Article) -> list[str]:
+    return [snippet(p) for p in later_paragraphs(article)]
+
+
+def stories_with_later_paragraphs(queryset: Any, count: int) -> list[Article]:
+    chosen = [a for a in queryset if later_paragraphs(a)]
+    assert len(chosen) >= count, f"the demo has only {len(chosen)} such stories"
+    return chosen[:count]
+
+
+def expect_full_story(page: Page, article: Article) -> None:
+    """The headline, and a paragraph from after the lead, are on screen; no prompt."""
+    expect(page.locator("h1#headline")).to_have_text(article.headline)
+    last = story_snippets(article)[-1]
+    expect(page.locator(".story-body p").filter(has_text=last).first).to_be_visible()
+    expect(page.locator("section.prompt")).to_have_count(0)
+
+
+def expect_meter(page: Page, line: str | None) -> None:
+    if line is None:
+        expect(page.locator(".meter-note")).to_have_count(0)
+    else:
+        expect(page.locator(".meter-note")).to_have_text(line)
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0 when nothing scrolls sideways)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
+    )
