@@ -70,6 +70,18 @@ def redis_prefix(settings: Any, redis_url: str | None) -> Iterator[str]:
             client.delete(*keys)
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Concurrency tests need PostgreSQL's row locks: they run on the PostgreSQL pass only."""
+    if "postgres" in os.environ.get("DATABASE_URL", ""):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def meter_store_params() -> list[str]:
     """The database store always; the Redis store on the pass that has a Redis."""
     return ["database", "redis"] if os.environ.get("REDIS_URL") else ["database"]

@@ -183,6 +183,31 @@ def ensure_wrk() -> str:
     return found
 
 
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """Share of all cores busy over ``seconds`` (Linux /proc/stat), while we run nothing."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields[:8]), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def report_busy(where: str) -> float | None:
+    busy = cpu_busy()
+    if busy is not None:
+        warning = " — other processes are busy; figures will be noisy" if busy > 0.2 else ""
+        note(f"CPU busy before {where} (nothing of ours running): {busy:.0%}{warning}")
+    return busy
+
+
 # --- Subprocesses --------------------------------------------------------------------------
 
 
@@ -255,6 +280,7 @@ def bench_decisions(
             f"({plan.decide_seconds:g}s of decide() calls, many anonymous readers)"
         )
         tag = f"decisions-{config.store}-{config.database}"
+        busy = report_busy("this measurement")
         with database_for(config, scratch, tag) as url:
             env = child_env(
                 database_url=url,
@@ -271,7 +297,7 @@ def bench_decisions(
             )
         if result["mismatches"]:
             raise BenchError(f"{config.label}: decide() answered unexpectedly: {result}")
-        results.append({"config": config.label, **result})
+        results.append({"config": config.label, "busy_before": busy, **result})
     return results
 
 
@@ -443,6 +469,7 @@ def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str
             args += ["--profile-requests", str(plan.profile_requests)]
         probe = run_child("bench.page", args, env, scratch / f"{tag}.json")
 
+        busy = report_busy("starting gunicorn")
         server = Gunicorn(port=free_port(), log=scratch / f"{tag}-gunicorn.log")
         local.callback(server.stop)
         try:
@@ -498,16 +525,18 @@ def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str
             if tail:
                 note("gunicorn log (last lines):\n" + tail)
             raise
-    mean = {name: statistics.fmean(r["rps"] for r in rs) for name, rs in runs.items()}
+    # Medians: one run disturbed by something else on the machine does not move them.
+    median = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
     return {
         "config": config.label,
         "store": config.store,
+        "busy_before": busy,
         "size": size,
         "free_size": free_size,
         "runs": runs,
-        "mean": mean,
-        "ratio": mean["metered"] / mean["bare"],
-        "metered_vs_free": mean["metered"] / mean["free"],
+        "median": median,
+        "ratio": median["metered"] / median["bare"],
+        "metered_vs_free": median["metered"] / median["free"],
         "probe": probe,
     }
 
@@ -528,8 +557,9 @@ def print_probe(result: dict[str, Any]) -> None:
         print(f"      {sql[:110]}")
     share = probe["gate_share"]
     print(
-        f"    in-process (test client): metered {share['metered_ms']:.2f} ms/page, same story free "
-        f"{share['free_ms']:.2f} ms/page -> gate ≈ {share['metered_ms'] - share['free_ms']:.2f} ms"
+        f"    in-process (test client, median): metered {share['metered_ms']:.2f} ms/page, "
+        f"same story free {share['free_ms']:.2f} ms/page "
+        f"-> gate ≈ {share['metered_ms'] - share['free_ms']:.2f} ms"
     )
     if "profile" in probe:
         prof = probe["profile"]
@@ -561,6 +591,10 @@ def summary(decisions: list[dict[str, Any]], pages: list[dict[str, Any]]) -> Non
                 f"  {r['config']:<24}{r['decisions_per_second']:>12,.0f}{r['p50_us']:>8.0f}"
                 f"{r['p99_us']:>8.0f}{r['queries_per_decision']:>13.2f}   {p50s:<28}{counts}"
             )
+        busy = [r["busy_before"] for r in decisions if r.get("busy_before") is not None]
+        if busy:
+            shown = ", ".join(f"{b:.0%}" for b in busy)
+            print(f"  CPU busy before each (other processes): {shown}")
         redis_rows = [r for r in decisions if r["meter_store"] == "redis"]
         for redis_row in redis_rows:
             for r in decisions:
@@ -581,8 +615,8 @@ def summary(decisions: list[dict[str, Any]], pages: list[dict[str, Any]]) -> Non
         )
         for p in pages:
             print(
-                f"  {p['config']:<34}{p['size']:>7}{p['mean']['bare']:>10.1f}"
-                f"{p['mean']['metered']:>13.1f}{p['mean']['free']:>10.1f}"
+                f"  {p['config']:<34}{p['size']:>7}{p['median']['bare']:>10.1f}"
+                f"{p['median']['metered']:>13.1f}{p['median']['free']:>10.1f}"
                 f"{p['ratio']:>14.2f}{p['metered_vs_free']:>14.2f}"
             )
         for p in pages:
@@ -590,7 +624,9 @@ def summary(decisions: list[dict[str, Any]], pages: list[dict[str, Any]]) -> Non
                 f"{name} " + "/".join(f"{run['rps']:.0f}" for run in runs)
                 for name, runs in p["runs"].items()
             )
-            print(f"  {p['config']} runs, req/s: {spread}")
+            busy = p["busy_before"]
+            busy_text = f" (CPU busy before start: {busy:.0%})" if busy is not None else ""
+            print(f"  {p['config']} runs, req/s: {spread}{busy_text}")
         for p in pages:
             if p["store"] == "redis":
                 verdict = "met" if p["ratio"] >= TARGET_RATIO else "NOT met"
@@ -599,7 +635,7 @@ def summary(decisions: list[dict[str, Any]], pages: list[dict[str, Any]]) -> Non
                     f"{p['config']}: {p['ratio']:.2f}, {verdict}"
                 )
         print(
-            f"  (mean of {len(first['runs']['bare'])} alternating runs each; 'free' is the same "
+            f"  (median of {len(first['runs']['bare'])} alternating runs each; 'free' is the same "
             "story made free, i.e. the page without the gate)"
         )
         print("\nInside one metered page request")

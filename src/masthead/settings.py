@@ -215,6 +215,8 @@ READER_COOKIE_MAX_AGE = 60 * 60 * 24 * 400
 TRUSTED_PROXIES = _env_list("MASTHEAD_TRUSTED_PROXIES")
 # Where the prompt's plans come from: billing owns plans, access only shows them.
 ACCESS_OFFERS_PROVIDER = "masthead.billing.selectors.plan_offers"
+# "Now" for a reader's grants: billing's test clocks make sandbox time travel visible to the gate.
+ACCESS_READER_CLOCK = "masthead.billing.clock.reader_now"
 # Paragraphs a reader without access sees when the editor placed no cut marker.
 LEAD_PARAGRAPHS = _env_int("MASTHEAD_LEAD_PARAGRAPHS", default=2)
 
@@ -253,7 +255,9 @@ BILLING_MANDATE_LIMIT_MINOR = _env_int("MASTHEAD_MANDATE_LIMIT_MINOR", default=1
 PRE_DEBIT_NOTICE_HOURS = _env_int("MASTHEAD_PRE_DEBIT_NOTICE_HOURS", default=48)
 # --- Tax (GST) ---
 PUBLISHER_GSTIN = _env("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1Z5")
-PUBLISHER_LEGAL_NAME = _env("MASTHEAD_PUBLISHER_LEGAL_NAME", "Meridian Ledger Media Private Limited")
+PUBLISHER_LEGAL_NAME = _env(
+    "MASTHEAD_PUBLISHER_LEGAL_NAME", "Meridian Ledger Media Private Limited"
+)
 PUBLISHER_ADDRESS = _env(
     "MASTHEAD_PUBLISHER_ADDRESS", "4th Floor, Ledger House, Nariman Point, Mumbai 400021"
 )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 import uuid
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from masthead.newsroom.blocks import clean_text
 from masthead.newsroom.models import Article
 
 SEED_SLUG = "azerbaijan-says-it-destroyed-armenian-air-defence-system"
@@ -25,9 +23,8 @@ def new_email(prefix: str = "reader") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
 
 
-def paragraph_text(block: dict[str, Any]) -> str:
-    """A paragraph block's text as a reader sees it (no tags, entities decoded)."""
-    return " ".join(html.unescape(clean_text(str(block.get("html", "")))).split())
+def paragraph_html(block: dict[str, Any]) -> str:
+    return str(block.get("html", ""))
 
 
 def later_paragraphs(article: Article) -> list[str]:
@@ -44,20 +41,20 @@ def later_paragraphs(article: Article) -> list[str]:
             seen_cut = True
         elif kind == "paragraph":
             if paragraphs_before >= 2 and (seen_cut or not has_cut):
-                later.append(paragraph_text(block))
+                later.append(paragraph_html(block))
             paragraphs_before += 1
     return later
 
 
 def first_paragraph(article: Article) -> str:
-    return next(paragraph_text(b) for b in article.body if b.get("type") == "paragraph")
+    return next(paragraph_html(b) for b in article.body if b.get("type") == "paragraph")
 
 
-def snippet(text: str, words: int = 6) -> str:
-    """A run of plain words from ``text`` (letters and digits only), so the same characters
-    appear in the page source whatever the HTML escaping: used both to find the paragraph on
-    screen and to prove it is absent from the bytes."""
-    tokens = text.split()
+def snippet(paragraph: str, words: int = 6) -> str:
+    """A run of plain words from a paragraph's stored HTML (letters and digits only, no tag or
+    entity between them), so the very same characters are in the page source and on screen:
+    used both to find the paragraph on screen and to prove it is absent from the bytes."""
+    tokens = paragraph.split()
     best: list[str] = []
     run: list[str] = []
     for token in tokens:
@@ -69,7 +66,7 @@ def snippet(text: str, words: int = 6) -> str:
                 break
         else:
             run = []
-    assert len(best) >= 4, f"no plain run of words to look for in {text!r}"
+    assert len(best) >= 4, f"no plain run of words to look for in {paragraph!r}"
     return " ".join(best[:words])
 
 
@@ -89,6 +86,9 @@ def expect_full_story(page: Page, article: Article) -> None:
     last = story_snippets(article)[-1]
     expect(page.locator(".story-body p").filter(has_text=last).first).to_be_visible()
     expect(page.locator("section.prompt")).to_have_count(0)
+    # The control for the gated pages' "absent from the source" checks: when the reader may
+    # read, the very same words are in the source.
+    assert last in page.content()
 
 
 def expect_meter(page: Page, line: str | None) -> None:

@@ -46,13 +46,16 @@ def expect_only_the_lead(page: Page, article: Article) -> None:
 
     later = story_snippets(article)
     dom = page.content()
+    for text in later:
+        assert text not in dom, f"gated page's DOM carries {text!r}"
     response = page.context.request.get(url)
     assert response.status == 200
     raw = response.text()
-    assert "section class=\"prompt" in raw, "the plain GET was not shown the prompt"
+    assert 'section class="prompt' in raw, "the plain GET was not shown the prompt"
     for text in later:
-        assert text not in dom, f"gated page's DOM carries {text!r}"
         assert text not in raw, f"gated page's bytes carry {text!r}"
+    # Each reader's page differs: no shared cache may keep it.
+    assert "private" in response.headers.get("cache-control", "")
 
     ld = json.loads(page.locator('script[type="application/ld+json"]').text_content() or "")
     assert ld["isAccessibleForFree"] is False

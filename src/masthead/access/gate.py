@@ -19,6 +19,7 @@ from django.utils import timezone
 from masthead.access import crawlers
 from masthead.access.identity import Reader
 from masthead.access.models import Audience, Benefit, MeterMiss, MeterPeriod, PromptKind
+from masthead.access.offers import reader_now
 from masthead.access.periods import Window, calendar_month, rolling_days
 from masthead.access.selectors import (
     RuleSnapshot,
@@ -147,7 +148,8 @@ def decide(*, reader: Reader, article: Article, context: Context | None = None) 
         return Decision(full=True, reason=Reason.FREE_STORY)
 
     benefit = needed_benefit(article)
-    if benefit is not None and benefit in benefits_of(reader, now=now):
+    entitled_at = context.now or reader_now(reader.user_id)
+    if benefit is not None and benefit in benefits_of(reader, now=entitled_at):
         return Decision(full=True, reason=Reason.ENTITLED)
 
     audience = Audience.REGISTERED if reader.is_signed_in else Audience.ANONYMOUS

@@ -1,8 +1,8 @@
 """The billing clock: real time, or a sandbox customer's test clock.
 
-Billing decisions (is a renewal due? has the period ended?) use the customer's clock. Access
-grants are read by the gate against real time, so times written into grants are translated
-with ``to_real``: "the period ends 3 days from now on the test clock" becomes "3 days from now".
+Billing decisions (is a renewal due? has the period ended?) use the customer's clock, and the
+grants billing writes are in that clock's time. The gate asks ``reader_now`` (wired in through
+ACCESS_READER_CLOCK) so a sandbox reader's access follows their test clock too.
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ def now_for(customer: Customer | None) -> dt.datetime:
     return clock.frozen_time if clock is not None else timezone.now()
 
 
-def to_real(customer: Customer | None, moment: dt.datetime) -> dt.datetime:
-    clock = customer.test_clock if customer is not None else None
-    if clock is None:
-        return moment
-    return timezone.now() + (moment - clock.frozen_time)
+def reader_now(user_id: int) -> dt.datetime:
+    """The billing clock of a reader: their test clock's time if they have one (sandbox)."""
+    frozen = (
+        TestClock.objects.filter(customers__user_id=user_id)
+        .values_list("frozen_time", flat=True)
+        .first()
+    )
+    return frozen if frozen is not None else timezone.now()
 
 
 def advance(clock: TestClock, *, by: dt.timedelta) -> TestClock:

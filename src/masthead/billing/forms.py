@@ -12,19 +12,25 @@ class CheckoutForm(forms.Form):
     name = forms.CharField(label="Name on the invoice", max_length=200)
     state_code = forms.ChoiceField(
         label="State (for GST)",
-        choices=[("", "Outside India / not listed")]
-        + sorted(((code, name) for code, name in STATES.items()), key=lambda c: c[1]),
+        choices=[
+            ("", "Outside India / not listed"),
+            *sorted(STATES.items(), key=lambda item: item[1]),
+        ],
         required=False,
     )
     gstin = forms.CharField(
-        label="GSTIN (optional)", max_length=15, required=False,
+        label="GSTIN (optional)",
+        max_length=15,
+        required=False,
         help_text="Only if you want a business invoice.",
     )
     card_number = forms.CharField(
         label="Card number",
         max_length=23,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}),
-        help_text="Sandbox test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined.",
+        help_text=(
+            "Sandbox test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined."
+        ),
     )
 
     def clean_card_number(self) -> str:
@@ -49,7 +55,9 @@ class CheckoutForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you leaving? (optional)", max_length=300, required=False,
+        label="Why are you leaving? (optional)",
+        max_length=300,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -71,11 +71,8 @@ def buyer_snapshot(customer: Customer) -> dict[str, str]:
 def _describe(subscription: Subscription, start: dt.datetime, end: dt.datetime) -> str:
     tz = ZoneInfo(settings.TIME_ZONE)
     months = subscription.plan.period_months
-    length = f"{months // 12} year" if months % 12 == 0 else f"{months} month"
-    if months % 12 == 0 and months // 12 > 1:
-        length += "s"
-    elif months % 12 and months > 1:
-        length += "s"
+    count, unit = (months // 12, "year") if months % 12 == 0 else (months, "month")
+    length = f"{count} {unit}" + ("s" if count > 1 else "")
     last_day = end.astimezone(tz) - dt.timedelta(days=1)
     return (
         f"{subscription.plan.name} — {length} digital subscription, "
@@ -151,9 +148,7 @@ def issue_invoice(*, invoice: Invoice, issued_at: dt.datetime) -> Invoice:
     invoice.sequence = sequence
     invoice.number = f"{settings.INVOICE_PREFIX}/{fy}/{sequence:06d}"
     invoice.issued_at = issued_at
-    invoice.save(
-        update_fields=["status", "financial_year", "sequence", "number", "issued_at"]
-    )
+    invoice.save(update_fields=["status", "financial_year", "sequence", "number", "issued_at"])
     return invoice
 
 

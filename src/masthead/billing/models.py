@@ -132,7 +132,9 @@ class Subscription(models.Model):
         max_length=12, choices=SubscriptionStatus.choices, default=SubscriptionStatus.PENDING
     )
     anchor = models.DateTimeField(
-        null=True, blank=True, help_text="Start of the first period; every period end derives from it."
+        null=True,
+        blank=True,
+        help_text="Start of the first period; every period end derives from it.",
     )
     period_index = models.PositiveIntegerField(default=0)
     current_period_start = models.DateTimeField(null=True, blank=True)
@@ -140,7 +142,11 @@ class Subscription(models.Model):
     cancel_at_period_end = models.BooleanField(default=False)
     cancellation_reason = models.CharField(max_length=300, blank=True)
     next_plan = models.ForeignKey(
-        Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Plan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="A downgrade waiting for the next renewal.",
     )
     next_action_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -394,6 +400,7 @@ class SandboxCharge(models.Model):
     status = models.CharField(max_length=16)
     failure_code = models.CharField(max_length=60, blank=True)
     refunded_minor = models.PositiveBigIntegerField(default=0)
+    refund_ids: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

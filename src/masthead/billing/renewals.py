@@ -68,7 +68,9 @@ def claim_due(*, batch: int) -> list[int]:
             query = query.select_for_update(skip_locked=True, of=("self",))
         ids = list(query.values_list("pk", flat=True)[:batch])
         if ids:
-            Subscription.objects.filter(pk__in=ids).update(next_action_at=F("next_action_at") + LEASE)
+            Subscription.objects.filter(pk__in=ids).update(
+                next_action_at=F("next_action_at") + LEASE
+            )
     return ids
 
 
@@ -194,7 +196,9 @@ def _renew(sub: Subscription, now: dt.datetime) -> None:
     upcoming = next_period(sub)
     amount = renewal_amount(sub)
     if sub.currency == "INR":
-        notice = PreDebitNotice.objects.filter(subscription=sub, period_start=upcoming.start).first()
+        notice = PreDebitNotice.objects.filter(
+            subscription=sub, period_start=upcoming.start
+        ).first()
         notice_due = end - dt.timedelta(hours=settings.PRE_DEBIT_NOTICE_HOURS)
         if notice is None or notice.amount_minor != amount:
             if now < notice_due:
@@ -351,14 +355,16 @@ def _dun(sub: Subscription, now: dt.datetime) -> None:
     if waiting or attempts > len(settings.BILLING_RETRY_DAYS):
         services.end_unpaid(subscription_id=sub.pk)
         return
-    upcoming = Period(index=sub.period_index + 1, start=invoice.period_start, end=invoice.period_end)
+    upcoming = Period(
+        index=sub.period_index + 1, start=invoice.period_start, end=invoice.period_end
+    )
     attempt_renewal(
         sub=sub, upcoming=upcoming, amount=int(invoice.total_minor), attempt=attempts + 1
     )
 
 
 def pay_now(*, subscription: Subscription) -> Payment:
-    """The reader, present, pays the open renewal invoice (after a failure or for authentication)."""
+    """The reader, present, pays the open renewal invoice (after a failure, or to authenticate)."""
     invoice = open_renewal_invoice(subscription)
     if invoice is None:
         raise services.BillingError("There is nothing to pay: your subscription is up to date.")

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from masthead.access import services as access
 from masthead.access.models import GrantSource
 from masthead.billing import tasks
-from masthead.billing.clock import now_for, to_real
+from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
 from masthead.billing.gateways.base import ChargeResult, ChargeStatus
 from masthead.billing.invoicing import issue_credit_note, issue_invoice, open_invoice, void_invoice
@@ -45,6 +45,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
 )
 from masthead.billing.periods import period
+from masthead.core.money import Money, format_money
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,10 @@ class PaymentDeclined(BillingError):
 
 class AlreadySubscribed(BillingError):
     pass
+
+
+def _shown(minor: int, currency: str) -> str:
+    return format_money(Money(int(minor), currency), locale=settings.LOCALE)
 
 
 # --- Records ----------------------------------------------------------------------------
@@ -96,8 +101,8 @@ def _set_access_until(subscription: Subscription, until: dt.datetime) -> None:
         source=GrantSource.SUBSCRIPTION,
         source_reference=grant_reference(subscription),
         benefits=list(subscription.plan.benefits),
-        starts_at=to_real(customer, now) - dt.timedelta(seconds=1),
-        ends_at=to_real(customer, until),
+        starts_at=now - dt.timedelta(seconds=1),
+        ends_at=until,
     )
 
 
@@ -125,7 +130,9 @@ def update_tax_details(*, customer: Customer, name: str, state_code: str, gstin:
     from masthead.billing.gst_states import GST_STATES as STATES
 
     if state_code and state_code not in STATES:
-        raise BillingError(f"{state_code!r} is not a GST state code; pick your state from the list.")
+        raise BillingError(
+            f"{state_code!r} is not a GST state code; pick your state from the list."
+        )
     gstin = gstin.strip().upper()
     if gstin and (len(gstin) != 15 or gstin[:2] != state_code):
         raise BillingError(
@@ -170,7 +177,9 @@ def checkout(
     if not plan.is_active:
         raise BillingError(f"{plan.name} is no longer offered; choose another plan.")
     now = now_for(customer)
-    first_amount = price.intro_amount_minor if price.intro_amount_minor is not None else price.amount_minor
+    first_amount = (
+        price.intro_amount_minor if price.intro_amount_minor is not None else price.amount_minor
+    )
     try:
         with transaction.atomic():
             customer.payment_method = payment_method
@@ -271,14 +280,18 @@ def renewal_action_at(subscription: Subscription) -> dt.datetime:
 def settle_payment(*, payment_id: int, result: ChargeResult) -> None:
     """Record a gateway outcome and everything that follows. Safe to call twice."""
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("invoice").get(pk=payment_id)
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("invoice")
+            .get(pk=payment_id)
+        )
         if payment.status != PaymentStatus.PENDING and not (
             payment.status == PaymentStatus.REQUIRES_ACTION
             and result.status == ChargeStatus.SUCCEEDED
         ):
             return  # already settled: a duplicate webhook or a reconcile after the fact
         subscription = (
-            Subscription.objects.select_for_update()
+            Subscription.objects.select_for_update(of=("self",))
             .select_related("customer", "customer__test_clock", "plan", "next_plan")
             .get(pk=payment.invoice.subscription_id)
         )
@@ -399,7 +412,7 @@ def _unpaid(*, subscription: Subscription, payment: Payment, now: dt.datetime) -
 
 def _locked(subscription_id: int) -> Subscription:
     return (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("customer", "customer__test_clock", "plan")
         .get(pk=subscription_id)
     )
@@ -447,7 +460,11 @@ def undo_cancel(*, subscription: Subscription) -> Subscription:
     sub.next_action_at = renewal_action_at(sub)
     sub.save()
     record_event(
-        customer=sub.customer, subscription=sub, kind="cancel_undone", message="Renewal back on", at=now
+        customer=sub.customer,
+        subscription=sub,
+        kind="cancel_undone",
+        message="Renewal back on",
+        at=now,
     )
     return sub
 
@@ -460,9 +477,9 @@ def _end(*, sub: Subscription, reason: EndReason, now: dt.datetime, note: str = 
     sub.save()
     for invoice in sub.invoices.filter(status=InvoiceStatus.OPEN):
         void_invoice(invoice=invoice)
-    Payment.objects.filter(
-        invoice__subscription=sub, status=PaymentStatus.REQUIRES_ACTION
-    ).update(status=PaymentStatus.FAILED, failure_code="subscription_ended")
+    Payment.objects.filter(invoice__subscription=sub, status=PaymentStatus.REQUIRES_ACTION).update(
+        status=PaymentStatus.FAILED, failure_code="subscription_ended"
+    )
     if reason == EndReason.CANCELLED and sub.current_period_end and now >= sub.current_period_end:
         _set_access_until(sub, sub.current_period_end)
     else:
@@ -492,31 +509,37 @@ def end_unpaid(*, subscription_id: int) -> None:
 
 
 def staff_end_now(*, subscription: Subscription, refund_unused: bool, note: str = "") -> int:
-    """End at once; refund the unused part of the current period pro rata. Returns refunded."""
-    with transaction.atomic():
-        sub = _locked(subscription.pk)
-        if sub.status not in LIVE_STATUSES:
-            raise BillingError("This subscription has already ended.")
-        now = now_for(sub.customer)
-        _end(sub=sub, reason=EndReason.STAFF, now=now, note=note)
-        last_payment = (
-            Payment.objects.filter(invoice__subscription=sub, status=PaymentStatus.SUCCEEDED)
-            .select_related("invoice")
-            .order_by("-invoice__period_end", "-pk")
-            .first()
-        )
-    if not refund_unused or last_payment is None:
-        return 0
-    amount = unused_amount(payment=last_payment, at=now)
-    if amount <= 0:
-        return 0
-    refund(
-        payment=last_payment,
-        amount_minor=amount,
-        reason="Unused part of the period, ended by staff",
-        idempotency_key=f"staff-end:{sub.pk}:{last_payment.pk}",
+    """End at once; refund the unused part of the current period pro rata. Returns refunded.
+
+    The refund goes first: if the gateway refuses, nothing has ended and staff can try again.
+    """
+    sub = Subscription.objects.select_related("customer", "customer__test_clock").get(
+        pk=subscription.pk
     )
-    return amount
+    if sub.status not in LIVE_STATUSES:
+        raise BillingError("This subscription has already ended.")
+    now = now_for(sub.customer)
+    refunded = 0
+    last_payment = (
+        Payment.objects.filter(invoice__subscription=sub, status=PaymentStatus.SUCCEEDED)
+        .select_related("invoice")
+        .order_by("-invoice__period_end", "-pk")
+        .first()
+    )
+    if refund_unused and last_payment is not None:
+        amount = unused_amount(payment=last_payment, at=now)
+        if amount > 0:
+            refunded = refund(
+                payment=last_payment,
+                amount_minor=amount,
+                reason="Unused part of the period, ended by staff",
+                idempotency_key=f"staff-end:{sub.pk}:{last_payment.pk}",
+            )
+    with transaction.atomic():
+        locked = _locked(sub.pk)
+        if locked.status in LIVE_STATUSES:
+            _end(sub=locked, reason=EndReason.STAFF, now=now, note=note)
+    return refunded
 
 
 def unused_amount(*, payment: Payment, at: dt.datetime) -> int:
@@ -536,7 +559,11 @@ def refund(*, payment: Payment, amount_minor: int, reason: str, idempotency_key:
     if amount_minor <= 0:
         raise BillingError("A refund must be a positive amount.")
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("invoice").get(pk=payment.pk)
+        locked = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("invoice")
+            .get(pk=payment.pk)
+        )
         if locked.status != PaymentStatus.SUCCEEDED:
             raise BillingError("Only a successful payment can be refunded.")
         if locked.invoice.credit_notes.filter(idempotency_key=idempotency_key).exists():
@@ -544,7 +571,8 @@ def refund(*, payment: Payment, amount_minor: int, reason: str, idempotency_key:
         left = int(locked.amount_minor) - int(locked.refunded_minor)
         if amount_minor > left:
             raise BillingError(
-                f"At most {left} (minor units) of this payment is left to refund."
+                f"At most {_shown(left, locked.currency)} of this payment is left to refund; "
+                "enter that or less."
             )
         customer = locked.invoice.customer
         result = get_gateway(locked.gateway).refund(
@@ -566,7 +594,7 @@ def refund(*, payment: Payment, amount_minor: int, reason: str, idempotency_key:
             customer=customer,
             subscription=locked.invoice.subscription,
             kind="refunded",
-            message=f"Refunded {amount_minor} {locked.currency}; credit note {note.number}",
+            message=f"Refunded {_shown(amount_minor, locked.currency)}; credit note {note.number}",
             at=now_for(customer),
         )
     return amount_minor

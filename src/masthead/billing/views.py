@@ -6,6 +6,8 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
@@ -29,7 +31,15 @@ from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm
 from masthead.billing.gateways import GATEWAYS
 from masthead.billing.gateways.base import SignatureError
 from masthead.billing.gateways.sandbox import card_label, token_for_card
-from masthead.billing.models import Invoice, Plan, PlanPrice
+from masthead.billing.models import Invoice, Plan, PlanPrice, Subscription
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in reader (views using this are behind login_required)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Log in first.")
+    return user
 
 
 def _safe_next(request: HttpRequest, candidate: str) -> str:
@@ -62,7 +72,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             "currency": currency,
             "benefits": benefit_copy(),
             "next_url": next_url,
-            "subscription": selectors.live_subscription(user_id=request.user.pk)
+            "subscription": selectors.live_subscription(user_id=_user(request).pk)
             if request.user.is_authenticated
             else None,
         },
@@ -72,16 +82,18 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 @login_required
 def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=plan_slug, is_active=True)
-    currency = _currency(request) if request.method == "GET" else request.POST.get("currency", "INR")
+    currency = (
+        _currency(request) if request.method == "GET" else request.POST.get("currency", "INR")
+    )
     price = PlanPrice.objects.filter(plan=plan, currency=currency).select_related("plan").first()
     if price is None:
         raise Http404(f"{plan.name} is not offered in {currency}.")
     next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next", ""))
-    live = selectors.live_subscription(user_id=request.user.pk)
+    live = selectors.live_subscription(user_id=_user(request).pk)
     if live is not None and request.method == "GET":
         messages.info(request, "You already subscribe. Change your plan here.")
         return redirect("billing:my_subscription")
-    customer = selectors.customer_for(user_id=request.user.pk)
+    customer = selectors.customer_for(user_id=_user(request).pk)
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         if form.is_valid():
@@ -91,7 +103,7 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
             except ValueError as exc:
                 form.add_error("card_number", str(exc))
             else:
-                customer = services.ensure_customer(user=request.user)  # type: ignore[arg-type]
+                customer = services.ensure_customer(user=_user(request))
                 services.update_tax_details(
                     customer=customer,
                     name=data["name"],
@@ -100,7 +112,7 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                 )
                 try:
                     outcome = services.checkout(
-                        user=request.user,  # type: ignore[arg-type]
+                        user=_user(request),
                         price=price,
                         payment_method=token,
                         payment_method_label=card_label(token),
@@ -110,7 +122,7 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                 except services.BillingError as exc:
                     form.add_error(None, str(exc))
                     # A declined card needs a new attempt with a new key.
-                    form.data = {**form.data.dict(), "checkout_key": secrets.token_urlsafe(24)}
+                    form.data = {**form.data, "checkout_key": secrets.token_urlsafe(24)}
                 else:
                     sub = outcome.subscription
                     messages.success(
@@ -123,7 +135,7 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
         form = CheckoutForm(
             initial={
                 "checkout_key": secrets.token_urlsafe(24),
-                "name": (customer.name if customer else "") or request.user.get_full_name(),
+                "name": (customer.name if customer else "") or _user(request).get_full_name(),
                 "state_code": customer.state_code if customer else "",
                 "gstin": customer.gstin if customer else "",
             }
@@ -144,10 +156,10 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
 @require_safe
 @login_required
 def my_subscription(request: HttpRequest) -> HttpResponse:
-    sub = selectors.latest_subscription(user_id=request.user.pk)
+    sub = selectors.latest_subscription(user_id=_user(request).pk)
     context: dict[str, object] = {
         "subscription": sub,
-        "invoices": selectors.paid_invoices(user_id=request.user.pk),
+        "invoices": selectors.paid_invoices(user_id=_user(request).pk),
         "cancel_form": CancelForm(),
         "plans": Plan.objects.filter(is_active=True),
     }
@@ -158,8 +170,8 @@ def my_subscription(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/my_subscription.html", context)
 
 
-def _own_live(request: HttpRequest) -> services.Subscription:
-    sub = selectors.live_subscription(user_id=request.user.pk)
+def _own_live(request: HttpRequest) -> Subscription:
+    sub = selectors.live_subscription(user_id=_user(request).pk)
     if sub is None:
         raise Http404("You have no live subscription.")
     return sub
@@ -229,7 +241,9 @@ def pay_now(request: HttpRequest) -> HttpResponse:
             if payment.status == "succeeded":
                 messages.success(request, "Paid. Thank you — your subscription is active again.")
             else:
-                messages.error(request, payment.failure_message or "The payment did not go through.")
+                messages.error(
+                    request, payment.failure_message or "The payment did not go through."
+                )
         return redirect("billing:my_subscription")
     return render(
         request,
@@ -240,10 +254,8 @@ def pay_now(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = get_object_or_404(
-        Invoice, pk=pk, customer__user_id=request.user.pk, status="paid"
-    )
+def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    invoice = get_object_or_404(Invoice, pk=pk, customer__user_id=_user(request).pk, status="paid")
     from io import BytesIO
 
     filename = f"{(invoice.number or str(pk)).replace('/', '-')}.pdf"

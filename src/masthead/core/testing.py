@@ -82,9 +82,7 @@ def demo_rules() -> None:
     rule(audience=Audience.REGISTERED, free_limit=5, position=20)
 
 
-def reader_account(
-    email: str | None = None, password: str = "a-long-test-password"
-) -> User:
+def reader_account(email: str | None = None, password: str = "a-long-test-password") -> User:
     email = email or f"reader{next(_numbers)}@example.com"
     return get_user_model().objects.create_user(
         username=email.split("@")[0], email=email, password=password

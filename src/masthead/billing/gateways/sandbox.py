@@ -112,14 +112,19 @@ class SandboxGateway:
     def refund(
         self, *, gateway_payment_id: str, amount_minor: int, idempotency_key: str
     ) -> RefundResult:
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]
+        refund_id = f"rfnd_sbx_{digest}"
         with transaction.atomic():
             row = SandboxCharge.objects.select_for_update().get(payment_id=gateway_payment_id)
+            if refund_id in row.refund_ids:
+                # The same refund asked again (a retry): answered, not repeated.
+                return RefundResult(gateway_refund_id=refund_id, amount_minor=amount_minor)
             if row.refunded_minor + amount_minor > row.amount_minor:
                 raise ValueError("A refund cannot exceed what was charged.")
             row.refunded_minor += amount_minor
-            row.save(update_fields=["refunded_minor"])
-        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]
-        return RefundResult(gateway_refund_id=f"rfnd_sbx_{digest}", amount_minor=amount_minor)
+            row.refund_ids = [*row.refund_ids, refund_id]
+            row.save(update_fields=["refunded_minor", "refund_ids"])
+        return RefundResult(gateway_refund_id=refund_id, amount_minor=amount_minor)
 
     def verify_webhook(self, *, body: bytes, headers: dict[str, str]) -> WebhookEventIn:
         secret = settings.SANDBOX_WEBHOOK_SECRET.encode()

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import User
 
 from masthead.billing import demo, renewals, services
 from masthead.billing.clock import advance
@@ -23,12 +24,16 @@ _emails = itertools.count(1)
 
 @dataclass
 class Reader:
-    user: object
+    user: User
     customer: Customer
     clock: TestClock
 
-    def subscribe(self, plan_slug: str = "smart-quarterly", *, currency: str = "INR", key: str = ""):
-        price = PlanPrice.objects.select_related("plan").get(plan__slug=plan_slug, currency=currency)
+    def subscribe(
+        self, plan_slug: str = "smart-quarterly", *, currency: str = "INR", key: str = ""
+    ):
+        price = PlanPrice.objects.select_related("plan").get(
+            plan__slug=plan_slug, currency=currency
+        )
         return services.checkout(
             user=self.user,
             price=price,
@@ -45,7 +50,9 @@ class Reader:
         self.clock.refresh_from_db()
         return self.clock.frozen_time
 
-    def advance(self, *, days: float = 0, hours: float = 0, step_hours: float = 6) -> None:
+    def advance(
+        self, *, days: float = 0, hours: float = 0, step_hours: float = 6, after_step=None
+    ) -> None:
         """Move this reader's clock, running due work at each step as a worker would."""
         left = dt.timedelta(days=days, hours=hours)
         step = dt.timedelta(hours=step_hours)
@@ -53,9 +60,11 @@ class Reader:
             move = min(left, step)
             advance(self.clock, by=move)
             renewals.run_due_work()
+            if after_step is not None:
+                after_step()
             left -= move
 
-    def subscription(self) -> Subscription:
+    def subscription(self) -> Subscription | None:
         return Subscription.objects.filter(customer=self.customer).order_by("-pk").first()
 
 
@@ -66,7 +75,9 @@ def plans(db):
 
 @pytest.fixture
 def reader_factory(plans):
-    def make(*, state_code: str = "27", card: str = GOOD_CARD, start: dt.datetime = START) -> Reader:
+    def make(
+        *, state_code: str = "27", card: str = GOOD_CARD, start: dt.datetime = START
+    ) -> Reader:
         user = testing.reader_account(f"sub{next(_emails)}@example.com")
         clock = TestClock.objects.create(name=f"clock for {user.email}", frozen_time=start)
         customer = services.ensure_customer(user=user)

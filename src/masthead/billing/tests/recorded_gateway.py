@@ -1,0 +1,503 @@
+"""Local HTTP servers that answer like Razorpay's and Stripe's APIs, from recorded responses.
+
+They stand in for the gateways' servers, which these machines cannot reach. Each fake is a real
+``http.server.ThreadingHTTPServer`` on 127.0.0.1 (an ephemeral port) running in a thread; the
+official SDKs talk to it over real sockets once ``RAZORPAY_API_BASE`` / ``STRIPE_API_BASE``
+point at it. The bodies come from ``recorded/<gateway>/*.json`` (shaped like the real APIs'
+answers); the fake only fills in ids, amounts and keys from the request and keeps the little
+state the adapters rely on (orders by receipt, Stripe's saved answers per idempotency key).
+Every request received is kept in ``received`` so tests can assert on what the SDK sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import string
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+RECORDED = Path(__file__).parent / "recorded"
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def recording(name: str) -> Any:
+    """A fresh copy of a recorded JSON body, e.g. ``recording("stripe/refund")``."""
+    return json.loads((RECORDED / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def recording_bytes(name: str) -> bytes:
+    """A recorded body exactly as stored (webhook bodies are signed byte for byte)."""
+    return (RECORDED / f"{name}.json").read_bytes()
+
+
+def new_id(prefix: str, length: int = 14) -> str:
+    return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+
+@dataclass
+class ReceivedRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+    @property
+    def form(self) -> dict[str, str]:
+        return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any  # a JSON-able value, or raw bytes sent as they are
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+    def payload(self) -> bytes:
+        return self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        request = ReceivedRequest(
+            method=self.command,
+            path=url.path,
+            query=dict(parse_qsl(url.query, keep_blank_values=True)),
+            headers={name.lower(): value for name, value in self.headers.items()},
+            body=body,
+        )
+        reply = self.server.fake.serve(request)
+        payload = reply.payload()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the requests are in ``received``."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: RecordedGatewayServer
+
+
+class RecordedGatewayServer:
+    """A fake gateway API that stands in for the gateway's servers, which these machines cannot
+    reach: a real HTTP server on 127.0.0.1 (port 0) in a thread, answering from recordings."""
+
+    def __init__(self) -> None:
+        self.received: list[ReceivedRequest] = []
+        # When set, every request gets this answer (the gateway is down or erroring).
+        self.outage: Reply | None = None
+        # One-off failures: (method, path) -> the answer for the next such request.
+        self.fail_next: dict[tuple[str, str], Reply] = {}
+        self._lock = threading.RLock()
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.fake = self
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> RecordedGatewayServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def serve(self, request: ReceivedRequest) -> Reply:
+        # One request at a time: the fake's state stays simple and consistent.
+        with self._lock:
+            self.received.append(request)
+            return self._failure(request) or self.answer(request)
+
+    def _failure(self, request: ReceivedRequest) -> Reply | None:
+        """The answer of a gateway that is down, if it is: the request reaches no API code."""
+        if self.outage is not None:
+            return self.outage
+        return self.fail_next.pop((request.method, request.path), None)
+
+    def answer(self, request: ReceivedRequest) -> Reply:
+        raise NotImplementedError
+
+    def requests_to(self, method: str, path: str) -> list[ReceivedRequest]:
+        return [r for r in self.received if r.method == method and r.path == path]
+
+    def calls(self) -> list[tuple[str, str]]:
+        return [(r.method, r.path) for r in self.received]
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class FakeRazorpay(RecordedGatewayServer):
+    """Razorpay's API as the adapter uses it: orders, customers, recurring payments, refunds.
+
+    The saved token decides the outcome of a recurring payment, like Razorpay's test tokens:
+    ``DECLINING_TOKEN`` is declined for insufficient funds (a failed payment is kept on the
+    order), ``AUTHENTICATING_TOKEN`` needs the reader to authenticate, any other token is
+    captured.
+    """
+
+    DECLINING_TOKEN = "token_PXaR4jW8mPs3Nu"
+    AUTHENTICATING_TOKEN = "token_PXaS7kY1nQt5Pw"
+
+    def __init__(self, *, key_id: str, key_secret: str) -> None:
+        super().__init__()
+        credentials = base64.b64encode(f"{key_id}:{key_secret}".encode()).decode()
+        self.expected_authorization = f"Basic {credentials}"
+        self._key_secret = key_secret
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.payments: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def _collection(items: list[dict[str, Any]]) -> dict[str, Any]:
+        items = sorted(items, key=lambda item: item["created_at"], reverse=True)
+        return {"entity": "collection", "count": len(items), "items": items}
+
+    def answer(self, request: ReceivedRequest) -> Reply:
+        if request.headers.get("authorization") != self.expected_authorization:
+            return Reply(401, recording("razorpay/error_authentication"))
+        parts = request.path.strip("/").split("/")
+        route = (request.method, *parts)
+        match route:
+            case ("GET", "v1", "orders"):
+                receipt = request.query.get("receipt")
+                found = [o for o in self.orders.values() if receipt in (None, o["receipt"])]
+                return Reply(200, self._collection(found))
+            case ("POST", "v1", "orders"):
+                return self._create_order(request.json)
+            case ("GET", "v1", "orders", order_id, "payments"):
+                found = [p for p in self.payments.values() if p["order_id"] == order_id]
+                return Reply(200, self._collection(found))
+            case ("GET", "v1", "customers", customer_id):
+                customer = recording("razorpay/customer")
+                customer["id"] = customer_id
+                return Reply(200, customer)
+            case ("POST", "v1", "payments", "create", "recurring"):
+                return self._create_recurring(request.json)
+            case ("GET", "v1", "payments", payment_id) if payment_id in self.payments:
+                return Reply(200, self.payments[payment_id])
+            case ("GET", "v1", "payments", payment_id, "refunds"):
+                found = [r for r in self.refunds.values() if r["payment_id"] == payment_id]
+                return Reply(200, self._collection(found))
+            case ("POST", "v1", "payments", payment_id, "refund") if payment_id in self.payments:
+                return self._refund(self.payments[payment_id], request.json)
+        return Reply(400, recording("razorpay/error_not_found"))
+
+    def _create_order(self, data: dict[str, Any]) -> Reply:
+        order = recording("razorpay/order")
+        order.update(
+            id=new_id("order_"),
+            amount=data["amount"],
+            amount_due=data["amount"],
+            currency=data["currency"],
+            receipt=data.get("receipt"),
+            notes=data.get("notes") or [],
+            created_at=_now(),
+        )
+        self.orders[order["id"]] = order
+        return Reply(200, order)
+
+    def _new_payment(
+        self, name: str, data: dict[str, Any], order: dict[str, Any]
+    ) -> dict[str, Any]:
+        payment = recording(f"razorpay/{name}")
+        payment.update(
+            id=new_id("pay_"),
+            amount=data["amount"],
+            currency=data["currency"],
+            order_id=order["id"],
+            customer_id=data["customer_id"],
+            token_id=data["token"],
+            email=data.get("email"),
+            contact=data.get("contact"),
+            description=data.get("description"),
+            notes=data.get("notes") or [],
+            # Strictly increasing, so "latest" is well defined within one second.
+            created_at=_now() + len(self.payments),
+        )
+        self.payments[payment["id"]] = payment
+        order["attempts"] += 1
+        order["status"] = "attempted"
+        return payment
+
+    def _create_recurring(self, data: dict[str, Any]) -> Reply:
+        order = self.orders.get(data.get("order_id", ""))
+        if order is None:
+            return Reply(400, recording("razorpay/error_not_found"))
+        token = data["token"]
+        if token == self.DECLINING_TOKEN:
+            payment = self._new_payment("payment_failed", data, order)
+            error = recording("razorpay/error_payment_declined")
+            error["error"]["metadata"] = {"payment_id": payment["id"], "order_id": order["id"]}
+            return Reply(400, error)
+        if token == self.AUTHENTICATING_TOKEN:
+            payment = self._new_payment("payment_created", data, order)
+            body = recording("razorpay/recurring_payment_needs_authentication")
+            body["razorpay_payment_id"] = payment["id"]
+            body["next"][0]["url"] = (
+                f"https://api.razorpay.com/v1/payments/{payment['id']}/authenticate"
+            )
+            return Reply(200, body)
+        payment = self._new_payment("payment_captured", data, order)
+        order.update(status="paid", amount_paid=order["amount"], amount_due=0)
+        body = recording("razorpay/recurring_payment")
+        body["razorpay_payment_id"] = payment["id"]
+        body["razorpay_order_id"] = order["id"]
+        message = f"{order['id']}|{payment['id']}".encode()
+        body["razorpay_signature"] = hmac.new(
+            self._key_secret.encode(), message, hashlib.sha256
+        ).hexdigest()
+        return Reply(200, body)
+
+    def _refund(self, payment: dict[str, Any], data: dict[str, Any]) -> Reply:
+        amount = int(data.get("amount") or payment["amount"] - payment["amount_refunded"])
+        if payment["status"] not in {"captured", "refunded"} or (
+            amount > payment["amount"] - payment["amount_refunded"]
+        ):
+            return Reply(400, recording("razorpay/error_refund_exceeds"))
+        refund = recording("razorpay/refund")
+        refund.update(
+            id=new_id("rfnd_"),
+            amount=amount,
+            currency=payment["currency"],
+            payment_id=payment["id"],
+            receipt=data.get("receipt"),
+            notes=data.get("notes") or [],
+            created_at=_now(),
+        )
+        self.refunds[refund["id"]] = refund
+        payment["amount_refunded"] += amount
+        full = payment["amount_refunded"] == payment["amount"]
+        payment["refund_status"] = "full" if full else "partial"
+        if full:
+            payment["status"] = "refunded"
+        return Reply(200, refund)
+
+
+def _metadata(form: dict[str, str]) -> dict[str, str]:
+    """``metadata[k]=v`` form fields, as the SDK encodes them, back into a dict."""
+    return {
+        param[len("metadata[") : -1]: value
+        for param, value in form.items()
+        if param.startswith("metadata[")
+    }
+
+
+_SEARCH_BY_KEY = re.compile(r"^metadata\['idempotency_key'\]:'((?:[^'\\]|\\.)*)'$")
+
+
+class FakeStripe(RecordedGatewayServer):
+    """Stripe's API as the adapter uses it: PaymentIntents (create, retrieve, search), refunds.
+
+    Like Stripe, it saves the status and body of the first POST under each ``Idempotency-Key``
+    and replays them (with ``Idempotent-Replayed: true``) for a repeat with the same
+    parameters; a repeat with different parameters gets an ``idempotency_error``.
+
+    Payment methods decide outcomes, after Stripe's test payment methods: see ``DECLINES``
+    and ``AUTHENTICATING``; any other succeeds.
+    """
+
+    DECLINES: dict[str, tuple[str, str, str]] = {
+        "pm_card_visa_chargeDeclinedInsufficientFunds": (
+            "card_declined",
+            "insufficient_funds",
+            "Your card has insufficient funds.",
+        ),
+        "pm_card_chargeDeclined": ("card_declined", "generic_decline", "Your card was declined."),
+    }
+    # Off-session: declined with authentication_required. On-session: 3-D Secure redirect.
+    AUTHENTICATING = "pm_card_authenticationRequired"
+
+    def __init__(self, *, secret_key: str) -> None:
+        super().__init__()
+        self.expected_authorization = f"Bearer {secret_key}"
+        self.saved: dict[str, tuple[dict[str, str], Reply]] = {}
+        self.intents: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}
+
+    def serve(self, request: ReceivedRequest) -> Reply:
+        key = request.headers.get("idempotency-key")
+        if request.method != "POST" or not key:
+            return super().serve(request)
+        with self._lock:
+            self.received.append(request)
+            failure = self._failure(request)
+            if failure is not None:
+                return failure
+            earlier = self.saved.get(key)
+            if earlier is None:
+                reply = self.answer(request)
+                # Saved as bytes: later changes to the object do not alter the replay.
+                self.saved[key] = (request.form, Reply(reply.status, reply.payload()))
+                return Reply(reply.status, reply.body, {"Idempotency-Key": key})
+            params, saved = earlier
+            if params != request.form:
+                error = recording("stripe/error_idempotency")
+                error["error"]["message"] = error["error"]["message"].replace(
+                    "renewal:sub_81:2025-01-07:1", key
+                )
+                return Reply(400, error, {"Idempotency-Key": key})
+            headers = {"Idempotency-Key": key, "Idempotent-Replayed": "true"}
+            return Reply(saved.status, saved.body, headers)
+
+    def answer(self, request: ReceivedRequest) -> Reply:
+        if request.headers.get("authorization") != self.expected_authorization:
+            return Reply(401, recording("stripe/error_invalid_api_key"))
+        route = (request.method, *request.path.strip("/").split("/"))
+        match route:
+            case ("POST", "v1", "payment_intents"):
+                return self._create_intent(request.form)
+            case ("GET", "v1", "payment_intents", "search"):
+                return self._search(request.query.get("query", ""))
+            case ("GET", "v1", "payment_intents", intent_id) if intent_id in self.intents:
+                return Reply(200, self.intents[intent_id])
+            case ("POST", "v1", "refunds"):
+                return self._refund(request.form)
+        return Reply(404, recording("stripe/error_not_found"))
+
+    def complete_authentication(self, intent_id: str) -> None:
+        """The reader passed 3-D Secure on Stripe's page: the payment went through."""
+        with self._lock:
+            intent = self.intents[intent_id]
+            intent.update(
+                status="succeeded",
+                next_action=None,
+                amount_received=intent["amount"],
+                latest_charge=new_id("ch_3", 24),
+            )
+
+    def _create_intent(self, form: dict[str, str]) -> Reply:
+        method = form["payment_method"]
+        off_session = form.get("off_session") == "true"
+        name = "payment_intent_succeeded"
+        if method == self.AUTHENTICATING and not off_session:
+            name = "payment_intent_requires_action"
+        intent = recording(f"stripe/{name}")
+        intent_id = new_id("pi_3", 24)
+        intent.update(
+            id=intent_id,
+            amount=int(form["amount"]),
+            currency=form["currency"],
+            customer=form.get("customer"),
+            payment_method=method,
+            description=form.get("description"),
+            metadata=_metadata(form),
+            client_secret=f"{intent_id}_secret_{new_id('', 24)}",
+            created=_now() + len(self.intents),
+        )
+        if name == "payment_intent_succeeded":
+            intent.update(amount_received=intent["amount"], latest_charge=new_id("ch_3", 24))
+        else:
+            redirect = intent["next_action"]["redirect_to_url"]
+            redirect["return_url"] = form.get("return_url")
+            redirect["url"] = (
+                "https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_1PqR0aF4wXyZ2aBc"
+                f"&payment_intent={intent_id}&payment_intent_client_secret="
+                f"{intent['client_secret']}&publishable_key=pk_test_51PqR0aF4wXyZ2aBc"
+            )
+        if method in self.DECLINES or (method == self.AUTHENTICATING and off_session):
+            if method in self.DECLINES:
+                error = recording("stripe/error_card_declined")
+                code, decline_code, message = self.DECLINES[method]
+                error["error"].update(code=code, decline_code=decline_code, message=message)
+            else:
+                error = recording("stripe/error_authentication_required")
+            charge_id = new_id("ch_3", 24)
+            last_error = {
+                key: error["error"][key]
+                for key in ("code", "decline_code", "doc_url", "message", "type")
+            }
+            intent.update(
+                status="requires_payment_method",
+                payment_method=None,
+                latest_charge=charge_id,
+                amount_received=0,
+                last_payment_error={"charge": charge_id, **last_error},
+            )
+            error["error"].update(charge=charge_id, payment_intent=intent)
+            self.intents[intent_id] = intent
+            return Reply(402, error)
+        self.intents[intent_id] = intent
+        return Reply(200, intent)
+
+    def _search(self, query: str) -> Reply:
+        result = recording("stripe/search_result")
+        matched = _SEARCH_BY_KEY.match(query)
+        if matched is None:
+            return Reply(400, recording("stripe/error_not_found"))
+        key = re.sub(r"\\(.)", r"\1", matched.group(1))
+        found = [i for i in self.intents.values() if i["metadata"].get("idempotency_key") == key]
+        result["data"] = sorted(found, key=lambda intent: intent["created"], reverse=True)
+        return Reply(200, result)
+
+    def _refund(self, form: dict[str, str]) -> Reply:
+        intent = self.intents.get(form.get("payment_intent", ""))
+        if intent is None:
+            return Reply(404, recording("stripe/error_not_found"))
+        refunded = sum(
+            r["amount"] for r in self.refunds.values() if r["payment_intent"] == intent["id"]
+        )
+        amount = int(form.get("amount") or intent["amount_received"] - refunded)
+        if amount > intent["amount_received"] - refunded:
+            return Reply(400, recording("stripe/error_refund_exceeds"))
+        refund = recording("stripe/refund")
+        refund.update(
+            id=new_id("re_3", 24),
+            amount=amount,
+            charge=intent["latest_charge"],
+            currency=intent["currency"],
+            payment_intent=intent["id"],
+            metadata=_metadata(form),
+            created=_now(),
+        )
+        self.refunds[refund["id"]] = refund
+        return Reply(200, copy.deepcopy(refund))

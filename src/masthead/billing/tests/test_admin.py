@@ -1,0 +1,419 @@
+"""The billing back office: staff see money formatted and change things only through services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+from masthead.access.models import Benefit, Grant, GrantSource
+from masthead.billing import services
+from masthead.billing.admin import money, parse_amount
+from masthead.billing.models import (
+    BillingEvent,
+    CreditNote,
+    EndReason,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PreDebitNotice,
+    SandboxCharge,
+    Subscription,
+    SubscriptionStatus,
+    WebhookEvent,
+)
+from masthead.core import testing
+
+from .conftest import DECLINED, START
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def only_payment(sub: Subscription) -> Payment:
+    return Payment.objects.get(invoice__subscription=sub)
+
+
+def refund_page(client, payment: Payment) -> tuple[str, str]:
+    url = reverse("admin:billing_payment_refund", args=[payment.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    return url, page.context["form"].initial["idempotency_key"]
+
+
+# --- Amounts ------------------------------------------------------------------------------
+
+
+def test_amounts_are_shown_with_paise_and_typed_amounts_parse_exactly_without_float():
+    assert money(270_000, "INR") == "₹2,700.00"
+    assert money(22_191_750, "INR") == "₹2,21,917.50"
+    assert parse_amount("450.00", currency="INR") == 45_000
+    assert parse_amount(" ₹1,450.5 ", currency="INR") == 145_050
+    assert parse_amount("0.29", currency="INR") == 29  # 0.29 * 100 is 28.999… in float
+    assert parse_amount("45", currency="USD") == 4_500
+    for bad in ("450.001", "-5", "1e3", "NaN", "abc", "0", "0.00", ""):
+        with pytest.raises(forms.ValidationError):
+            parse_amount(bad, currency="INR")
+
+
+# --- Subscriptions ------------------------------------------------------------------------
+
+
+def test_the_subscription_list_filters_by_status_and_shows_the_renewal_formatted(
+    admin_client, reader_factory
+):
+    active = reader_factory()
+    active.subscribe("smart-essential")
+    ended = reader_factory()
+    services.staff_end_now(subscription=ended.subscribe("smart-quarterly"), refund_unused=False)
+    url = reverse("admin:billing_subscription_changelist")
+
+    shown = admin_client.get(url, {"status__exact": "active"})
+    assert [s.customer.user.email for s in shown.context["cl"].result_list] == [active.user.email]
+    assert "₹2,700.00" in shown.content.decode()
+
+    shown = admin_client.get(url, {"status__exact": "ended"})
+    assert [s.customer.user.email for s in shown.context["cl"].result_list] == [ended.user.email]
+
+    shown = admin_client.get(url, {"q": ended.user.email})
+    assert [s.customer.user.email for s in shown.context["cl"].result_list] == [ended.user.email]
+
+
+def test_the_subscription_page_is_read_only_with_timeline_invoices_and_payments(
+    admin_client, reader
+):
+    sub = reader.subscribe("smart-essential")
+    url = reverse("admin:billing_subscription_change", args=[sub.pk])
+    page = admin_client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="_save"' not in body  # view only: state changes through the buttons
+    assert "Billing timeline" in body and "payment_succeeded" in body
+    assert Invoice.objects.get(subscription=sub).number in body
+    assert only_payment(sub).idempotency_key in body
+    assert reverse("admin:billing_subscription_manage", args=[sub.pk, "end-refund"]) in body
+
+    refused = admin_client.post(url, {"status": "ended", "amount_minor": "1"})
+    assert refused.status_code == 403
+    sub.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ACTIVE
+    assert sub.amount_minor == 270_000
+
+
+def test_staff_end_now_with_refund_confirms_the_amount_then_ends_and_refunds_it(
+    admin_client, reader
+):
+    sub = reader.subscribe("smart-essential")
+    reader.advance(days=73, step_hours=24)
+    payment = only_payment(sub)
+    expected = services.unused_amount(payment=payment, at=reader.now())
+    assert 0 < expected < 270_000
+    url = reverse("admin:billing_subscription_manage", args=[sub.pk, "end-refund"])
+
+    confirm = admin_client.get(url)
+    assert f"Refund: {money(expected, 'INR')}" in confirm.content.decode()
+    sub.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ACTIVE  # showing the page changed nothing
+
+    done = admin_client.post(url, {"note": "Duplicate account"}, follow=True)
+    sub.refresh_from_db()
+    payment.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ENDED
+    assert sub.end_reason == EndReason.STAFF
+    assert payment.refunded_minor == expected
+    assert CreditNote.objects.get(payment=payment).amount_minor == expected
+    assert SandboxCharge.objects.get().refunded_minor == expected
+    assert any(money(expected, "INR") in m for m in messages_of(done))
+    ended = BillingEvent.objects.get(subscription=sub, kind="ended")
+    assert "by admin: Duplicate account" in ended.message
+
+    again = admin_client.post(url, {"note": ""}, follow=True)
+    assert "This subscription has already ended." in messages_of(again)
+    payment.refresh_from_db()
+    assert payment.refunded_minor == expected
+    assert CreditNote.objects.count() == 1
+
+
+def test_staff_end_now_without_refund_refunds_nothing(admin_client, reader):
+    sub = reader.subscribe("smart-essential")
+    url = reverse("admin:billing_subscription_manage", args=[sub.pk, "end"])
+    admin_client.post(url, {"note": ""})
+    sub.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ENDED
+    assert only_payment(sub).refunded_minor == 0
+    assert not CreditNote.objects.exists()
+
+
+def test_cancel_at_period_end_and_undo_from_the_subscription_page(admin_client, reader):
+    sub = reader.subscribe("smart-essential")
+    manage = "admin:billing_subscription_manage"
+
+    undo_first = admin_client.post(reverse(manage, args=[sub.pk, "undo-cancel"]), follow=True)
+    assert "There is no cancellation to undo." in messages_of(undo_first)
+
+    cancelled = admin_client.post(reverse(manage, args=[sub.pk, "cancel"]), follow=True)
+    sub.refresh_from_db()
+    assert sub.cancel_at_period_end
+    assert sub.status == SubscriptionStatus.ACTIVE
+    assert any("Cancelled at period end" in m for m in messages_of(cancelled))
+
+    admin_client.post(reverse(manage, args=[sub.pk, "undo-cancel"]))
+    sub.refresh_from_db()
+    assert not sub.cancel_at_period_end
+
+
+def test_the_list_actions_cancel_and_undo_through_the_services(admin_client, reader):
+    sub = reader.subscribe("smart-essential")
+    url = reverse("admin:billing_subscription_changelist")
+    admin_client.post(url, {"action": "cancel_at_period_end_action", "_selected_action": [sub.pk]})
+    sub.refresh_from_db()
+    assert sub.cancel_at_period_end
+    admin_client.post(url, {"action": "undo_cancellation_action", "_selected_action": [sub.pk]})
+    sub.refresh_from_db()
+    assert not sub.cancel_at_period_end
+
+
+# --- Refunds ------------------------------------------------------------------------------
+
+
+def test_a_partial_refund_refunds_exactly_that_amount_with_a_credit_note(admin_client, reader):
+    payment = only_payment(reader.subscribe("smart-essential"))
+    url, key = refund_page(admin_client, payment)
+    done = admin_client.post(
+        url,
+        {"amount": "450.00", "reason": "Delivery complaint", "idempotency_key": key},
+        follow=True,
+    )
+    payment.refresh_from_db()
+    assert payment.refunded_minor == 45_000
+    note = CreditNote.objects.get(payment=payment)
+    assert note.amount_minor == 45_000
+    assert note.reason == "Delivery complaint"
+    assert SandboxCharge.objects.get().refunded_minor == 45_000
+    assert any(m.startswith("Refunded ₹450.00") and note.number in m for m in messages_of(done))
+
+
+def test_a_refund_larger_than_what_is_left_is_refused_with_the_message_and_changes_nothing(
+    admin_client, reader
+):
+    payment = only_payment(reader.subscribe("smart-essential"))
+    url, key = refund_page(admin_client, payment)
+    admin_client.post(url, {"amount": "2000", "reason": "Goodwill", "idempotency_key": key})
+    payment.refresh_from_db()
+    assert payment.refunded_minor == 200_000
+
+    url, key = refund_page(admin_client, payment)
+    refused = admin_client.post(
+        url, {"amount": "700.01", "reason": "Too much", "idempotency_key": key}
+    )
+    assert refused.status_code == 200
+    assert "At most 70000 (minor units) of this payment is left to refund." in messages_of(refused)
+    assert "₹700.00" in refused.content.decode()  # what is left, shown on the page
+    payment.refresh_from_db()
+    assert payment.refunded_minor == 200_000
+    assert CreditNote.objects.count() == 1
+    assert SandboxCharge.objects.get().refunded_minor == 200_000
+
+
+def test_sending_the_same_refund_form_twice_refunds_once(admin_client, reader):
+    payment = only_payment(reader.subscribe("smart-essential"))
+    url, key = refund_page(admin_client, payment)
+    data = {"amount": "450.00", "reason": "Delivery complaint", "idempotency_key": key}
+    admin_client.post(url, data)
+    second = admin_client.post(url, data, follow=True)
+    payment.refresh_from_db()
+    assert payment.refunded_minor == 45_000
+    assert CreditNote.objects.count() == 1
+    assert SandboxCharge.objects.get().refunded_minor == 45_000
+    assert any("already made" in m for m in messages_of(second))
+
+
+def test_a_badly_typed_amount_is_refused_by_the_form(admin_client, reader):
+    payment = only_payment(reader.subscribe("smart-essential"))
+    url, key = refund_page(admin_client, payment)
+    page = admin_client.post(url, {"amount": "450.005", "reason": "x", "idempotency_key": key})
+    assert page.status_code == 200
+    assert page.context["form"].errors["amount"]
+    payment.refresh_from_db()
+    assert payment.refunded_minor == 0
+
+
+# --- Invoices -----------------------------------------------------------------------------
+
+
+def test_a_paid_invoice_cannot_be_edited_or_deleted(admin_client, reader):
+    invoice = Invoice.objects.get(subscription=reader.subscribe("smart-essential"))
+    number = invoice.number
+    change = reverse("admin:billing_invoice_change", args=[invoice.pk])
+    delete = reverse("admin:billing_invoice_delete", args=[invoice.pk])
+
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert "₹2,700.00" in page.content.decode()
+    assert admin_client.post(change, {"number": "FORGED/1", "total_minor": "1"}).status_code == 403
+    assert admin_client.get(delete).status_code == 403
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    admin_client.post(
+        reverse("admin:billing_invoice_changelist"),
+        {"action": "delete_selected", "_selected_action": [invoice.pk], "post": "yes"},
+    )
+    invoice.refresh_from_db()
+    assert invoice.number == number
+    assert invoice.status == InvoiceStatus.PAID
+    assert invoice.total_minor == 270_000
+
+
+def test_the_invoice_pdf_downloads_as_a_pdf(admin_client, reader):
+    invoice = Invoice.objects.get(subscription=reader.subscribe("smart-essential"))
+    response = admin_client.get(reverse("admin:billing_invoice_pdf", args=[invoice.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "ML-2025-26-000001.pdf" in response["Content-Disposition"]
+
+
+def test_an_unpaid_invoice_has_no_pdf(admin_client, reader_factory):
+    reader = reader_factory(card=DECLINED)
+    with pytest.raises(services.PaymentDeclined):
+        reader.subscribe()
+    invoice = Invoice.objects.get()
+    assert invoice.status == InvoiceStatus.VOID
+    response = admin_client.get(reverse("admin:billing_invoice_pdf", args=[invoice.pk]))
+    assert response.status_code == 404
+
+
+# --- Test clocks --------------------------------------------------------------------------
+
+
+def test_advancing_a_test_clock_moves_it_and_processes_the_due_renewal(admin_client, reader):
+    sub = reader.subscribe("smart-quarterly")
+    first_end = sub.current_period_end
+    url = reverse("admin:billing_testclock_advance", args=[reader.clock.pk])
+    from_time = admin_client.get(url).context["form"].initial["from_time"]
+
+    done = admin_client.post(url, {"days": "90", "from_time": from_time}, follow=True)
+    assert reader.now() == START + dt.timedelta(days=90)
+    sub.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ACTIVE
+    assert sub.period_index == 1
+    assert sub.current_period_start == first_end
+    assert Invoice.objects.filter(subscription=sub, status=InvoiceStatus.PAID).count() == 2
+    assert PreDebitNotice.objects.filter(subscription=sub).count() == 1
+    (message,) = [m for m in messages_of(done) if "processed" in m]
+    processed = int(message.split("processed ")[1].split(" ")[0])
+    assert processed >= 2  # the pre-debit notice, then the renewal charge
+
+    # The same page sent again does not move the clock a second time.
+    again = admin_client.post(url, {"days": "90", "from_time": from_time}, follow=True)
+    assert any("was not moved again" in m for m in messages_of(again))
+    assert reader.now() == START + dt.timedelta(days=90)
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "1.5", "many"])
+def test_a_test_clock_only_moves_forward_by_whole_days(admin_client, reader, days):
+    url = reverse("admin:billing_testclock_advance", args=[reader.clock.pk])
+    from_time = admin_client.get(url).context["form"].initial["from_time"]
+    page = admin_client.post(url, {"days": days, "from_time": from_time})
+    assert page.status_code == 200
+    assert page.context["form"].errors["days"]
+    assert reader.now() == START
+
+
+# --- Complimentary access -----------------------------------------------------------------
+
+
+def test_a_complimentary_extension_grants_every_benefit_for_the_chosen_time(
+    admin_client, admin_user, reader
+):
+    url = reverse("admin:billing_customer_complimentary", args=[reader.customer.pk])
+    assert admin_client.get(url).status_code == 200
+    done = admin_client.post(url, {"duration": "6m", "note": "Delivery complaint"}, follow=True)
+    grants = Grant.objects.filter(user=reader.user, source=GrantSource.COMPLIMENTARY)
+    assert sorted(g.benefit for g in grants) == sorted(Benefit.values)
+    for grant in grants:
+        assert grant.granted_by == admin_user
+        assert grant.starts_at == reader.now()  # the reader's billing clock, as the gate reads
+        assert grant.ends_at is not None
+        assert dt.timedelta(days=181) <= grant.ends_at - grant.starts_at <= dt.timedelta(days=184)
+        assert "Delivery complaint" in grant.note
+    assert BillingEvent.objects.filter(customer=reader.customer, kind="complimentary").exists()
+    assert any("complimentary access for 6 months" in m for m in messages_of(done))
+
+
+def test_forever_is_not_a_complimentary_extension(admin_client, reader):
+    url = reverse("admin:billing_customer_complimentary", args=[reader.customer.pk])
+    page = admin_client.post(url, {"duration": "forever"})
+    assert page.context["form"].errors["duration"]
+    assert not Grant.objects.filter(user=reader.user).exists()
+
+
+# --- Every page renders -------------------------------------------------------------------
+
+
+def test_every_billing_page_renders(admin_client, reader):
+    sub = reader.subscribe("smart-quarterly")
+    payment = only_payment(sub)
+    services.refund(payment=payment, amount_minor=10_000, reason="Goodwill", idempotency_key="k1")
+    reader.advance(days=90, step_hours=24)  # a notice, a renewal, a timeline
+    WebhookEvent.objects.create(
+        gateway="sandbox", event_id="evt_1", event_type="charge.refunded", payload="{}", error="x"
+    )
+    for name in (
+        "plan",
+        "subscription",
+        "invoice",
+        "payment",
+        "creditnote",
+        "customer",
+        "testclock",
+        "predebitnotice",
+        "webhookevent",
+        "billingevent",
+    ):
+        listing = admin_client.get(reverse(f"admin:billing_{name}_changelist"))
+        assert listing.status_code == 200, name
+        first = listing.context["cl"].result_list[0]
+        page = admin_client.get(reverse(f"admin:billing_{name}_change", args=[first.pk]))
+        assert page.status_code == 200, name
+    for name in ("plan", "testclock"):
+        assert admin_client.get(reverse(f"admin:billing_{name}_add")).status_code == 200
+    plans = admin_client.get(reverse("admin:billing_plan_changelist")).content.decode()
+    assert "₹900.00" in plans and "$15.00" in plans
+    assert admin_client.get(reverse("admin:billing_subscription_add")).status_code == 403
+
+
+def test_staff_who_may_only_look_cannot_refund_end_or_grant(client, reader):
+    from django.contrib.auth.models import Permission
+
+    sub = reader.subscribe("smart-essential")
+    payment = only_payment(sub)
+    looker = testing.reader_account("looker@example.com")
+    looker.is_staff = True
+    looker.save()
+    looker.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="billing",
+            codename__in=["view_payment", "view_subscription", "view_customer"],
+        )
+    )
+    client.force_login(looker)
+    assert client.get(reverse("admin:billing_payment_change", args=[payment.pk])).status_code == 200
+    refund = reverse("admin:billing_payment_refund", args=[payment.pk])
+    assert client.get(refund).status_code == 403
+    data = {"amount": "1.00", "reason": "x", "idempotency_key": "admin-refund:1:x"}
+    assert client.post(refund, data).status_code == 403
+    end = reverse("admin:billing_subscription_manage", args=[sub.pk, "end-refund"])
+    assert client.post(end, {"note": ""}).status_code == 403
+    comp = reverse("admin:billing_customer_complimentary", args=[reader.customer.pk])
+    assert client.post(comp, {"duration": "1w"}).status_code == 403
+    payment.refresh_from_db()
+    sub.refresh_from_db()
+    assert payment.refunded_minor == 0
+    assert sub.status == SubscriptionStatus.ACTIVE
+    assert not Grant.objects.filter(user=reader.user, source=GrantSource.COMPLIMENTARY).exists()
