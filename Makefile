@@ -33,7 +33,10 @@ demo: $(STAMP)
 	@echo "  Masthead is serving at http://$(HOST):$(PORT)/"
 	@echo "  Back office:            http://$(HOST):$(PORT)/admin/"
 	@$(BIN)/masthead demo_logins
+	@echo "  Emails (console backend) and background work: var/worker.log"
 	@echo ""
+	@mkdir -p var; $(BIN)/masthead worker > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/masthead runserver $(HOST):$(PORT)
 
 ## Install what the tests need and run everything: lint, SQLite, then PostgreSQL + Redis

@@ -5,3 +5,6 @@ class BillingConfig(AppConfig):
     name = "masthead.billing"
     label = "billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        from masthead.billing import checks  # noqa: F401 - registers the deploy checks

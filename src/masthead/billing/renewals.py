@@ -41,7 +41,7 @@ from masthead.billing.periods import Period, period
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
-ENDING_SOON = dt.timedelta(days=3)
+ENDING_SOON = services.ENDING_SOON_NOTICE
 ABANDON_AFTER = dt.timedelta(hours=1)
 
 
@@ -187,7 +187,7 @@ def _run_out(sub: Subscription, now: dt.datetime) -> None:
             tasks.after_commit(tasks.send_access_ending_soon, subscription_id=sub.pk)
         _reschedule(sub, end)
         return
-    _reschedule(sub, max(end - ENDING_SOON, now) if now < end - ENDING_SOON else end)
+    _reschedule(sub, end - ENDING_SOON if now < end - ENDING_SOON else end)
 
 
 def _renew(sub: Subscription, now: dt.datetime) -> None:

@@ -265,13 +265,18 @@ def _charge(*, payment: Payment, customer: Customer, off_session: bool) -> Charg
 # --- Settling payments ------------------------------------------------------------------
 
 
+# A cancelled reader hears that access is ending this long before it does.
+ENDING_SOON_NOTICE = dt.timedelta(days=3)
+
+
 def renewal_action_at(subscription: Subscription) -> dt.datetime:
-    """When the next renewal step is due: the pre-debit notice for INR, else the charge."""
+    """When the next step is due: the pre-debit notice for INR, else the charge; for a
+    cancelled subscription, the 'access ending soon' email (the sweep then waits for the end)."""
     end = subscription.current_period_end
     if end is None:
         raise ValueError("An active subscription has a period end.")
     if subscription.cancel_at_period_end:
-        return end
+        return end - ENDING_SOON_NOTICE
     if subscription.currency == "INR":
         return end - dt.timedelta(hours=settings.PRE_DEBIT_NOTICE_HOURS)
     return end - dt.timedelta(hours=24)

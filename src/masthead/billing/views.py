@@ -18,6 +18,8 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -191,10 +193,8 @@ def cancel(request: HttpRequest) -> HttpResponse:
         if sub.status == "ended":
             messages.success(request, "Your subscription has ended. No further charge.")
         else:
-            messages.success(
-                request,
-                f"Cancelled. Access until {sub.current_period_end:%d %b %Y}; no further charge.",
-            )
+            until = date_format(localtime(sub.current_period_end), "j M Y")
+            messages.success(request, f"Cancelled. Access until {until}; no further charge.")
     return redirect("billing:my_subscription")
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -71,6 +72,25 @@ class ArticleForm(forms.ModelForm[Article]):
         return super().save(commit=commit)
 
 
+_M = TypeVar("_M", bound=Model)
+
+
+class ForgetsNewsroomPages(admin.ModelAdmin[_M]):
+    """Saving or deleting here shows on every story's next page view (cached page kits)."""
+
+    def save_model(self, request: HttpRequest, obj: _M, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.forget_newsroom()
+
+    def delete_model(self, request: HttpRequest, obj: _M) -> None:
+        super().delete_model(request, obj)
+        services.forget_newsroom()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[_M]) -> None:
+        super().delete_queryset(request, queryset)
+        services.forget_newsroom()
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
     form = ArticleForm
@@ -88,6 +108,24 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
         ("Wire", {"fields": ("agency", "canonical_url"), "classes": ("collapse",)}),
         ("Publication", {"fields": ("status", "published_at", "updated_at")}),
     )
+
+    # An edit shows on the story's next page view: its cached page kit is dropped (under the
+    # old address too when the slug changed), now and again when the save commits.
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        previous = form.initial.get("slug") if change else None
+        for slug in {obj.slug, previous} - {None, ""}:
+            services.forget_article(slug=str(slug))
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        super().delete_model(request, obj)
+        services.forget_article(slug=obj.slug)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        slugs = list(queryset.values_list("slug", flat=True))
+        super().delete_queryset(request, queryset)
+        for slug in slugs:
+            services.forget_article(slug=slug)
 
     @admin.display(boolean=True)
     def wire(self, obj: Article) -> bool:
@@ -137,7 +175,7 @@ class SectionForm(forms.ModelForm[Section]):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin[Section]):
+class SectionAdmin(ForgetsNewsroomPages[Section]):
     form = SectionForm
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
@@ -145,13 +183,13 @@ class SectionAdmin(admin.ModelAdmin[Section]):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin[Author]):
+class AuthorAdmin(ForgetsNewsroomPages[Author]):
     list_display = ("name", "role")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(WireAgency)
-class WireAgencyAdmin(admin.ModelAdmin[WireAgency]):
+class WireAgencyAdmin(ForgetsNewsroomPages[WireAgency]):
     list_display = ("short_name", "name")
     prepopulated_fields = {"slug": ("short_name",)}

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from masthead.newsroom import page_cache
 from masthead.newsroom.blocks import BodyError, parse_body
 from masthead.newsroom.models import (
     RESERVED_SLUGS,
@@ -103,8 +104,21 @@ def save_article(
         },
     )
     article.authors.set(list(authors))
+    forget_article(slug=article.slug)
     return article
 
 
 def set_authors(*, article: Article, authors: Iterable[Author]) -> None:
     article.authors.set(list(authors))
+    forget_article(slug=article.slug)
+
+
+def forget_article(*, slug: str) -> None:
+    """Edits to this story show on its next page view: its cached page kit is dropped (now and
+    when the transaction commits). See ``newsroom.page_cache`` for how fresh pages are."""
+    page_cache.forget_article(slug=slug)
+
+
+def forget_newsroom() -> None:
+    """Edits to sections, authors or agencies show on every story's next page view."""
+    page_cache.forget_newsroom()

@@ -1,4 +1,5 @@
-"""The news site's pages. Thin: selectors fetch, the gate decides, templates render."""
+"""The news site's pages. Thin: selectors (or the article page cache) fetch, the gate decides,
+templates render."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from django.views.decorators.http import require_safe
 
 from masthead.access.gate import Context, decide
 from masthead.access.prompt import build_prompt
-from masthead.newsroom import selectors
-from masthead.newsroom.presenters import PAYWALL_CLASS, present_article
+from masthead.core.context_processors import chrome_for
+from masthead.newsroom import page_cache, selectors
+from masthead.newsroom.presenters import PAYWALL_CLASS, present_page
 
 
 def _is_prefetch(request: HttpRequest) -> bool:
@@ -40,28 +42,26 @@ def author(request: HttpRequest, author_slug: str) -> HttpResponse:
 
 @require_safe
 def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpResponse:
-    story = selectors.published_article(slug=article_slug)
-    if story.section.slug != section_slug:
-        return HttpResponsePermanentRedirect(story.get_absolute_url())
+    # The story's reader-independent fragments, cached (one cache round trip when warm).
+    kit = page_cache.article_kit(slug=article_slug)
+    if kit.section_slug != section_slug:
+        return HttpResponsePermanentRedirect(kit.path)
     counts = request.method == "GET" and not _is_prefetch(request)
     reader = request.reader  # type: ignore[attr-defined]
-    decision = decide(reader=reader, article=story, context=Context(count=counts))
-    url = settings.SITE_URL + story.get_absolute_url()
-    view = present_article(article=story, decision=decision, url=url)
-    prompt = build_prompt(
-        decision=decision, signed_in=reader.is_signed_in, next_url=story.get_absolute_url()
-    )
+    # The gate runs on every request, with the real reader; the cache never decides.
+    decision = decide(reader=reader, article=kit.gate_article(), context=Context(count=counts))
+    page = present_page(kit=kit, decision=decision)
+    prompt = build_prompt(decision=decision, signed_in=reader.is_signed_in, next_url=kit.path)
     response = render(
         request,
         "newsroom/article.html",
         {
-            "article": story,
-            "view": view,
+            "page": page,
             "decision": decision,
             "prompt": prompt,
             "paywall_class": PAYWALL_CLASS,
-            "canonical": story.canonical_url or url,
-            "related": selectors.related(article=story),
+            # The kit carries the navigation: no separate cache round trip for the chrome.
+            "site_chrome": chrome_for(kit.nav),
         },
     )
     # Each reader's page differs (meter, full text or lead): no shared cache may keep it.

@@ -212,7 +212,9 @@ def test_a_refund_larger_than_what_is_left_is_refused_with_the_message_and_chang
         url, {"amount": "700.01", "reason": "Too much", "idempotency_key": key}
     )
     assert refused.status_code == 200
-    assert "At most 70000 (minor units) of this payment is left to refund." in messages_of(refused)
+    assert "At most ₹700 of this payment is left to refund; enter that or less." in messages_of(
+        refused
+    )
     assert "₹700.00" in refused.content.decode()  # what is left, shown on the page
     payment.refresh_from_db()
     assert payment.refunded_minor == 200_000

@@ -1,0 +1,46 @@
+"""Deployment checks for billing (run by `masthead check --deploy`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, Warning, register
+
+REQUIRED = {
+    "razorpay": ("RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"),
+    "stripe": ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"),
+}
+
+
+@register(Tags.security, deploy=True)
+def gateway_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    if settings.BILLING_GATEWAY == "sandbox":
+        problems.append(
+            Warning(
+                "The sandbox payment gateway is active: anyone can subscribe with a test card.",
+                hint="Set MASTHEAD_BILLING_GATEWAY=razorpay or stripe, with its keys.",
+                id="masthead.W001",
+            )
+        )
+    for name in REQUIRED.get(settings.BILLING_GATEWAY, ()):
+        if not getattr(settings, name):
+            problems.append(
+                Warning(
+                    f"{name} is not set, so the {settings.BILLING_GATEWAY} gateway cannot work.",
+                    hint=f"Set the {name} environment variable.",
+                    id="masthead.W002",
+                )
+            )
+    if settings.SANDBOX_WEBHOOK_SECRET == "sandbox-webhook-secret" and (
+        settings.BILLING_GATEWAY == "sandbox"
+    ):
+        problems.append(
+            Warning(
+                "The sandbox webhook secret is the published default.",
+                hint="Set MASTHEAD_SANDBOX_WEBHOOK_SECRET.",
+                id="masthead.W003",
+            )
+        )
+    return problems
