@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
 
+PUBLISHED_DEFAULT = "sandbox-webhook-secret"
 REQUIRED = {
     "razorpay": ("RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"),
     "stripe": ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"),
@@ -33,7 +34,7 @@ def gateway_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                     id="masthead.W002",
                 )
             )
-    if settings.SANDBOX_WEBHOOK_SECRET == "sandbox-webhook-secret" and (
+    if settings.SANDBOX_WEBHOOK_SECRET == PUBLISHED_DEFAULT and (
         settings.BILLING_GATEWAY == "sandbox"
     ):
         problems.append(
