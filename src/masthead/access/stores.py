@@ -20,6 +20,10 @@ from django.db.models import Max
 from masthead.access.models import MeterView
 from masthead.access.periods import Window
 
+# Longer than any rule's window (a calendar month, or at most 366 rolling days): views older
+# than this are trimmed from Redis sets and pruned from the database.
+_MAX_WINDOW = dt.timedelta(days=400)
+
 
 class MeterUnavailable(Exception):
     """The store could not be reached; the gate applies the configured policy."""
@@ -107,6 +111,11 @@ class DatabaseMeterStore:
                 if article not in mine or mine[article] < when
             )
 
+    def prune(self, *, now: dt.datetime) -> int:
+        """Forget views no window can still need (Redis keys expire by themselves)."""
+        deleted, _ = MeterView.objects.filter(viewed_at__lt=now - _MAX_WINDOW).delete()
+        return deleted
+
 
 # KEYS[1] = the reader's sorted set (member: article id, score: epoch seconds of the view).
 # ARGV: article, now, window start, limit, seconds until the window ends, trim-before.
@@ -145,9 +154,6 @@ local ttl = math.max(ttl_from, ttl_into)
 if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return 1
 """
-
-# The longest window any rule can have; older views are trimmed from a reader's set.
-_MAX_WINDOW = dt.timedelta(days=400)
 
 
 @lru_cache(maxsize=4)

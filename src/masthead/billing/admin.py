@@ -1068,6 +1068,24 @@ class CustomerAdmin(ViewOnlyAdmin[Customer]):
     )
     readonly_fields = ("reader", "created_at", "mandate_limit", "clock", "clock_now")
     inlines = (SubscriptionInline, TimelineInline)
+    actions = ("put_on_test_clock",)
+
+    @admin.action(description="Put on a sandbox test clock (starting now)")
+    def put_on_test_clock(self, request: HttpRequest, queryset: QuerySet[Customer]) -> None:
+        done = 0
+        for customer in queryset:
+            try:
+                services.attach_test_clock(customer=customer)
+            except services.BillingError as exc:
+                self.message_user(request, f"{customer}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                f"{done} customer(s) on a test clock; move it from Billing → Test clocks.",
+                messages.SUCCESS,
+            )
 
     @admin.display(description="Reader", ordering="user__email")
     def reader(self, obj: Customer) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from masthead.access import services as access
 from masthead.access.models import GrantSource
@@ -43,6 +44,7 @@ from masthead.billing.models import (
     PlanPrice,
     Subscription,
     SubscriptionStatus,
+    TestClock,
 )
 from masthead.billing.periods import period
 from masthead.core.money import Money, format_money
@@ -123,6 +125,19 @@ def ensure_customer(*, user: User) -> Customer:
         },
     )
     return customer
+
+
+@transaction.atomic
+def attach_test_clock(*, customer: Customer) -> TestClock:
+    """Put a sandbox customer on a test clock that starts at the present moment."""
+    if customer.gateway != "sandbox":
+        raise BillingError("Test clocks exist only for sandbox customers.")
+    if customer.test_clock_id is not None:
+        return customer.test_clock  # type: ignore[return-value]
+    clock = TestClock.objects.create(name=f"Clock for {customer}", frozen_time=timezone.now())
+    customer.test_clock = clock
+    customer.save(update_fields=["test_clock"])
+    return clock
 
 
 @transaction.atomic

@@ -234,3 +234,25 @@ def test_signed_in_readers_are_metered_by_their_own_rule(meter_store_name):
     user = testing.reader_account()
     account = Reader(user_id=user.pk, anonymous_id=None)
     assert read(account, testing.article()).remaining == 1
+
+
+def test_counted_stories_are_forgotten_once_no_window_needs_them(meter_store_name, settings):
+    """Redis keys expire when their period ends; the database store prunes old rows."""
+    testing.demo_rules()
+    reader = anon("e" * 32)
+    read(reader, testing.article())
+    if meter_store_name == "redis":
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        ttl = client.ttl(f"{settings.REDIS_PREFIX}:meter:{reader.meter_key}")
+        # NOV is 10 Nov 06:00 UTC; the Kolkata month ends 30 Nov 18:30 UTC.
+        expected = (dt.datetime(2026, 11, 30, 18, 30, tzinfo=dt.UTC) - NOV).total_seconds()
+        assert expected - 5 <= ttl <= expected
+    else:
+        from masthead.access.models import MeterView
+        from masthead.access.stores import DatabaseMeterStore
+
+        assert DatabaseMeterStore().prune(now=NOV + dt.timedelta(days=30)) == 0
+        assert DatabaseMeterStore().prune(now=NOV + dt.timedelta(days=401)) == 1
+        assert not MeterView.objects.exists()

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals
 
 
@@ -32,8 +34,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         worker_id = f"masthead-{uuid.uuid4().hex[:8]}"
         self.stdout.write(f"Worker {worker_id} started.")
+        last_prune = 0.0
         while running:
             close_old_connections()
+            if time.monotonic() - last_prune > 3600:
+                DatabaseMeterStore().prune(now=timezone.now())
+                last_prune = time.monotonic()
             report = renewals.run_due_work()
             if report.processed:
                 self.stdout.write(f"billing: {report.processed} due item(s) processed")

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from masthead.access.stores import DatabaseMeterStore
+
+
+class Command(BaseCommand):
+    help = "Delete meter views older than any meter window (the database store)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        deleted = DatabaseMeterStore().prune(now=timezone.now())
+        self.stdout.write(self.style.SUCCESS(f"Pruned {deleted} old meter view(s)."))
