@@ -150,15 +150,8 @@ def reconcile_payment(*, payment: Payment, now: dt.datetime) -> None:
         return
     if payment.invoice.kind == InvoiceKind.RECURRING:
         # Never reached the gateway: charging now under the same key is safe.
-        customer = payment.invoice.customer
-        result = gateway.charge(
-            customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
-            payment_method=customer.payment_method,
-            amount_minor=int(payment.amount_minor),
-            currency=payment.currency,
-            idempotency_key=payment.idempotency_key,
-            description=payment.invoice.description,
-            off_session=True,
+        result = services.charge_payment(
+            payment=payment, customer=payment.invoice.customer, off_session=True
         )
         services.settle_payment(payment_id=payment.pk, result=result)
     elif now - payment.created_at >= ABANDON_AFTER:
@@ -322,16 +315,7 @@ def attempt_renewal(*, sub: Subscription, upcoming: Period, amount: int, attempt
         )
         if not created and payment.status != PaymentStatus.PENDING:
             return
-    customer = sub.customer
-    result = get_gateway(payment.gateway).charge(
-        customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
-        payment_method=customer.payment_method,
-        amount_minor=int(payment.amount_minor),
-        currency=payment.currency,
-        idempotency_key=payment.idempotency_key,
-        description=invoice.description,
-        off_session=True,
-    )
+    result = services.charge_payment(payment=payment, customer=sub.customer, off_session=True)
     services.settle_payment(payment_id=payment.pk, result=result)
 
 
@@ -381,15 +365,8 @@ def pay_now(*, subscription: Subscription) -> Payment:
         Payment.objects.filter(invoice=invoice, status=PaymentStatus.REQUIRES_ACTION).update(
             status=PaymentStatus.FAILED
         )
-    customer = subscription.customer
-    result = get_gateway(customer.gateway).charge(
-        customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
-        payment_method=customer.payment_method,
-        amount_minor=int(payment.amount_minor),
-        currency=payment.currency,
-        idempotency_key=payment.idempotency_key,
-        description=invoice.description,
-        off_session=False,
+    result = services.charge_payment(
+        payment=payment, customer=subscription.customer, off_session=False
     )
     services.settle_payment(payment_id=payment.pk, result=result)
     payment.refresh_from_db()

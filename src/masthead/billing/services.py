@@ -234,7 +234,7 @@ def checkout(
         raise AlreadySubscribed(
             "You already have a subscription. Manage it from My subscription."
         ) from exc
-    result = _charge(payment=payment, customer=customer, off_session=False)
+    result = charge_payment(payment=payment, customer=customer, off_session=False)
     settle_payment(payment_id=payment.pk, result=result)
     subscription.refresh_from_db()
     if subscription.status != SubscriptionStatus.ACTIVE:
@@ -265,8 +265,9 @@ def _start_trial(*, subscription: Subscription, now: dt.datetime) -> CheckoutOut
     return CheckoutOutcome(subscription=subscription, created=True)
 
 
-def _charge(*, payment: Payment, customer: Customer, off_session: bool) -> ChargeResult:
-    return get_gateway(customer.gateway).charge(
+def charge_payment(*, payment: Payment, customer: Customer, off_session: bool) -> ChargeResult:
+    """Ask the payment's gateway for its money, under the payment's stored key."""
+    return get_gateway(payment.gateway).charge(
         customer_ref=customer.gateway_customer_id or f"cus_{customer.pk}",
         payment_method=customer.payment_method,
         amount_minor=int(payment.amount_minor),
@@ -692,7 +693,7 @@ def _upgrade(*, sub: Subscription, plan: Plan, price: PlanPrice) -> Subscription
         locked.amount_minor = price.amount_minor
         locked.next_plan = None
         locked.save(update_fields=["plan", "amount_minor", "next_plan"])
-    result = _charge(payment=payment, customer=customer, off_session=False)
+    result = charge_payment(payment=payment, customer=customer, off_session=False)
     settle_payment(payment_id=payment.pk, result=result)
     payment.refresh_from_db()
     if payment.status != PaymentStatus.SUCCEEDED:
