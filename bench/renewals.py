@@ -809,6 +809,58 @@ def busy_now(seconds: float = 1.0) -> float | None:
         return None
 
 
+class BackendSampler:
+    """Samples what the workers' PostgreSQL backends are doing, every 0.1 s, from
+    pg_stat_activity: executing, waiting for a lock, flushing WAL, or waiting for the worker."""
+
+    def __init__(self, database: str) -> None:
+        import threading
+
+        self.database = database
+        self.samples: Counter[str] = Counter()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def classify(state: str | None, wait_type: str | None, wait_event: str | None) -> str:
+        if state == "active":
+            if wait_type is None:
+                return "executing a statement (PostgreSQL CPU)"
+            if wait_type == "Lock":
+                return f"waiting for a lock ({wait_event})"
+            if (wait_event or "").startswith("WAL"):
+                return "writing/flushing WAL (COMMIT)"
+            return f"active, waiting on {wait_type}:{wait_event}"
+        if state == "idle in transaction":
+            return "idle in transaction (worker's Python)"
+        if state == "idle":
+            return "idle between transactions (worker's Python)"
+        return str(state)
+
+    def _run(self) -> None:
+        with connect(self.database) as conn:
+            while not self.stop.wait(0.1):
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'"
+                ).fetchall()
+                for state, wait_type, wait_event in rows:
+                    self.samples[self.classify(state, wait_type, wait_event)] += 1
+
+    def __enter__(self) -> BackendSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+    def shares(self) -> dict[str, float]:
+        total = max(1, sum(self.samples.values()))
+        return {kind: n / total for kind, n in self.samples.most_common()}
+
+
 def check_invariants(
     conn: Any, *, count: int, notice_hours: int, task_table: str
 ) -> list[dict[str, Any]]:
@@ -1058,14 +1110,15 @@ def run_sweep(
         ).fetchone()[0]
     cpu0 = cpu_sample()
     go = time.time()
-    for process, _ready, _out in started:
-        assert process.stdin is not None
-        process.stdin.write(b"go\n")
-        process.stdin.close()
-    for process, _ready, _out in started:
-        code = process.wait()
-        if code != 0:
-            raise RenewalBenchError(f"worker {process.pid} failed (exit {code}); see above")
+    with BackendSampler(name) as sampler:
+        for process, _ready, _out in started:
+            assert process.stdin is not None
+            process.stdin.write(b"go\n")
+            process.stdin.close()
+        for process, _ready, _out in started:
+            code = process.wait()
+            if code != 0:
+                raise RenewalBenchError(f"worker {process.pid} failed (exit {code}); see above")
     all_done = time.time()
     cpu1 = cpu_sample()
     results = [json.loads(out.read_text()) for _p, _r, out in started]
@@ -1132,6 +1185,7 @@ def run_sweep(
         "busy_before": busy_before,
         "clone_seconds": clone_seconds,
         "check_seconds": check_seconds,
+        "backends": sampler.shares(),
         "invariants": invariants,
     }
     say(
@@ -1144,6 +1198,67 @@ def run_sweep(
     for item in invariants:
         say(f"  {'ok  ' if item['ok'] else 'FAIL'} {item['name']}: {item['detail']}")
     return result
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    """The few lines bench/run.py prints in its final summary."""
+    seed_info = result["seed"]
+    lines = [
+        f"Renewals per second: {result['count']:,} due {seed_info['currency']} subscriptions, "
+        "sandbox gateway, PostgreSQL, renewals.run_due_work() per worker process",
+        f"  {'workers':<9}{'renewals':>9}{'seconds':>9}{'renewals/s':>12}{'per worker/s':>14}"
+        f"{'re-claimed':>12}{'SQL/renewal':>13}{'COMMITs':>9}{'CPU busy (ours)':>17}",
+    ]
+    for run in result["runs"]:
+        per_worker = "/".join(f"{w['rate']:.0f}" for w in run["per_worker"])
+        lines.append(
+            f"  {run['workers']:<9}{run['renewals']:>9,}{run['seconds']:>9.1f}{run['rate']:>12.1f}"
+            f"{per_worker:>14}{run['claimed_again']:>12,}{run['queries_per_renewal']:>13.1f}"
+            f"{run['commits_per_renewal']:>9.1f}{run['machine_busy']:>10.0%} "
+            f"({run['ours_busy']:.0%})"
+        )
+    befores = [run["busy_before"] for run in result["runs"] if run["busy_before"] is not None]
+    if befores:
+        lines.append(
+            "  CPU busy before each run (other processes): "
+            + ", ".join(f"{busy:.0%}" for busy in befores)
+        )
+    if result.get("ratio") is not None:
+        lines.append(f"  two workers / one worker: {result['ratio']:.2f}x")
+    if result.get("two_worker_rate") is not None:
+        verdict = "met" if result["aim_met"] else "NOT met"
+        lines.append(
+            f"  Target: ≥ {AIM:,.0f} renewals/s with two workers — "
+            f"{result['two_worker_rate']:.1f}/s, {verdict}"
+        )
+    reclaimed = sum(run["claimed_again"] for run in result["runs"])
+    if reclaimed:
+        lines.append(
+            f"  re-claimed: {reclaimed:,} process() calls on subscriptions already renewed by the "
+            "other worker (claim_due's lease is next_action_at + 10 min, so a row overdue by "
+            "more than 10 minutes stays claimable)"
+        )
+    checks = [item for run in result["runs"] for item in run["invariants"]]
+    broken = sorted({item["name"] for item in checks if not item["ok"]})
+    lines.append(
+        "  Invariants: "
+        + (f"BROKEN: {'; '.join(broken)}" if broken else f"all {len(checks)} checks held")
+    )
+    lines.append(
+        f"  Seeding (not in the rates): {seed_info['seconds']:.1f}s for "
+        f"{sum(seed_info['rows'].values()):,} rows (COPY {seed_info['copy_seconds']:.1f}s), "
+        f"VACUUM ANALYZE {result['vacuum_seconds']:.1f}s"
+    )
+    prof = result.get("profile")
+    if prof:
+        places = ", ".join(
+            f"{place} {ms:.1f}" for place, ms in list(prof["by_place_ms"].items())[:4]
+        )
+        lines.append(
+            f"  Profile (1 worker, {prof['renewals']:,} renewals under cProfile): "
+            f"{prof['ms_per_renewal']:.1f} ms/renewal; self ms per renewal: {places}"
+        )
+    return lines
 
 
 def print_report(result: dict[str, Any]) -> None:
@@ -1172,7 +1287,7 @@ def print_report(result: dict[str, Any]) -> None:
         pg = run["postgres_cpu_ms_per_renewal"]
         print(
             f"  {run['workers']:<8}{run['renewals']:>10,}{run['seconds']:>9.1f}"
-            f"{run['rate']:>12,.0f}{per_worker:>14}{run['claimed_again']:>12,}"
+            f"{run['rate']:>12,.1f}{per_worker:>14}{run['claimed_again']:>12,}"
             f"{run['queries_per_renewal']:>13.1f}"
             f"{run['commits_per_renewal']:>9.1f}{run['query_ms_per_renewal']:>11.2f}"
             f"{run['commit_ms_per_renewal']:>11.2f}{run['python_cpu_ms_per_renewal']:>11.2f}"
@@ -1197,14 +1312,20 @@ def print_report(result: dict[str, Any]) -> None:
             for run in runs
         )
     )
+    for run in runs:
+        shown = ", ".join(f"{share:.0%} {kind}" for kind, share in run["backends"].items())
+        print(f"  {run['workers']}w, the workers' PostgreSQL backends (sampled): {shown}")
     if result.get("ratio") is not None:
         print(f"  two workers / one worker: {result['ratio']:.2f}x")
     if result.get("two_worker_rate") is not None:
         verdict = "met" if result["aim_met"] else "NOT met"
         print(
             f"  Aim: ≥ {AIM:,.0f} renewals/s with two workers on this {os.cpu_count()}-core "
-            f"machine — {result['two_worker_rate']:,.0f}/s, {verdict}"
+            f"machine — {result['two_worker_rate']:,.1f}/s, {verdict}"
         )
+    for line in summary_lines(result):
+        if line.startswith("  re-claimed:"):
+            print(line)
     failed = [
         f"{run['workers']}w: {item['name']}"
         for run in runs
@@ -1239,6 +1360,12 @@ def print_profile(prof: dict[str, Any]) -> None:
     print(f"    SQL of one renewal (claim of a batch of 1 included), {len(prof['sample_sql'])}:")
     for kind, n in sorted(prof["sample_kinds"].items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"      {n:3d} x {kind}")
+    print("    top functions by self time, ms per renewal (calls per renewal):")
+    for item in prof["top_self"][:10]:
+        print(
+            f"      {item['function'][:60]:<62}{item['ms_per_renewal']:6.2f}"
+            f"  ({item['calls_per_renewal']:.1f})"
+        )
 
 
 # --- The run -------------------------------------------------------------------------------
@@ -1346,6 +1473,7 @@ def orchestrate(args: argparse.Namespace) -> int:
                 scratch=scratch,
             )
         result["total_seconds"] = time.monotonic() - STARTED
+        result["summary"] = summary_lines(result)
         print_report(result)
         if args.out:
             Path(args.out).write_text(json.dumps(result, indent=2, default=str))

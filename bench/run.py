@@ -9,6 +9,11 @@
    configuration), then embedded SQLite + the database store. The page is requested as a
    returning anonymous reader whose cookie has already counted the story, so each request runs
    the real gate: identity, rule lookup, the store's record_view of a counted story, full render.
+3. Renewals per second (PostgreSQL only): bench/renewals.py seeds N due INR subscriptions with
+   the sandbox gateway, runs the billing sweep in 1 worker process, then 2, reports renewals/s
+   (aim: 500/s with two workers) and checks the billing invariants after each run; a broken
+   invariant fails the benchmark. 10,000 subscriptions here (2,000 with --quick); the issue's
+   100,000 is ``.venv/bin/python -m bench.renewals`` (its default), which takes much longer.
 
 Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
 databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
@@ -62,15 +67,17 @@ class Plan:
     rounds: int
     profile_requests: int
     timed_requests: int
+    renewals: int  # due subscriptions the renewal benchmark renews, per run
+    renewals_profile: int  # renewals to cProfile when the aim is missed (0: never)
 
 
 FULL = Plan(
     decide_seconds=6, wrk_seconds=5, wrk_warmup=2, rounds=3, profile_requests=200,
-    timed_requests=200,
+    timed_requests=200, renewals=10_000, renewals_profile=1_000,
 )  # fmt: skip
 QUICK = Plan(
     decide_seconds=2, wrk_seconds=3, wrk_warmup=1, rounds=2, profile_requests=0,
-    timed_requests=100,
+    timed_requests=100, renewals=2_000, renewals_profile=0,
 )  # fmt: skip
 
 
@@ -541,6 +548,48 @@ def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str
     }
 
 
+# --- 3. Renewals per second ----------------------------------------------------------------
+
+
+def drop_databases_like(prefix: str) -> None:
+    """Drop what a killed bench/renewals.py could not (it drops its own databases itself)."""
+    import psycopg
+
+    with psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    ) as conn:
+        names = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix + "_"]
+        ).fetchall()
+    for (name,) in names:
+        _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+        note(f"dropped PostgreSQL database {name}")
+
+
+def bench_renewals(plan: Plan, scratch: Path, number: Callable[[], str]) -> dict[str, Any]:
+    step(
+        f"{number()} renewals/s: {plan.renewals:,} due subscriptions, sandbox gateway, "
+        "PostgreSQL; 1 worker process, then 2 (bench/renewals.py)"
+    )
+    prefix = f"masthead_bench_{RUN_ID}_renewals"
+    args = ["--count", str(plan.renewals), "--db-prefix", prefix]
+    if plan.renewals_profile:
+        args += ["--profile", "auto", "--profile-count", str(plan.renewals_profile)]
+    else:
+        args += ["--profile", "never"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    try:
+        return run_child("bench.renewals", args, env, scratch / "renewals.json")
+    finally:
+        try:
+            drop_databases_like(prefix)
+        except Exception as exc:
+            note(f"WARNING: could not look for leftover {prefix}_* databases: {exc}")
+
+
 # --- Reporting -----------------------------------------------------------------------------
 
 
@@ -571,7 +620,11 @@ def print_probe(result: dict[str, Any]) -> None:
             print(f"      {part['label']:<36} {part['ms']:6.2f}")
 
 
-def summary(decisions: list[dict[str, Any]], pages: list[dict[str, Any]]) -> None:
+def summary(
+    decisions: list[dict[str, Any]],
+    pages: list[dict[str, Any]],
+    renewals: dict[str, Any] | None = None,
+) -> None:
     line = "-" * 96
     print("\n" + line)
     print("SUMMARY")
@@ -641,6 +694,8 @@ def summary(decisions: list[dict[str, Any]], pages: list[dict[str, Any]]) -> Non
         print("\nInside one metered page request")
         for p in pages:
             print_probe(p)
+    if renewals:
+        print("\n" + "\n".join(renewals["summary"]))  # written by bench/renewals.py
     print(line)
 
 
@@ -674,7 +729,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
     parser.add_argument(
-        "--only", choices=["decisions", "pages"], help="run only one of the two benchmarks"
+        "--only",
+        choices=["decisions", "pages", "renewals"],
+        help="run only one of the three benchmarks",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -687,6 +744,7 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
     decisions: list[dict[str, Any]] = []
     pages: list[dict[str, Any]] = []
+    renewals: dict[str, Any] | None = None
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -697,11 +755,19 @@ def main() -> int:
         )
         if have_redis:
             stack.callback(clean_redis)
-        wrk = ensure_wrk() if args.only != "decisions" else ""
+        run_decisions = args.only in (None, "decisions")
+        run_pages = args.only in (None, "pages")
+        run_renewals = args.only in (None, "renewals") and have_pg
+        if args.only == "renewals" and not have_pg:
+            step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
+            return 1
+        wrk = ensure_wrk() if run_pages else ""
         decide_configs, page_configs = configurations(have_pg=have_pg, have_redis=have_redis)
 
-        steps = (len(decide_configs) if args.only != "pages" else 0) + (
-            len(page_configs) if args.only != "decisions" else 0
+        steps = (
+            (len(decide_configs) if run_decisions else 0)
+            + (len(page_configs) if run_pages else 0)
+            + (1 if run_renewals else 0)
         )
         counter = iter(range(1, steps + 1))
 
@@ -709,26 +775,32 @@ def main() -> int:
             return f"({next(counter)}/{steps})"
 
         try:
-            if args.only != "pages":
+            if run_decisions:
                 decisions = bench_decisions(decide_configs, plan, scratch, number)
-            if args.only != "decisions":
+            if run_pages:
                 for config in page_configs:
                     step(
                         f"{number()} metered page vs bare page: {config.label} "
                         f"(wrk {plan.rounds} x {plan.wrk_seconds}s per page, alternating)"
                     )
                     pages.append(bench_pages(config, plan, scratch, wrk))
+            if run_renewals:
+                renewals = bench_renewals(plan, scratch, number)
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(decisions, pages)
+            summary(decisions, pages, renewals)
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(decisions, pages)
+        summary(decisions, pages, renewals)
         if args.json:
             args.json.write_text(
-                json.dumps({"decisions": decisions, "pages": pages}, indent=2, default=str)
+                json.dumps(
+                    {"decisions": decisions, "pages": pages, "renewals": renewals},
+                    indent=2,
+                    default=str,
+                )
             )
             note(f"wrote {args.json}")
         step("done; cleaning up")

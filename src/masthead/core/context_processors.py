@@ -9,6 +9,8 @@ rendered once per process for each (day, sections) and reused by every page: ``c
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,10 +65,10 @@ class SiteChrome:
     footer: SafeString
 
 
-# Per process: a handful of (day, language, sections) → chrome. The key holds everything the
-# chrome is rendered from, so an entry is never stale, only unused; publisher settings are
-# constant in a process (tests that change them clear this, see _forget_chrome).
-_CHROME_MEMO: dict[tuple[Any, ...], SiteChrome] = {}
+# Per process: a handful of (language, sections) → (end of the day it is for, chrome). With the
+# day, the key holds everything the chrome is rendered from; publisher settings are constant in
+# a process (tests that change them clear this, see forget_chrome).
+_CHROME_MEMO: dict[tuple[Any, ...], tuple[float, SiteChrome]] = {}
 _CHROME_MEMO_SIZE = 16
 
 
@@ -77,18 +79,20 @@ def nav_pairs(nav: Iterable[Mapping[str, str]]) -> tuple[tuple[str, str], ...]:
 
 def chrome_for(sections: tuple[tuple[str, str], ...]) -> SiteChrome:
     """The site chrome for today with these navigation sections, (name, url) each."""
-    key = (timezone.localdate(), translation.get_language(), sections)
-    chrome = _CHROME_MEMO.get(key)
-    if chrome is None:
-        chrome = _render_chrome(sections)
-        if len(_CHROME_MEMO) >= _CHROME_MEMO_SIZE:
-            _CHROME_MEMO.clear()
-        _CHROME_MEMO[key] = chrome
+    key = (translation.get_language(), sections)
+    memo = _CHROME_MEMO.get(key)
+    if memo is not None and time.time() < memo[0]:
+        return memo[1]
+    now = timezone.localtime()
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
+    chrome = _render_chrome(sections, now=now)
+    if len(_CHROME_MEMO) >= _CHROME_MEMO_SIZE:
+        _CHROME_MEMO.clear()
+    _CHROME_MEMO[key] = (midnight.timestamp(), chrome)
     return chrome
 
 
-def _render_chrome(sections: tuple[tuple[str, str], ...]) -> SiteChrome:
-    now = timezone.localtime()
+def _render_chrome(sections: tuple[tuple[str, str], ...], *, now: dt.datetime) -> SiteChrome:
     context = {
         "publisher_name": settings.PUBLISHER_NAME,
         "publisher_tagline": settings.PUBLISHER_TAGLINE,
@@ -108,9 +112,14 @@ def _render_chrome(sections: tuple[tuple[str, str], ...]) -> SiteChrome:
     )
 
 
-@receiver(setting_changed)
-def _forget_chrome(**kwargs: Any) -> None:
+def forget_chrome() -> None:
+    """Render the chrome afresh on next use (settings or templates changed)."""
     _CHROME_MEMO.clear()
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    forget_chrome()
 
 
 def publisher(request: HttpRequest) -> dict[str, object]:

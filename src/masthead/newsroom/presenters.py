@@ -1,27 +1,45 @@
-"""What an article page shows: a kit of fragments rendered once per story, and per reader the
-fragments the gate's decision allows.
+"""What an article page shows: a kit of fragments rendered once per story, a shell rendered
+once per kit, and per reader only what the gate's decision allows.
 
-``build_kit`` renders what every reader of a story shares — the <head> metadata (canonical,
-Open Graph, JSON-LD), the story header, the free lead, the wire disclaimer, the related
-stories — and, in a fragment of its own, the rest of the body. The shared fragments carry only
-the headline, standfirst, lead and metadata, never the body past the lead, so they may go to
-any reader. ``present_page`` is the one place that picks the fragments for a reader: the rest
-of the body only when ``decision.full``. A gated page cannot leak the story through its
-metadata because the metadata never had it.
+* ``build_kit`` renders what every reader of a story shares — the <head> metadata (canonical,
+  Open Graph, JSON-LD), the story header, the free lead, the wire disclaimer, the related
+  stories — and, in a fragment of its own, the rest of the body. The shared fragments carry only
+  the headline, standfirst, lead and metadata, never the body past the lead, so they may go to
+  any reader: a gated page cannot leak the story through its metadata.
+* ``article_shell`` renders newsroom/article.html (and base.html's chrome) around the shared
+  fragments once per kit, with no request and no reader, leaving slots open.
+* ``render_article_page`` fills the slots for one request: the account links, messages, the
+  meter note and, after the lead, the prompt — or the rest of the story, only when
+  ``decision.full``. It is the one place that hands out ``rest_html``.
+
+Small per-reader fragments (an anonymous reader's account links, the meter note, the prompt) are
+memoised per process on everything they are rendered from; the prompt also shows back-office
+data (plans, copy, benefits), so it is kept only PROMPT_TTL seconds.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.template.context_processors import csrf
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
 
 from masthead.access.gate import Decision
-from masthead.core.context_processors import nav_pairs
+from masthead.access.prompt import build_prompt
+from masthead.core.context_processors import SiteChrome, nav_pairs
 from masthead.newsroom.blocks import clean_inline, split_lead, without_cut
 from masthead.newsroom.models import AccessLevel, Article
 
@@ -32,10 +50,11 @@ PAYWALL_CLASS = "paywall"
 class ArticleKit:
     """One story's page, minus the reader: immutable, cached (see ``newsroom.page_cache``).
 
-    Fragments are plain strings rendered from autoescaping templates; only ``present_page``
-    marks them safe, and only it may hand ``rest_html`` to a template.
+    Fragments are plain strings rendered from autoescaping templates by ``build_kit``; only
+    this module marks them safe, and only ``render_article_page`` may hand out ``rest_html``.
     """
 
+    build_id: str  # unique per build: the shells rendered from this kit are memoised on it
     # What decide() reads of a story (see ``gate_article``).
     pk: int
     access_level: str
@@ -61,46 +80,191 @@ class ArticleKit:
 
     def gate_article(self) -> Article:
         """An unsaved Article with the fields the gate reads (pk, access level, section,
-        agency): deciding needs no database row."""
-        return Article(
-            id=self.pk,
-            slug=self.slug,
-            access_level=self.access_level,
-            section_id=self.section_id,
-            agency_id=self.agency_id,
-        )
+        agency): deciding needs no database row. One per kit and process, shared by the
+        requests that read the kit: treat it as read-only."""
+        article = _GATE_ARTICLES.get(self.build_id)
+        if article is None:
+            article = Article(
+                id=self.pk,
+                slug=self.slug,
+                access_level=self.access_level,
+                section_id=self.section_id,
+                agency_id=self.agency_id,
+            )
+            if len(_GATE_ARTICLES) >= SHELLS_KEPT:
+                _GATE_ARTICLES.clear()
+            _GATE_ARTICLES[self.build_id] = article
+        return article
+
+
+_GATE_ARTICLES: dict[str, Article] = {}
+
+
+# --- The shell ----------------------------------------------------------------------------
+
+SLOTS = ("account_nav", "messages", "meter_note", "after_lead")
+# Marks a slot in a rendered shell. The token is new in every process and never stored, so no
+# story text, headline or cached fragment can contain a marker.
+_TOKEN = uuid.uuid4().hex
+_MARKER = re.compile(f"<!--slot:{_TOKEN}:([a-z_]+)-->")
 
 
 @dataclass(frozen=True, slots=True)
-class ArticlePage:
-    """The fragments one reader's page prints, chosen by the gate's decision."""
+class PageShell:
+    """A rendered page with holes: text, slot, text, ..., slot, text."""
 
-    gated: bool
-    title: str
-    description: str
-    head_html: SafeString
-    header_html: SafeString
-    lead_html: SafeString
-    rest_html: SafeString  # empty unless the reader may read in full
-    disclaimer_html: SafeString
-    related_html: SafeString
+    texts: tuple[str, ...]
+    slots: tuple[str, ...]  # slot names in page order; len(texts) == len(slots) + 1
+
+    def fill(self, values: dict[str, str]) -> str:
+        out = [self.texts[0]]
+        for name, text in zip(self.slots, self.texts[1:], strict=True):
+            out.append(values[name])
+            out.append(text)
+        return "".join(out)
 
 
-def present_page(*, kit: ArticleKit, decision: Decision) -> ArticlePage:
-    # A reader without access gets the lead and nothing of the rest, in any form. The kit's
-    # fragments were rendered by build_kit from autoescaping templates.
-    full = decision.full
-    return ArticlePage(
-        gated=not full,
-        title=kit.title,
-        description=kit.description,
-        head_html=mark_safe(kit.head_html),
-        header_html=mark_safe(kit.header_html),
-        lead_html=mark_safe(kit.lead_html),
-        rest_html=mark_safe(kit.rest_html if full else ""),
-        disclaimer_html=mark_safe(kit.disclaimer_html),
-        related_html=mark_safe(kit.related_html),
+def _render_shell(kit: ArticleKit, chrome: SiteChrome) -> PageShell:
+    # No request, no reader: anything per reader must come through a slot. The kit's shared
+    # fragments were rendered by build_kit from autoescaping templates; rest_html is not here.
+    page = {
+        "title": kit.title,
+        "description": kit.description,
+        "head_html": mark_safe(kit.head_html),
+        "header_html": mark_safe(kit.header_html),
+        "lead_html": mark_safe(kit.lead_html),
+        "disclaimer_html": mark_safe(kit.disclaimer_html),
+        "related_html": mark_safe(kit.related_html),
+    }
+    html = render_to_string(
+        "newsroom/article.html",
+        {
+            "page": page,
+            "slots": {name: mark_safe(f"<!--slot:{_TOKEN}:{name}-->") for name in SLOTS},
+            "site_chrome": chrome,
+            "publisher_name": settings.PUBLISHER_NAME,
+            "publisher_tagline": settings.PUBLISHER_TAGLINE,
+        },
     )
+    pieces = _MARKER.split(html)
+    texts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
+    if sorted(slots) != sorted(SLOTS):
+        raise ValueError(f"newsroom/article.html must print each slot once; it printed {slots}")
+    return PageShell(texts=texts, slots=slots)
+
+
+# Per process, the shells of recently read kits (a kit rebuilt gets a new build_id). Plain
+# dicts emptied when full: simple, and safe under threaded servers.
+_SHELLS: dict[tuple[str, SiteChrome], PageShell] = {}
+SHELLS_KEPT = 1000
+
+
+def article_shell(kit: ArticleKit, chrome: SiteChrome) -> PageShell:
+    key = (kit.build_id, chrome)
+    shell = _SHELLS.get(key)
+    if shell is None:
+        shell = _render_shell(kit, chrome)
+        if len(_SHELLS) >= SHELLS_KEPT:
+            _SHELLS.clear()
+        _SHELLS[key] = shell
+    return shell
+
+
+def render_article_page(
+    *,
+    request: HttpRequest,
+    kit: ArticleKit,
+    chrome: SiteChrome,
+    decision: Decision,
+    signed_in: bool,
+) -> str:
+    """The page one reader gets. A reader without access gets the lead and nothing of the
+    rest, in any form: the shell never held it, and only a full decision puts it in a slot."""
+    if decision.full:
+        after_lead = kit.rest_html
+    else:
+        after_lead = prompt_html(decision=decision, signed_in=signed_in, next_url=kit.path)
+    user = request.user
+    if user.is_authenticated:  # a logout form with this reader's CSRF token
+        account_nav = get_template("_account_nav.html").render(
+            {"user": user, "request": request, "site_chrome": chrome, **csrf(request)}
+        )
+    else:  # a "Log in" link back to this page
+        account_nav = _render_small(
+            "_account_nav.html",
+            (chrome, request.get_full_path()),
+            lambda: {"user": user, "request": request, "site_chrome": chrome},
+        )
+    messages = get_messages(request)
+    values = {
+        "account_nav": account_nav,
+        "messages": get_template("_messages.html").render({"messages": messages})
+        if messages
+        else "",
+        "meter_note": _render_small(
+            "newsroom/_meter_note.html", (decision.remaining,), lambda: {"decision": decision}
+        )
+        if decision.show_meter
+        else "",
+        "after_lead": after_lead,
+    }
+    return article_shell(kit, chrome).fill(values)
+
+
+# Per process: rendered prompts, for PROMPT_TTL seconds. A prompt is the same for every reader
+# in the same position — the gate's decision (kind, limit, stories read and left, registration
+# bonus), signed in or not, the story to come back to — until the plans, copy or benefits it
+# shows are edited: such edits show on gated pages within PROMPT_TTL.
+PROMPT_TTL = 30.0
+PROMPTS_KEPT = 1000
+_PROMPTS: dict[tuple[Decision, bool, str], tuple[float, str]] = {}
+
+
+def prompt_html(*, decision: Decision, signed_in: bool, next_url: str) -> str:
+    key = (decision, signed_in, next_url)
+    now = time.monotonic()
+    memo = _PROMPTS.get(key)
+    if memo is not None and now - memo[0] < PROMPT_TTL:
+        return memo[1]
+    prompt = build_prompt(decision=decision, signed_in=signed_in, next_url=next_url)
+    html = get_template("access/prompt.html").render(
+        {"prompt": prompt, "paywall_class": PAYWALL_CLASS}
+    )
+    if len(_PROMPTS) >= PROMPTS_KEPT:
+        _PROMPTS.clear()
+    _PROMPTS[key] = (now, html)
+    return html
+
+
+# Per process: small templates rendered once for each key that fully determines their output.
+_SMALL: dict[tuple[Any, ...], str] = {}
+SMALL_KEPT = 2000
+
+
+def _render_small(name: str, key: tuple[Any, ...], context: Callable[[], dict[str, Any]]) -> str:
+    memo_key = (name, *key)
+    html = _SMALL.get(memo_key)
+    if html is None:
+        html = get_template(name).render(context())
+        if len(_SMALL) >= SMALL_KEPT:
+            _SMALL.clear()
+        _SMALL[memo_key] = html
+    return html
+
+
+def forget_rendered() -> None:
+    """Drop this process's rendered shells, prompts and small fragments (settings, templates
+    or the database changed)."""
+    _SHELLS.clear()
+    _SMALL.clear()
+    _PROMPTS.clear()
+    _GATE_ARTICLES.clear()
+
+
+@receiver(setting_changed)
+@receiver(post_migrate)
+def _settings_or_database_changed(**kwargs: Any) -> None:
+    forget_rendered()
 
 
 def _blocks_for_display(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -133,6 +297,7 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
         return str(render_to_string(f"newsroom/{template}", {**context, **extra}))
 
     return ArticleKit(
+        build_id=uuid.uuid4().hex,
         pk=article.pk,
         access_level=article.access_level,
         section_id=article.section_id,

@@ -6,19 +6,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from masthead.access.gate import Context, decide
-from masthead.access.prompt import build_prompt
 from masthead.core.context_processors import chrome_for
 from masthead.newsroom import page_cache, selectors
-from masthead.newsroom.presenters import PAYWALL_CLASS, present_page
+from masthead.newsroom.presenters import render_article_page
 
 
 def _is_prefetch(request: HttpRequest) -> bool:
-    purpose = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
-    return "prefetch" in purpose.lower() or "prerender" in purpose.lower()
+    meta = request.META
+    purpose = (meta.get("HTTP_SEC_PURPOSE", "") or meta.get("HTTP_PURPOSE", "")).lower()
+    return "prefetch" in purpose or "prerender" in purpose
 
 
 @require_safe
@@ -42,7 +41,7 @@ def author(request: HttpRequest, author_slug: str) -> HttpResponse:
 
 @require_safe
 def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpResponse:
-    # The story's reader-independent fragments, cached (one cache round trip when warm).
+    # What every reader of the story shares, cached (newsroom.page_cache): no SQL when warm.
     kit = page_cache.article_kit(slug=article_slug)
     if kit.section_slug != section_slug:
         return HttpResponsePermanentRedirect(kit.path)
@@ -50,24 +49,20 @@ def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpR
     reader = request.reader  # type: ignore[attr-defined]
     # The gate runs on every request, with the real reader; the cache never decides.
     decision = decide(reader=reader, article=kit.gate_article(), context=Context(count=counts))
-    page = present_page(kit=kit, decision=decision)
-    prompt = build_prompt(decision=decision, signed_in=reader.is_signed_in, next_url=kit.path)
-    response = render(
-        request,
-        "newsroom/article.html",
-        {
-            "page": page,
-            "decision": decision,
-            "prompt": prompt,
-            "paywall_class": PAYWALL_CLASS,
-            # The kit carries the navigation: no separate cache round trip for the chrome.
-            "site_chrome": chrome_for(kit.nav),
-        },
+    html = render_article_page(
+        request=request,
+        kit=kit,
+        chrome=chrome_for(kit.nav),
+        decision=decision,
+        signed_in=reader.is_signed_in,
     )
     # Each reader's page differs (meter, full text or lead): no shared cache may keep it.
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie"])
-    return response
+    # (A new response has neither header: set, not patched.)
+    return HttpResponse(
+        html,
+        charset=settings.DEFAULT_CHARSET,
+        headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"},
+    )
 
 
 @require_safe
