@@ -66,12 +66,21 @@ def claim_due(*, batch: int) -> list[int]:
         )
         if connection.features.has_select_for_update_skip_locked:
             query = query.select_for_update(skip_locked=True, of=("self",))
-        ids = list(query.values_list("pk", flat=True)[:batch])
-        if ids:
-            Subscription.objects.filter(pk__in=ids).update(
-                next_action_at=F("next_action_at") + LEASE
+        rows = list(
+            query.values_list("pk", "next_action_at", "customer__test_clock__frozen_time")[:batch]
+        )
+        if rows:
+            # The lease runs from *now* (the customer's clock), not from when the row fell
+            # due: a backlog hours overdue must not be claimable again at once by another worker.
+            real_now = timezone.now()
+            Subscription.objects.bulk_update(
+                [
+                    Subscription(pk=pk, next_action_at=max(due, clock_now or real_now) + LEASE)
+                    for pk, due, clock_now in rows
+                ],
+                ["next_action_at"],
             )
-    return ids
+    return [pk for pk, _due, _clock in rows]
 
 
 def run_due_work(
@@ -118,15 +127,18 @@ def renewal_amount(sub: Subscription) -> int:
 
 def process(*, subscription_id: int) -> None:
     sub = Subscription.objects.select_related(
-        "customer", "customer__test_clock", "plan", "next_plan"
+        "customer", "customer__user", "customer__test_clock", "plan", "next_plan"
     ).get(pk=subscription_id)
     now = now_for(sub.customer)
-    pending = Payment.objects.filter(
-        invoice__subscription=sub, status=PaymentStatus.PENDING
-    ).select_related("invoice")
+    pending = list(
+        Payment.objects.filter(
+            invoice__subscription=sub, status=PaymentStatus.PENDING
+        ).select_related("invoice")
+    )
     for payment in pending:
         reconcile_payment(payment=payment, now=now)
-    sub.refresh_from_db()
+    if pending:
+        sub.refresh_from_db()
     if sub.status == SubscriptionStatus.PENDING:
         _reschedule(sub, now + ABANDON_AFTER)
     elif sub.status == SubscriptionStatus.ACTIVE and sub.cancel_at_period_end:

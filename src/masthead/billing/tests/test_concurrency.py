@@ -152,3 +152,16 @@ def test_identical_webhook_deliveries_at_the_same_moment_have_one_effect(plans):
     assert outcomes.count(True) == 1
     assert outcomes.count(False) == 9
     assert WebhookEvent.objects.count() == 1
+
+
+def test_a_backlog_overdue_for_hours_is_claimed_by_one_worker_only(shared_clock):
+    subscribers(shared_clock, 6)
+    # Everything fell due long ago (a worker was down for a day).
+    advance(shared_clock, by=dt.timedelta(days=92))
+    first = renewals.claim_due(batch=100)
+    assert len(first) == 6
+    # Another worker asking now finds nothing: the claims hold for the lease.
+    assert renewals.claim_due(batch=100) == []
+    advance(shared_clock, by=renewals.LEASE + dt.timedelta(seconds=1))
+    # A worker that died leaves its claims to expire; then they are claimable again.
+    assert sorted(renewals.claim_due(batch=100)) == sorted(first)

@@ -305,3 +305,15 @@ def test_the_gate_reads_billing_grants_for_stories(reader):
         context=Context(),
     )
     assert decision.reason == Reason.ENTITLED
+
+
+def test_a_claimed_backlog_is_not_claimed_again_until_the_lease_runs_out(reader):
+    reader.subscribe("smart-quarterly")
+    from masthead.billing.clock import advance
+
+    advance(reader.clock, by=dt.timedelta(days=95))  # long overdue
+    claimed = renewals.claim_due(batch=10)
+    assert len(claimed) == 1
+    assert renewals.claim_due(batch=10) == []
+    advance(reader.clock, by=renewals.LEASE + dt.timedelta(seconds=1))
+    assert renewals.claim_due(batch=10) == claimed
