@@ -58,6 +58,10 @@ def _due() -> Q:
     )
 
 
+def _lease_until(due: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    return max(due or now, now) + LEASE
+
+
 def claim_due(*, batch: int) -> list[int]:
     """Claim up to ``batch`` due subscriptions for this worker."""
     with transaction.atomic():
@@ -75,7 +79,7 @@ def claim_due(*, batch: int) -> list[int]:
             real_now = timezone.now()
             Subscription.objects.bulk_update(
                 [
-                    Subscription(pk=pk, next_action_at=max(due, clock_now or real_now) + LEASE)
+                    Subscription(pk=pk, next_action_at=_lease_until(due, clock_now or real_now))
                     for pk, due, clock_now in rows
                 ],
                 ["next_action_at"],
