@@ -15,7 +15,13 @@ def main() -> int:
         return 0
     can_install = shutil.which("apt-get") is not None and os.geteuid() == 0
     if not can_install:
+        print(
+            f"Chromium is missing ({CHROMIUM}) and this user cannot apt-get it. "
+            "Install Debian's chromium (apt-get install -y chromium) and run again.",
+            file=sys.stderr,
+        )
         return 1
+    print("Installing Debian's chromium for the browser tests…", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(

@@ -29,11 +29,14 @@ def answers(host: str, port: int) -> bool:
 
 
 def run(title: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
+    print(f"\n=== {title} ===", flush=True)
     started = time.monotonic()
     result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, check=False)
-    time.monotonic() - started
+    took = time.monotonic() - started
     if result.returncode != 0:
+        print(f"\nFAILED: {title} (exit {result.returncode}, {took:.0f}s)", flush=True)
         sys.exit(result.returncode)
+    print(f"--- {title}: ok ({took:.0f}s)", flush=True)
 
 
 def main() -> None:
@@ -76,9 +79,11 @@ def main() -> None:
     have_pg, have_redis = answers(PG_HOST, PG_PORT), answers(REDIS_HOST, REDIS_PORT)
     if not (have_pg and have_redis):
         missing = [n for n, ok in (("PostgreSQL", have_pg), ("Redis", have_redis)) if not ok]
-        f"{' and '.join(missing)} not answering on 127.0.0.1"
+        message = f"{' and '.join(missing)} not answering on 127.0.0.1"
         if ci:
+            print(f"\nFAILED: {message}; CI must run the PostgreSQL + Redis pass.", flush=True)
             sys.exit(1)
+        print(f"\nNOTE: {message}; the PostgreSQL + Redis pass did not run.", flush=True)
         return
     run(
         "tests on PostgreSQL + Redis",
@@ -92,6 +97,7 @@ def main() -> None:
             "MASTHEAD_REDIS_PREFIX": f"mhtest{os.getpid()}",
         },
     )
+    print("\nAll checks and both test passes succeeded.", flush=True)
 
 
 if __name__ == "__main__":

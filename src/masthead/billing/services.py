@@ -57,11 +57,11 @@ class BillingError(Exception):
 
 
 class PaymentDeclined(BillingError):
-    pass
+    """The gateway refused the payment; the message is the bank's reason and what to do."""
 
 
 class AlreadySubscribed(BillingError):
-    pass
+    """The reader already has a live subscription: manage it rather than buy a second."""
 
 
 def _shown(minor: int, currency: str) -> str:
