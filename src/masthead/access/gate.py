@@ -17,9 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from masthead.access import crawlers
+from masthead.access.clock import reader_now
 from masthead.access.identity import Reader
 from masthead.access.models import Audience, Benefit, MeterMiss, MeterPeriod, PromptKind
-from masthead.access.offers import reader_now
 from masthead.access.periods import Window, calendar_month, rolling_days
 from masthead.access.selectors import (
     RuleSnapshot,

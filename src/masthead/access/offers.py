@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
@@ -35,15 +33,3 @@ def with_next(offer: PlanOffer, *, next_url: str, currency: str = "") -> PlanOff
     if not query:
         return offer
     return replace(offer, subscribe_url=f"{offer.subscribe_url}?{urlencode(query)}")
-
-
-def reader_now(user_id: int | None) -> dt.datetime:
-    """'Now' for a signed-in reader's entitlements.
-
-    Real time, except for a sandbox reader on a billing test clock: their grants were written
-    on that clock, so the gate reads them on it too (configured: ACCESS_READER_CLOCK).
-    """
-    if user_id is None or not settings.ACCESS_READER_CLOCK:
-        return timezone.now()
-    provider: Callable[[int], dt.datetime] = import_string(settings.ACCESS_READER_CLOCK)
-    return provider(user_id)

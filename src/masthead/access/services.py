@@ -133,22 +133,6 @@ def revoke_grants(
 
 
 @transaction.atomic
-def end_grants_for_source(
-    *, source: GrantSource, source_reference: str, ends_at: dt.datetime
-) -> int:
-    """Bring forward the end of every open grant from one source (e.g. a cancelled plan)."""
-    from django.db.models import Q
-
-    return Grant.objects.filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=ends_at),
-        source=source,
-        source_reference=source_reference,
-        revoked_at__isnull=True,
-        starts_at__lt=ends_at,
-    ).update(ends_at=ends_at)
-
-
-@transaction.atomic
 def sync_grants(
     *,
     user: User,

@@ -69,6 +69,11 @@ class DatabaseMeterStore:
     def record_view(
         self, *, reader_key: str, article_id: int, now: dt.datetime, window: Window, limit: int
     ) -> MeterOutcome:
+        # A story already counted in the window stays counted, so a re-read needs no write
+        # lock (on SQLite that lock is the whole database's): answer it from a plain read.
+        already, counted = self.peek(reader_key=reader_key, article_id=article_id, window=window)
+        if already:
+            return MeterOutcome(allowed=True, counted=counted, newly_counted=False)
         with transaction.atomic():
             self._lock(reader_key)
             recent = MeterView.objects.filter(reader_key=reader_key, viewed_at__gte=window.starts)

@@ -29,6 +29,7 @@ How fresh a page is:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 import uuid
@@ -89,10 +90,8 @@ def _shared_kit(slug: str) -> ArticleKit:
     stamp = (found.get(version_key), found.get(GENERATION_KEY))
     stored = found.get(kit_key)
     if isinstance(stored, dict) and stored.get("stamp") == stamp:
-        try:
+        with contextlib.suppress(KeyError, TypeError):  # not a kit of this shape: rebuild it
             return ArticleKit(**stored["kit"])
-        except (KeyError, TypeError):  # not a kit of this shape: rebuild it
-            pass
     story = selectors.published_article(slug=slug)
     kit = build_kit(article=story, related=selectors.related(article=story), nav=nav_sections())
     fields = {f.name: getattr(kit, f.name) for f in dataclasses.fields(kit)}

@@ -11,6 +11,7 @@ Every request received is kept in ``received`` so tests can assert on what the S
 
 from __future__ import annotations
 
+import abc
 import base64
 import copy
 import hashlib
@@ -119,7 +120,7 @@ class _Server(ThreadingHTTPServer):
     fake: RecordedGatewayServer
 
 
-class RecordedGatewayServer:
+class RecordedGatewayServer(abc.ABC):
     """A fake gateway API that stands in for the gateway's servers, which these machines cannot
     reach: a real HTTP server on 127.0.0.1 (port 0) in a thread, answering from recordings."""
 
@@ -162,8 +163,9 @@ class RecordedGatewayServer:
             return self.outage
         return self.fail_next.pop((request.method, request.path), None)
 
+    @abc.abstractmethod
     def answer(self, request: ReceivedRequest) -> Reply:
-        raise NotImplementedError
+        """The recorded reply to one request: each gateway's server says how."""
 
     def requests_to(self, method: str, path: str) -> list[ReceivedRequest]:
         return [r for r in self.received if r.method == method and r.path == path]
