@@ -44,6 +44,7 @@ class Reason(StrEnum):
     VERIFIED_CRAWLER = "verified_crawler"
     METER_UNAVAILABLE = "meter_unavailable"  # store down; the policy decided
     NOT_COUNTED = "not_counted"  # a surface that cannot meter (feeds, previews) gets the lead
+    BENEFIT_REQUIRED = "benefit_required"  # a non-story benefit (e-paper, ...) the reader lacks
 
 
 class Surface(StrEnum):
@@ -70,6 +71,8 @@ class Decision:
     remaining: int | None = None
     register_bonus: int = 0
     prompt: PromptKind | None = None
+    # The benefit that would have let the reader in (for the prompt's wording).
+    benefit: str | None = None
 
     @property
     def show_meter(self) -> bool:
@@ -168,6 +171,19 @@ def decide(*, reader: Reader, article: Article, context: Context | None = None) 
     if rule is None or _is_exempt(rule, article):
         return Decision(full=True, reason=Reason.NOT_METERED)
     return _metered(reader=reader, article=article, rule=rule, context=context, now=now)
+
+
+def may_use(*, reader: Reader, benefit: str, now: dt.datetime | None = None) -> Decision:
+    """May this reader use a benefit that is not a story (e-paper, newsletters, ad-free, ...)?
+
+    The one gate answers for those too, so the e-paper, newsletters, ads, devices, partner
+    codes and gift links never check grants themselves.
+    """
+    at = now or reader_now(reader.user_id)
+    if benefit in benefits_of(reader, now=at):
+        return Decision(full=True, reason=Reason.ENTITLED, benefit=benefit)
+    kind = PromptKind.PREMIUM_REGISTERED if reader.is_signed_in else PromptKind.PREMIUM_ANONYMOUS
+    return Decision(full=False, reason=Reason.BENEFIT_REQUIRED, prompt=kind, benefit=benefit)
 
 
 def _used_up(*, reader: Reader, rule: RuleSnapshot, read: int) -> Decision:

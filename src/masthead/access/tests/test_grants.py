@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from masthead.access import services
-from masthead.access.gate import Context, Reason, decide
+from masthead.access.gate import Context, Reason, decide, may_use
 from masthead.access.identity import Reader
 from masthead.access.models import Benefit, Grant, GrantSource, PromptCopy
 from masthead.access.selectors import active_benefits
@@ -86,6 +86,29 @@ def test_the_benefit_a_story_needs_is_what_opens_it():
         context=ctx,
     )
     assert premium.reason == Reason.PREMIUM
+
+
+def test_a_benefit_that_is_not_a_story_is_answered_by_the_gate_too():
+    user = testing.reader_account()
+    reader = Reader(user_id=user.pk, anonymous_id=None)
+    services.grant_benefits(
+        user=user,
+        benefits=[Benefit.EPAPER],
+        source=GrantSource.SUBSCRIPTION,
+        starts_at=START,
+        ends_at=START + dt.timedelta(days=30),
+    )
+    assert may_use(reader=reader, benefit=Benefit.EPAPER, now=START).full
+    refused = may_use(reader=reader, benefit=Benefit.AD_FREE, now=START)
+    assert (refused.full, refused.reason, refused.benefit) == (
+        False,
+        Reason.BENEFIT_REQUIRED,
+        Benefit.AD_FREE,
+    )
+    later = Reader(user_id=user.pk, anonymous_id=None)
+    assert not may_use(reader=later, benefit=Benefit.EPAPER, now=START + dt.timedelta(days=30)).full
+    stranger = may_use(reader=Reader(user_id=None, anonymous_id="x"), benefit=Benefit.EPAPER)
+    assert stranger.prompt == "premium_anonymous"
 
 
 def test_staff_grant_and_revoke_complimentary_access_in_the_back_office(admin_client):
