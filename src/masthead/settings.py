@@ -241,6 +241,8 @@ RAZORPAY_KEY_ID = _env("RAZORPAY_KEY_ID")
 RAZORPAY_KEY_SECRET = _env("RAZORPAY_KEY_SECRET")
 RAZORPAY_WEBHOOK_SECRET = _env("RAZORPAY_WEBHOOK_SECRET")
 RAZORPAY_API_BASE = _env("RAZORPAY_API_BASE", "https://api.razorpay.com")
+# Razorpay's Checkout.js: the reader authorises UPI Autopay or a card e-mandate in it.
+RAZORPAY_CHECKOUT_JS = _env("RAZORPAY_CHECKOUT_JS", "https://checkout.razorpay.com/v1/checkout.js")
 STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = _env("STRIPE_API_BASE", "https://api.stripe.com")

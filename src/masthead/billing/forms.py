@@ -7,7 +7,9 @@ from django import forms
 from masthead.billing.gst_states import GST_STATES as STATES
 
 
-class CheckoutForm(forms.Form):
+class TaxDetailsForm(forms.Form):
+    """Who the invoice is for; a hosted checkout (Razorpay, Stripe) asks only this here."""
+
     checkout_key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
     name = forms.CharField(label="Name on the invoice", max_length=200)
     state_code = forms.ChoiceField(
@@ -24,6 +26,24 @@ class CheckoutForm(forms.Form):
         required=False,
         help_text="Only if you want a business invoice.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        gstin = str(cleaned.get("gstin") or "").strip().upper()
+        state = str(cleaned.get("state_code") or "")
+        if gstin and (len(gstin) != 15 or gstin[:2] != state):
+            self.add_error(
+                "gstin",
+                "A GSTIN has 15 characters and starts with your state's two-digit code. "
+                "Check it, or leave it empty.",
+            )
+        cleaned["gstin"] = gstin
+        return cleaned
+
+
+class CheckoutForm(TaxDetailsForm):
+    """The sandbox checkout: tax details and a test card."""
+
     card_number = forms.CharField(
         label="Card number",
         max_length=23,
@@ -38,19 +58,6 @@ class CheckoutForm(forms.Form):
         if not 12 <= len(digits) <= 19:
             raise forms.ValidationError("Enter the card's 12 to 19 digits.")
         return digits
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        gstin = str(cleaned.get("gstin") or "").strip().upper()
-        state = str(cleaned.get("state_code") or "")
-        if gstin and (len(gstin) != 15 or gstin[:2] != state):
-            self.add_error(
-                "gstin",
-                "A GSTIN has 15 characters and starts with your state's two-digit code. "
-                "Check it, or leave it empty.",
-            )
-        cleaned["gstin"] = gstin
-        return cleaned
 
 
 class CancelForm(forms.Form):

@@ -52,6 +52,8 @@ class PlanPrice(models.Model):
     intro_amount_minor = models.PositiveBigIntegerField(
         null=True, blank=True, help_text="Optional price for the first period only."
     )
+    # The gateways' own plan for this price ({"razorpay": "plan_..."}), made on first checkout.
+    gateway_plan_ids = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("plan", "currency")
@@ -156,6 +158,11 @@ class Subscription(models.Model):
     end_reason = models.CharField(max_length=12, choices=EndReason.choices, blank=True)
     checkout_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     next_url = models.CharField(max_length=300, blank=True)
+    # Hosted checkout (Razorpay Subscriptions, Stripe Checkout): the gateway's checkout and the
+    # subscription it schedules charges on. Empty for the sandbox.
+    gateway_checkout_id = models.CharField(max_length=100, blank=True)
+    gateway_checkout_url = models.URLField(max_length=500, blank=True)
+    gateway_subscription_id = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ invoice, one notice per renewal) and by idempotency keys at the gateway.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -159,6 +160,15 @@ def _reschedule(sub: Subscription, when: dt.datetime | None) -> None:
 
 def reconcile_payment(*, payment: Payment, now: dt.datetime) -> None:
     """A payment left pending (a crash after writing the key): ask the gateway first."""
+    subscription = payment.invoice.subscription
+    if payment.invoice.kind == InvoiceKind.INITIAL and subscription.gateway_checkout_id:
+        # A hosted checkout whose reader never came back: the gateway says whether they paid.
+        if now - payment.created_at >= ABANDON_AFTER:
+            with contextlib.suppress(services.BillingError):
+                services.complete_hosted_checkout(
+                    subscription=subscription, answer={}, abandon_if_unpaid=True
+                )
+        return
     gateway = get_gateway(payment.gateway)
     found = gateway.find_charge(idempotency_key=payment.idempotency_key)
     if found is not None:

@@ -28,7 +28,15 @@ from masthead.access.models import GrantSource
 from masthead.billing import tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
-from masthead.billing.gateways.base import ChargeResult, ChargeStatus
+from masthead.billing.gateways.base import (
+    ChargeResult,
+    ChargeStatus,
+    CheckoutRequest,
+    GatewayError,
+    HostedGateway,
+    NotSupported,
+    SignatureError,
+)
 from masthead.billing.invoicing import issue_credit_note, issue_invoice, open_invoice, void_invoice
 from masthead.billing.models import (
     LIVE_STATUSES,
@@ -187,6 +195,49 @@ def checkout(
         if existing.customer.user_id != user.pk:
             raise BillingError("This checkout belongs to someone else. Start again.")
         return CheckoutOutcome(subscription=existing, created=False)
+    opened = _open_checkout(
+        user=user,
+        price=price,
+        checkout_key=checkout_key,
+        next_url=next_url,
+        payment_method=payment_method,
+        payment_method_label=payment_method_label,
+    )
+    if opened.payment is None:
+        return CheckoutOutcome(subscription=opened.subscription, created=opened.created)
+    subscription, payment, customer = (
+        opened.subscription,
+        opened.payment,
+        opened.subscription.customer,
+    )
+    result = charge_payment(payment=payment, customer=customer, off_session=False)
+    settle_payment(payment_id=payment.pk, result=result)
+    subscription.refresh_from_db()
+    if subscription.status != SubscriptionStatus.ACTIVE:
+        payment.refresh_from_db()
+        raise PaymentDeclined(
+            payment.failure_message or "The payment did not go through. Try another card."
+        )
+    return CheckoutOutcome(subscription=subscription, created=True)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    subscription: Subscription
+    payment: Payment | None  # None: nothing to pay now (a trial, or an earlier checkout)
+    created: bool
+
+
+def _open_checkout(
+    *,
+    user: User,
+    price: PlanPrice,
+    checkout_key: str,
+    next_url: str,
+    payment_method: str,
+    payment_method_label: str,
+) -> _Opened:
+    """The pending subscription, its first invoice and pending payment, in one transaction."""
     customer = ensure_customer(user=user)
     plan = price.plan
     if not plan.is_active:
@@ -211,7 +262,8 @@ def checkout(
                 next_action_at=now + dt.timedelta(hours=1),
             )
             if plan.trial_days:
-                return _start_trial(subscription=subscription, now=now)
+                trial = _start_trial(subscription=subscription, now=now)
+                return _Opened(subscription=trial.subscription, payment=None, created=True)
             first = period(anchor=now, index=0, months=plan.period_months)
             invoice = open_invoice(
                 subscription=subscription,
@@ -230,19 +282,11 @@ def checkout(
     except IntegrityError as exc:
         again = Subscription.objects.filter(checkout_key=checkout_key).first()
         if again is not None:
-            return CheckoutOutcome(subscription=again, created=False)
+            return _Opened(subscription=again, payment=None, created=False)
         raise AlreadySubscribed(
             "You already have a subscription. Manage it from My subscription."
         ) from exc
-    result = charge_payment(payment=payment, customer=customer, off_session=False)
-    settle_payment(payment_id=payment.pk, result=result)
-    subscription.refresh_from_db()
-    if subscription.status != SubscriptionStatus.ACTIVE:
-        payment.refresh_from_db()
-        raise PaymentDeclined(
-            payment.failure_message or "The payment did not go through. Try another card."
-        )
-    return CheckoutOutcome(subscription=subscription, created=True)
+    return _Opened(subscription=subscription, payment=payment, created=True)
 
 
 def _start_trial(*, subscription: Subscription, now: dt.datetime) -> CheckoutOutcome:
@@ -265,6 +309,208 @@ def _start_trial(*, subscription: Subscription, now: dt.datetime) -> CheckoutOut
     return CheckoutOutcome(subscription=subscription, created=True)
 
 
+# --- Hosted checkout (Razorpay Subscriptions, Stripe Checkout) ----------------------------
+
+# How long a gateway mandate may keep collecting: ten years of periods (the reader cancels
+# from My subscription or their bank; the gateways need a count).
+MANDATE_YEARS = 10
+
+
+@dataclass(frozen=True)
+class HostedStart:
+    subscription: Subscription
+    checkout_id: str
+    redirect_url: str
+
+
+def start_hosted_checkout(
+    *,
+    user: User,
+    price: PlanPrice,
+    checkout_key: str,
+    success_url: str,
+    cancel_url: str,
+    next_url: str = "",
+) -> HostedStart:
+    """Open the gateway's checkout for a plan. Idempotent on ``checkout_key``.
+
+    The pending subscription, its first invoice and a pending payment are written first (so a
+    crash leaves something to reconcile); then the gateway's checkout is made (the gateway
+    dedupes it by the same key); then its ids are stored on the subscription.
+    """
+    plan = price.plan
+    if plan.trial_days or (
+        price.intro_amount_minor is not None and price.intro_amount_minor != price.amount_minor
+    ):
+        raise BillingError(
+            f"{plan.name} has a trial or an introductory price, which the gateway's mandate "
+            "cannot carry yet; choose another plan."
+        )
+    existing = Subscription.objects.filter(checkout_key=checkout_key).first()
+    if existing is not None and existing.customer.user_id != user.pk:
+        raise BillingError("This checkout belongs to someone else. Start again.")
+    if existing is None:
+        existing = _earlier_hosted_checkout(user=user, price=price)
+    if existing is not None and existing.gateway_checkout_id:
+        return HostedStart(
+            subscription=existing,
+            checkout_id=existing.gateway_checkout_id,
+            redirect_url=existing.gateway_checkout_url,
+        )
+    subscription = (
+        existing
+        or _open_checkout(
+            user=user,
+            price=price,
+            checkout_key=checkout_key,
+            next_url=next_url,
+            payment_method="",
+            payment_method_label="",
+        ).subscription
+    )
+    customer = subscription.customer
+    gateway = hosted_gateway(customer.gateway)
+    request = CheckoutRequest(
+        checkout_key=checkout_key,
+        plan_name=plan.name,
+        plan_ref=str(price.gateway_plan_ids.get(customer.gateway, "")),
+        period_months=plan.period_months,
+        amount_minor=int(price.amount_minor),
+        currency=price.currency,
+        total_periods=max(1, MANDATE_YEARS * 12 // plan.period_months),
+        email=user.email,
+        name=customer.name,
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
+    with transaction.atomic():
+        # Held while the gateway's checkout is made: a double click must not make two.
+        locked = _locked(subscription.pk)
+        if locked.gateway_checkout_id:
+            return HostedStart(
+                subscription=locked,
+                checkout_id=locked.gateway_checkout_id,
+                redirect_url=locked.gateway_checkout_url,
+            )
+        try:
+            hosted = gateway.start_checkout(request=request)
+        except GatewayError as exc:
+            logger.warning("could not open %s checkout: %s", customer.gateway, exc)
+            raise BillingError(
+                "The payment gateway could not be reached. Nothing was charged; please try "
+                "again in a minute."
+            ) from exc
+        if hosted.plan_ref and not request.plan_ref:
+            locked_price = PlanPrice.objects.select_for_update().get(pk=price.pk)
+            locked_price.gateway_plan_ids = {
+                **locked_price.gateway_plan_ids,
+                customer.gateway: hosted.plan_ref,
+            }
+            locked_price.save(update_fields=["gateway_plan_ids"])
+        Subscription.objects.filter(pk=subscription.pk).update(
+            gateway_checkout_id=hosted.checkout_id, gateway_checkout_url=hosted.redirect_url
+        )
+    subscription.refresh_from_db()
+    return HostedStart(
+        subscription=subscription,
+        checkout_id=hosted.checkout_id,
+        redirect_url=hosted.redirect_url,
+    )
+
+
+def _earlier_hosted_checkout(*, user: User, price: PlanPrice) -> Subscription | None:
+    """A checkout this reader opened and left: resumed for the same plan, else closed.
+
+    A reader may close the gateway's window and come back later, or pick another plan; the
+    one-live-subscription rule must not lock them out, and a payment that did go through
+    must never be dropped.
+    """
+    earlier = (
+        Subscription.objects.filter(customer__user=user, status=SubscriptionStatus.PENDING)
+        .exclude(gateway_checkout_id="")
+        .select_related("customer")
+        .first()
+    )
+    if earlier is None:
+        return None
+    if earlier.plan_id == price.plan_id and earlier.currency == price.currency:
+        return earlier
+    try:
+        complete_hosted_checkout(subscription=earlier, answer={}, abandon_if_unpaid=True)
+    except PaymentDeclined:
+        return None  # nothing was paid: the earlier checkout is closed
+    raise AlreadySubscribed(
+        "Your earlier checkout went through after all: you already subscribe. Manage it from "
+        "My subscription."
+    )
+
+
+def complete_hosted_checkout(
+    *, subscription: Subscription, answer: dict[str, str], abandon_if_unpaid: bool = False
+) -> CheckoutOutcome:
+    """The reader is back from the gateway: verify its answer and settle the first payment.
+
+    Safe to call twice (a reload, a lost response): a settled payment is left as it is.
+    Raises BillingError when the answer is forged or nothing was paid.
+    """
+    sub = Subscription.objects.select_related("customer").get(pk=subscription.pk)
+    if sub.status == SubscriptionStatus.ACTIVE:
+        return CheckoutOutcome(subscription=sub, created=False)
+    if not sub.gateway_checkout_id:
+        raise BillingError("This checkout was never opened at the gateway. Start again.")
+    gateway = hosted_gateway(sub.customer.gateway)
+    try:
+        completion = gateway.complete_checkout(checkout_id=sub.gateway_checkout_id, answer=answer)
+    except SignatureError as exc:
+        logger.warning("hosted checkout answer for subscription %s failed its check", sub.pk)
+        raise BillingError(
+            "The payment confirmation could not be verified, so nothing was recorded. If you "
+            "were charged, it will be matched automatically within the hour."
+        ) from exc
+    except GatewayError as exc:
+        raise BillingError(
+            "The payment gateway has not confirmed the payment yet. Reload this page in a "
+            "minute; you will not be charged twice."
+        ) from exc
+    payment = Payment.objects.select_related("invoice").get(
+        invoice__subscription=sub, idempotency_key=f"checkout:{sub.checkout_key}"
+    )
+    if completion is None:
+        if abandon_if_unpaid:
+            # An abandoned or replaced checkout, and the gateway says nothing was paid.
+            settle_payment(
+                payment_id=payment.pk,
+                result=ChargeResult(status=ChargeStatus.FAILED, failure_code="abandoned"),
+            )
+        raise PaymentDeclined("The payment was not completed. Try again or choose another plan.")
+    if (completion.amount_minor, completion.currency) != (
+        int(payment.amount_minor),
+        payment.currency,
+    ) and completion.charge.status == ChargeStatus.SUCCEEDED:
+        logger.error("hosted checkout for subscription %s paid a different amount", sub.pk)
+        raise BillingError(
+            "The gateway reports a different amount than this plan's price. Our team has been "
+            "told and will sort it out; you will not be charged again."
+        )
+    with transaction.atomic():
+        Customer.objects.filter(pk=sub.customer_id).update(
+            gateway_customer_id=completion.gateway_customer_id or sub.customer.gateway_customer_id,
+            payment_method=completion.gateway_subscription_id,
+            payment_method_label=completion.method_label[:100],
+        )
+        Subscription.objects.filter(pk=sub.pk).update(
+            gateway_subscription_id=completion.gateway_subscription_id
+        )
+    settle_payment(payment_id=payment.pk, result=completion.charge)
+    sub.refresh_from_db()
+    if sub.status != SubscriptionStatus.ACTIVE:
+        payment.refresh_from_db()
+        raise PaymentDeclined(
+            payment.failure_message or "The payment did not go through. Try another method."
+        )
+    return CheckoutOutcome(subscription=sub, created=True)
+
+
 def charge_payment(*, payment: Payment, customer: Customer, off_session: bool) -> ChargeResult:
     """Ask the payment's gateway for its money, under the payment's stored key."""
     return get_gateway(payment.gateway).charge(
@@ -275,6 +521,7 @@ def charge_payment(*, payment: Payment, customer: Customer, off_session: bool) -
         idempotency_key=payment.idempotency_key,
         description=payment.invoice.description,
         off_session=off_session,
+        period_start=payment.invoice.period_start,
     )
 
 
@@ -439,9 +686,43 @@ def _locked(subscription_id: int) -> Subscription:
     )
 
 
-@transaction.atomic
 def cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
-    """Cancel at period end: access continues to the end of what was paid; no further charge."""
+    """Cancel at period end: access continues to the end of what was paid; no further charge.
+
+    A subscription the gateway collects on its own schedule is stopped there first: if the
+    gateway cannot be reached, nothing changes here and the reader can try again.
+    """
+    if subscription.gateway_subscription_id and not subscription.cancel_at_period_end:
+        _stop_gateway_schedule(
+            subscription, at_period_end=subscription.status == SubscriptionStatus.ACTIVE
+        )
+    return _cancel(subscription=subscription, reason=reason)
+
+
+def hosted_gateway(name: str) -> HostedGateway:
+    gateway = get_gateway(name)
+    if not hasattr(gateway, "start_checkout"):
+        raise BillingError(f"The {name} gateway has no hosted checkout; pay by card here.")
+    return gateway  # type: ignore[return-value]
+
+
+def _stop_gateway_schedule(subscription: Subscription, *, at_period_end: bool) -> None:
+    gateway = hosted_gateway(subscription.customer.gateway)
+    try:
+        gateway.cancel_subscription(
+            gateway_subscription_id=subscription.gateway_subscription_id,
+            at_period_end=at_period_end,
+        )
+    except GatewayError as exc:
+        logger.warning("could not stop gateway subscription for %s: %s", subscription.pk, exc)
+        raise BillingError(
+            "We could not reach the payment gateway to stop your mandate, so nothing has "
+            "changed. Please try again in a minute."
+        ) from exc
+
+
+@transaction.atomic
+def _cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
     sub = _locked(subscription.pk)
     now = now_for(sub.customer)
     if sub.status == SubscriptionStatus.PAST_DUE:
@@ -468,8 +749,25 @@ def cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
     return sub
 
 
-@transaction.atomic
 def undo_cancel(*, subscription: Subscription) -> Subscription:
+    if subscription.gateway_subscription_id and subscription.cancel_at_period_end:
+        gateway = hosted_gateway(subscription.customer.gateway)
+        try:
+            gateway.resume_subscription(
+                gateway_subscription_id=subscription.gateway_subscription_id
+            )
+        except NotSupported as exc:
+            raise BillingError(str(exc)) from exc
+        except GatewayError as exc:
+            raise BillingError(
+                "We could not reach the payment gateway to restore your mandate; nothing has "
+                "changed. Please try again in a minute."
+            ) from exc
+    return _undo_cancel(subscription=subscription)
+
+
+@transaction.atomic
+def _undo_cancel(*, subscription: Subscription) -> Subscription:
     sub = _locked(subscription.pk)
     now = now_for(sub.customer)
     if sub.status != SubscriptionStatus.ACTIVE or not sub.cancel_at_period_end:
@@ -556,6 +854,8 @@ def staff_end_now(*, subscription: Subscription, refund_unused: bool, note: str 
                 reason="Unused part of the period, ended by staff",
                 idempotency_key=f"staff-end:{sub.pk}:{last_payment.pk}",
             )
+    if sub.gateway_subscription_id:
+        _stop_gateway_schedule(sub, at_period_end=False)
     with transaction.atomic():
         locked = _locked(sub.pk)
         if locked.status in LIVE_STATUSES:
@@ -635,6 +935,13 @@ def change_plan(*, subscription: Subscription, plan: Plan) -> Subscription:
     )
     if sub.status != SubscriptionStatus.ACTIVE:
         raise BillingError("Only an active subscription can change plan.")
+    if sub.gateway_subscription_id:
+        # The gateway's mandate is for this plan's amount; a new amount needs a new mandate.
+        raise BillingError(
+            "Your UPI Autopay or card mandate is for your current plan's amount. To change "
+            "plan, cancel (you keep access to the end of the period) and subscribe to the new "
+            "plan then."
+        )
     if plan.pk == sub.plan_id:
         raise BillingError("You already have this plan.")
     new_price = PlanPrice.objects.filter(plan=plan, currency=sub.currency).first()

@@ -7,6 +7,7 @@ app_name = "billing"
 urlpatterns = [
     path("", views.subscribe, name="subscribe"),
     path("checkout/<slug:plan_slug>/", views.checkout, name="checkout"),
+    path("checkout/return/<str:checkout_key>/", views.checkout_return, name="checkout_return"),
     path("my/", views.my_subscription, name="my_subscription"),
     path("my/cancel/", views.cancel, name="cancel"),
     path("my/undo/", views.undo_cancel, name="undo_cancel"),

@@ -29,7 +29,7 @@ from masthead.access.selectors import benefit_copy
 from masthead.billing import renewals, selectors, services, webhooks
 from masthead.billing.clock import now_for
 from masthead.billing.documents import render_invoice_pdf
-from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm
+from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm, TaxDetailsForm
 from masthead.billing.gateways import GATEWAYS
 from masthead.billing.gateways.base import SignatureError
 from masthead.billing.gateways.sandbox import card_label, token_for_card
@@ -81,8 +81,131 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Gateways whose checkout happens on their side (the reader authorises a mandate there).
+HOSTED_GATEWAYS = frozenset({"razorpay", "stripe"})
+RAZORPAY_ANSWER = ("razorpay_payment_id", "razorpay_subscription_id", "razorpay_signature")
+
+
+def _gateway_for(request: HttpRequest) -> str:
+    from django.conf import settings
+
+    customer = selectors.customer_for(user_id=_user(request).pk)
+    return customer.gateway if customer else str(settings.BILLING_GATEWAY)
+
+
 @login_required
 def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
+    if _gateway_for(request) in HOSTED_GATEWAYS:
+        return _hosted_checkout(request, plan_slug)
+    return _sandbox_checkout(request, plan_slug)
+
+
+def _hosted_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
+    """Tax details here; the mandate and first payment on the gateway's side."""
+    from django.conf import settings
+
+    plan = get_object_or_404(Plan, slug=plan_slug, is_active=True)
+    currency = (
+        _currency(request) if request.method == "GET" else request.POST.get("currency", "INR")
+    )
+    price = PlanPrice.objects.filter(plan=plan, currency=currency).select_related("plan").first()
+    if price is None:
+        raise Http404(f"{plan.name} is not offered in {currency}.")
+    next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next", ""))
+    live = selectors.live_subscription(user_id=_user(request).pk)
+    if live is not None and live.status != "pending" and request.method == "GET":
+        messages.info(request, "You already subscribe. Change your plan here.")
+        return redirect("billing:my_subscription")
+    customer = selectors.customer_for(user_id=_user(request).pk)
+    form = TaxDetailsForm(
+        request.POST or None,
+        initial={
+            "checkout_key": secrets.token_urlsafe(24),
+            "name": (customer.name if customer else "") or _user(request).get_full_name(),
+            "state_code": customer.state_code if customer else "",
+            "gstin": customer.gstin if customer else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        customer = services.ensure_customer(user=_user(request))
+        services.update_tax_details(
+            customer=customer, name=data["name"], state_code=data["state_code"], gstin=data["gstin"]
+        )
+        key = data["checkout_key"]
+        back = reverse("billing:checkout_return", args=[key])
+        try:
+            started = services.start_hosted_checkout(
+                user=_user(request),
+                price=price,
+                checkout_key=key,
+                next_url=next_url,
+                success_url=request.build_absolute_uri(back),
+                cancel_url=request.build_absolute_uri(request.get_full_path()),
+            )
+        except services.BillingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if started.redirect_url:
+                return HttpResponseRedirect(started.redirect_url)
+            sub = started.subscription
+            return render(
+                request,
+                "billing/checkout_razorpay.html",
+                {
+                    "plan": plan,
+                    "offer": selectors.plan_offer(price),
+                    "currency": currency,
+                    "subscription_id": started.checkout_id,
+                    "return_url": reverse(
+                        "billing:checkout_return", args=[sub.checkout_key or key]
+                    ),
+                    "key_id": settings.RAZORPAY_KEY_ID,
+                    "checkout_js": settings.RAZORPAY_CHECKOUT_JS,
+                    "email": _user(request).email,
+                    "name": customer.name,
+                },
+            )
+    return render(
+        request,
+        "billing/checkout.html",
+        {
+            "form": form,
+            "plan": plan,
+            "offer": selectors.plan_offer(price),
+            "currency": currency,
+            "next_url": next_url,
+            "hosted": True,
+        },
+    )
+
+
+@login_required
+def checkout_return(request: HttpRequest, checkout_key: str) -> HttpResponse:
+    """The reader is back from the gateway (Razorpay posts its signed answer here)."""
+    sub = get_object_or_404(
+        Subscription, checkout_key=checkout_key, customer__user_id=_user(request).pk
+    )
+    source = request.POST if request.method == "POST" else request.GET
+    answer = {name: str(source.get(name, "")) for name in (*RAZORPAY_ANSWER, "session_id")}
+    answer = {name: value for name, value in answer.items() if value}
+    try:
+        outcome = services.complete_hosted_checkout(subscription=sub, answer=answer)
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+        return redirect(
+            f"{reverse('billing:checkout', args=[sub.plan.slug])}?currency={sub.currency}"
+        )
+    active = outcome.subscription
+    messages.success(
+        request,
+        f"Welcome! Your {active.plan.name} subscription is active. "
+        "Your receipt and tax invoice are on their way by email.",
+    )
+    return HttpResponseRedirect(active.next_url or reverse("billing:my_subscription"))
+
+
+def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=plan_slug, is_active=True)
     currency = (
         _currency(request) if request.method == "GET" else request.POST.get("currency", "INR")

@@ -8,13 +8,23 @@ mention is known here all end in the same state.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masthead.billing import tasks
 from masthead.billing.gateways import get_gateway
-from masthead.billing.models import Payment, PaymentStatus, WebhookEvent
+from masthead.billing.models import (
+    Payment,
+    PaymentStatus,
+    Subscription,
+    SubscriptionStatus,
+    WebhookEvent,
+)
 from masthead.billing.renewals import reconcile_payment
+from masthead.billing.services import BillingError, complete_hosted_checkout
 
 
 def ingest(*, gateway_name: str, body: bytes, headers: dict[str, str]) -> bool:
@@ -47,11 +57,41 @@ def _payment_for(row: WebhookEvent) -> Payment | None:
     )
 
 
+def _catch_up_subscription(row: WebhookEvent) -> bool:
+    """An event about a gateway-scheduled subscription (Razorpay ``subscription.charged``,
+    ``subscription.activated``, ...): bring ours up to date by asking the gateway."""
+    if not row.object_id:
+        return False
+    sub = (
+        Subscription.objects.filter(
+            Q(gateway_subscription_id=row.object_id) | Q(gateway_checkout_id=row.object_id)
+        )
+        .select_related("customer")
+        .first()
+    )
+    if sub is None:
+        return False
+    from masthead.billing.clock import now_for
+
+    if sub.status == SubscriptionStatus.PENDING:
+        with contextlib.suppress(BillingError):
+            complete_hosted_checkout(subscription=sub, answer={})
+        return True
+    for pending in Payment.objects.filter(
+        invoice__subscription=sub, status=PaymentStatus.PENDING
+    ).select_related("invoice", "invoice__customer"):
+        reconcile_payment(payment=pending, now=now_for(sub.customer))
+    return True
+
+
 def process_event(*, event_pk: int) -> None:
     row = WebhookEvent.objects.filter(pk=event_pk, processed_at__isnull=True).first()
     if row is None:
         return
     payment = _payment_for(row)
+    if payment is None and _catch_up_subscription(row):
+        WebhookEvent.objects.filter(pk=row.pk).update(processed_at=timezone.now(), error="")
+        return
     if payment is None:
         # Not ours, or it arrived before we wrote the payment: reconcile will look again.
         WebhookEvent.objects.filter(pk=row.pk).update(error="no matching payment yet")

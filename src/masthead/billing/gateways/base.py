@@ -7,9 +7,16 @@ crash can never charge twice: it either finds the earlier charge or repeats it u
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
+
+# A saved payment method that is the gateway's own subscription (Razorpay ``sub_...``, Stripe
+# ``sub_...``): the gateway collects each period on its schedule, and "charging" a period means
+# asking the gateway what it collected for it.
+SCHEDULED_PREFIX = "sub_"
 
 
 class ChargeStatus(StrEnum):
@@ -44,12 +51,54 @@ class WebhookEventIn:
     data: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class HostedCheckout:
+    """A checkout on the gateway's side: where the reader authorises the mandate and pays."""
+
+    checkout_id: str  # Razorpay: the subscription id; Stripe: the Checkout Session id
+    redirect_url: str = ""  # Stripe's hosted page; empty for Razorpay (Checkout.js on our page)
+    plan_ref: str = ""  # the gateway plan made for this price, to reuse next time
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutCompletion:
+    """What the gateway says happened in a hosted checkout, after its answer was verified."""
+
+    gateway_subscription_id: str
+    gateway_customer_id: str
+    charge: ChargeResult  # the first payment
+    amount_minor: int
+    currency: str
+    method_label: str  # "UPI Autopay", "Card e-mandate", "Visa •••• 4242"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    """Everything a gateway needs to open a hosted checkout for one plan price."""
+
+    checkout_key: str
+    plan_name: str
+    plan_ref: str  # the gateway plan made earlier for this price, or ""
+    period_months: int
+    amount_minor: int
+    currency: str
+    total_periods: int  # how many periods the mandate may collect
+    email: str
+    name: str
+    success_url: str
+    cancel_url: str
+
+
 class SignatureError(Exception):
     """A webhook or checkout signature did not verify; the payload must be ignored."""
 
 
 class GatewayError(Exception):
     """The gateway could not be reached or answered with an error; try again later."""
+
+
+class NotSupported(Exception):
+    """The gateway cannot do this at all (not a passing failure); the message says what to do."""
 
 
 class Gateway(Protocol):
@@ -65,8 +114,13 @@ class Gateway(Protocol):
         idempotency_key: str,
         description: str,
         off_session: bool,
+        period_start: dt.datetime | None = None,
     ) -> ChargeResult:
-        """Collect money. Same key, same result: never a second charge."""
+        """Collect money. Same key, same result: never a second charge.
+
+        For a ``SCHEDULED_PREFIX`` payment method no money is asked for: the result is what the
+        gateway collected for the period starting at ``period_start`` (GatewayError until then).
+        """
         ...
 
     def find_charge(self, *, idempotency_key: str) -> ChargeResult | None:
@@ -79,4 +133,29 @@ class Gateway(Protocol):
 
     def verify_webhook(self, *, body: bytes, headers: dict[str, str]) -> WebhookEventIn:
         """Check the signature over the raw body and parse it. Raises SignatureError."""
+        ...
+
+
+class HostedGateway(Gateway, Protocol):
+    """A gateway whose checkout happens on its side and whose subscriptions it schedules."""
+
+    def start_checkout(self, *, request: CheckoutRequest) -> HostedCheckout:
+        """Open (or, for the same checkout key, find again) the gateway's checkout."""
+        ...
+
+    def complete_checkout(
+        self, *, checkout_id: str, answer: Mapping[str, str]
+    ) -> CheckoutCompletion | None:
+        """Verify the reader's return from checkout; None while nothing was paid yet.
+
+        Raises SignatureError when the answer was not signed by the gateway for this checkout.
+        """
+        ...
+
+    def cancel_subscription(self, *, gateway_subscription_id: str, at_period_end: bool) -> None:
+        """Stop the gateway collecting: at the end of the paid period, or at once."""
+        ...
+
+    def resume_subscription(self, *, gateway_subscription_id: str) -> None:
+        """Undo a cancellation at period end. Raises GatewayError where the gateway cannot."""
         ...

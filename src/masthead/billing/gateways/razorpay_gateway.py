@@ -19,6 +19,7 @@ Secrets (key secret, webhook secret) are never logged or put in exception messag
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -31,9 +32,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from masthead.billing.gateways.base import (
+    SCHEDULED_PREFIX,
     ChargeResult,
     ChargeStatus,
+    CheckoutCompletion,
+    CheckoutRequest,
     GatewayError,
+    HostedCheckout,
+    NotSupported,
     RefundResult,
     SignatureError,
     WebhookEventIn,
@@ -50,6 +56,22 @@ PAID_STATES = frozenset({"authorized", "captured", "refunded"})
 IN_FLIGHT_STATES = frozenset({"created", "pending"})
 NEEDS_AUTHENTICATION = "authentication_required"
 AUTHENTICATION_MESSAGE = "The bank asks the reader to confirm this payment."
+# A Razorpay invoice belongs to our period when its billing_start is this close to the period's
+# start: Razorpay counts cycles from the moment of authorisation, we from our anchor rule.
+PERIOD_MATCH = dt.timedelta(days=2)
+# Subscription states in which Razorpay has given up collecting (it retries while "pending").
+COLLECTION_FAILED_STATES = frozenset({"pending", "halted"})
+ENDED_STATES = frozenset({"cancelled", "completed", "expired"})
+METHOD_LABELS = {"upi": "UPI Autopay", "emandate": "Bank e-mandate", "nach": "NACH mandate"}
+
+
+def _method_label(payment: Mapping[str, Any]) -> str:
+    method = str(payment.get("method") or "")
+    card = payment.get("card")
+    if method == "card" and isinstance(card, dict):
+        network = str(card.get("network") or "Card")
+        return f"{network} e-mandate •••• {card.get('last4') or '????'}"
+    return METHOD_LABELS.get(method, method.upper() or "Razorpay")
 
 
 def receipt_for(idempotency_key: str) -> str:
@@ -243,13 +265,26 @@ class RazorpayGateway:
         idempotency_key: str,
         description: str,
         off_session: bool,
+        period_start: dt.datetime | None = None,
     ) -> ChargeResult:
         """A recurring debit on the saved token ``payment_method`` of customer ``customer_ref``.
 
         Recurring payments are always merchant-initiated, so ``off_session`` changes nothing.
+        For a Razorpay subscription (``sub_...``) Razorpay collects on its own schedule: this
+        asks what it collected for the period, and never creates a payment.
         """
         currency = currency.upper()
         api = _Api()
+        if payment_method.startswith(SCHEDULED_PREFIX):
+            if period_start is None:
+                raise GatewayError("A Razorpay subscription's charge needs the period it is for.")
+            return self._scheduled_charge(
+                api,
+                subscription_id=payment_method,
+                period_start=period_start,
+                amount_minor=amount_minor,
+                currency=currency,
+            )
         orders = self._orders_for(api, idempotency_key)
         for order in orders:
             if order.get("amount") != amount_minor or order.get("currency") != currency:
@@ -325,6 +360,175 @@ class RazorpayGateway:
         api = _Api()
         earlier, _unused = self._earlier(api, self._orders_for(api, idempotency_key))
         return earlier
+
+    # --- hosted checkout: Razorpay Subscriptions (UPI Autopay, card e-mandates) -------------
+
+    def _plan_for(self, api: _Api, request: CheckoutRequest) -> str:
+        if request.plan_ref:
+            return request.plan_ref
+        plan = api.call(
+            "create a plan",
+            api.client.plan.create,
+            {
+                "period": "monthly",
+                "interval": request.period_months,
+                "item": {
+                    "name": request.plan_name,
+                    "amount": request.amount_minor,
+                    "currency": request.currency.upper(),
+                },
+                "notes": {"checkout_key": request.checkout_key},
+            },
+        )
+        return str(plan["id"])
+
+    def start_checkout(self, *, request: CheckoutRequest) -> HostedCheckout:
+        """Create the Razorpay subscription the reader authorises in Checkout.js.
+
+        Razorpay has no idempotency header: a subscription already made for this checkout key
+        (found by its notes) is returned instead of a second one.
+        """
+        api = _Api()
+        plan_id = self._plan_for(api, request)
+        made = _items(
+            api.call(
+                "list the plan's subscriptions",
+                api.client.subscription.all,
+                {"plan_id": plan_id, "count": 100},
+            )
+        )
+        for subscription in made:
+            if _notes(subscription).get("checkout_key") == request.checkout_key:
+                return HostedCheckout(checkout_id=str(subscription["id"]), plan_ref=plan_id)
+        subscription = api.call(
+            "create a subscription",
+            api.client.subscription.create,
+            {
+                "plan_id": plan_id,
+                "total_count": request.total_periods,
+                "quantity": 1,
+                "customer_notify": 1,
+                "notes": {"checkout_key": request.checkout_key, "email": request.email},
+            },
+        )
+        return HostedCheckout(checkout_id=str(subscription["id"]), plan_ref=plan_id)
+
+    def complete_checkout(
+        self, *, checkout_id: str, answer: Mapping[str, str]
+    ) -> CheckoutCompletion | None:
+        """Checkout.js's answer, verified against the subscription id stored on our side.
+
+        With no answer (the reader's browser never came back), Razorpay is asked whether the
+        subscription's first invoice was paid.
+        """
+        api = _Api()
+        payment_id = answer.get("razorpay_payment_id", "")
+        if payment_id or answer.get("razorpay_signature"):
+            verify_checkout_signature(
+                razorpay_payment_id=payment_id,
+                subscription_id=checkout_id,
+                signature=answer.get("razorpay_signature", ""),
+            )
+        else:
+            invoices = _items(
+                api.call(
+                    "list the subscription's invoices",
+                    api.client.invoice.all,
+                    {"subscription_id": checkout_id},
+                )
+            )
+            paid = [i for i in invoices if i.get("status") == "paid" and i.get("payment_id")]
+            if not paid:
+                return None
+            payment_id = str(paid[-1]["payment_id"])
+        payment = api.call("fetch the payment", api.client.payment.fetch, payment_id)
+        return CheckoutCompletion(
+            gateway_subscription_id=checkout_id,
+            gateway_customer_id=str(payment.get("customer_id") or ""),
+            charge=_payment_result(payment),
+            amount_minor=int(payment.get("amount") or 0),
+            currency=str(payment.get("currency") or "").upper(),
+            method_label=_method_label(payment),
+        )
+
+    def _scheduled_charge(
+        self,
+        api: _Api,
+        *,
+        subscription_id: str,
+        period_start: dt.datetime,
+        amount_minor: int,
+        currency: str,
+    ) -> ChargeResult:
+        invoices = _items(
+            api.call(
+                "list the subscription's invoices",
+                api.client.invoice.all,
+                {"subscription_id": subscription_id},
+            )
+        )
+        start = period_start.timestamp()
+        ours = [
+            invoice
+            for invoice in invoices
+            if abs(float(invoice.get("billing_start") or 0) - start) <= PERIOD_MATCH.total_seconds()
+        ]
+        for invoice in ours:
+            if invoice.get("status") == "paid":
+                if invoice.get("amount") != amount_minor or _currency(invoice) != currency:
+                    # Never record a different amount than the one notified: an operator looks.
+                    raise GatewayError(
+                        f"Razorpay collected {invoice.get('amount')} {_currency(invoice)} for "
+                        f"subscription {subscription_id}, not the {amount_minor} {currency} "
+                        "notified; check the plan in Razorpay."
+                    )
+                return ChargeResult(
+                    status=ChargeStatus.SUCCEEDED,
+                    gateway_payment_id=str(invoice.get("payment_id") or ""),
+                )
+        subscription = api.call(
+            "fetch the subscription", api.client.subscription.fetch, subscription_id
+        )
+        status = str(subscription.get("status") or "")
+        if status in COLLECTION_FAILED_STATES or status in ENDED_STATES:
+            return ChargeResult(
+                status=ChargeStatus.FAILED,
+                failure_code=f"razorpay_subscription_{status}",
+                failure_message=(
+                    "Razorpay could not collect the renewal from your UPI Autopay or card "
+                    "mandate. Pay now, or update the payment method from Razorpay's email."
+                ),
+            )
+        raise GatewayError(
+            f"Razorpay has not collected subscription {subscription_id}'s period from "
+            f"{period_start:%d %b %Y} yet (subscription {status or 'in an unknown state'})."
+        )
+
+    def cancel_subscription(self, *, gateway_subscription_id: str, at_period_end: bool) -> None:
+        api = _Api()
+        try:
+            api.call(
+                "cancel the subscription",
+                api.client.subscription.cancel,
+                gateway_subscription_id,
+                {"cancel_at_cycle_end": 1 if at_period_end else 0},
+                refusable=True,
+            )
+        except _Refused as refused:
+            current = api.call(
+                "fetch the subscription", api.client.subscription.fetch, gateway_subscription_id
+            )
+            if current.get("status") in ENDED_STATES:
+                return  # already stopped: cancelling twice is the same as once
+            raise GatewayError(
+                f"Razorpay refused to cancel the subscription: {refused.description}"
+            ) from refused
+
+    def resume_subscription(self, *, gateway_subscription_id: str) -> None:
+        raise NotSupported(
+            "A Razorpay subscription cannot be un-cancelled: the mandate ends with this "
+            "period. Subscribe again when your access ends."
+        )
 
     # --- refunds ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ declining one is how tests (and staff trying dunning) make renewals fail.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -80,6 +81,7 @@ class SandboxGateway:
         idempotency_key: str,
         description: str,
         off_session: bool,
+        period_start: dt.datetime | None = None,
     ) -> ChargeResult:
         existing = SandboxCharge.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:

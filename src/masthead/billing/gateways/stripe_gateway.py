@@ -15,6 +15,7 @@ Secrets are never logged or put in exception messages.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -159,6 +160,7 @@ class StripeGateway:
         idempotency_key: str,
         description: str,
         off_session: bool,
+        period_start: dt.datetime | None = None,
     ) -> ChargeResult:
         client = _client()
         params: PaymentIntentCreateParams = {

@@ -198,6 +198,85 @@ class FakeRazorpay(RecordedGatewayServer):
         self.orders: dict[str, dict[str, Any]] = {}
         self.payments: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.plans: dict[str, dict[str, Any]] = {}
+        self.subscriptions: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {}
+
+    # --- what the reader and Razorpay's scheduler do (no API call of ours does these) ---
+
+    def authorise(self, subscription_id: str, *, method: str = "upi") -> dict[str, str]:
+        """The reader authorises the mandate in Checkout.js and pays the first period.
+
+        Returns Checkout.js's answer, signed as Razorpay signs it (payment id | subscription id
+        with the key secret).
+        """
+        with self._lock:
+            subscription = self.subscriptions[subscription_id]
+            now = _now()
+            payment = self._subscription_payment(subscription, method=method, at=now)
+            subscription.update(
+                status="active",
+                customer_id=payment["customer_id"],
+                current_start=now,
+                paid_count=1,
+            )
+            self._invoice(subscription, payment, billing_start=now)
+        message = f"{payment['id']}|{subscription_id}".encode()
+        return {
+            "razorpay_payment_id": payment["id"],
+            "razorpay_subscription_id": subscription_id,
+            "razorpay_signature": hmac.new(
+                self._key_secret.encode(), message, hashlib.sha256
+            ).hexdigest(),
+        }
+
+    def collect(self, subscription_id: str, *, billing_start: int) -> dict[str, Any]:
+        """Razorpay's scheduler collects a period on the mandate; returns the payment."""
+        with self._lock:
+            subscription = self.subscriptions[subscription_id]
+            payment = self._subscription_payment(subscription, method="upi", at=billing_start)
+            subscription["paid_count"] += 1
+            self._invoice(subscription, payment, billing_start=billing_start)
+            return payment
+
+    def fail_collection(self, subscription_id: str) -> None:
+        """Razorpay's auto-charge failed: the subscription goes to ``pending``."""
+        with self._lock:
+            self.subscriptions[subscription_id]["status"] = "pending"
+
+    def _subscription_payment(
+        self, subscription: dict[str, Any], *, method: str, at: int
+    ) -> dict[str, Any]:
+        plan = self.plans[subscription["plan_id"]]
+        payment = recording("razorpay/payment_upi_autopay")
+        payment.update(
+            id=new_id("pay_"),
+            amount=plan["item"]["amount"],
+            currency=plan["item"]["currency"],
+            method=method,
+            customer_id=subscription.get("customer_id") or "cust_PXaQ0mCqYcZJxk",
+            created_at=at + len(self.payments),
+        )
+        if method == "card":
+            payment["card"] = {"network": "Visa", "last4": "1111", "recurring": True}
+        self.payments[payment["id"]] = payment
+        return payment
+
+    def _invoice(
+        self, subscription: dict[str, Any], payment: dict[str, Any], *, billing_start: int
+    ) -> None:
+        invoice = recording("razorpay/invoice")
+        invoice.update(
+            id=new_id("inv_"),
+            subscription_id=subscription["id"],
+            payment_id=payment["id"],
+            amount=payment["amount"],
+            amount_paid=payment["amount"],
+            currency=payment["currency"],
+            billing_start=billing_start,
+            created_at=billing_start + len(self.invoices),
+        )
+        self.invoices[invoice["id"]] = invoice
 
     @staticmethod
     def _collection(items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -232,6 +311,58 @@ class FakeRazorpay(RecordedGatewayServer):
                 return Reply(200, self._collection(found))
             case ("POST", "v1", "payments", payment_id, "refund") if payment_id in self.payments:
                 return self._refund(self.payments[payment_id], request.json)
+            case ("POST", "v1", "plans"):
+                plan = recording("razorpay/plan")
+                data = request.json
+                plan.update(
+                    id=new_id("plan_"),
+                    period=data["period"],
+                    interval=data["interval"],
+                    notes=data.get("notes") or [],
+                    created_at=_now(),
+                )
+                plan["item"].update(data["item"])
+                self.plans[plan["id"]] = plan
+                return Reply(200, plan)
+            case ("GET", "v1", "subscriptions"):
+                plan_id = request.query.get("plan_id")
+                found = [
+                    sub for sub in self.subscriptions.values() if plan_id in (None, sub["plan_id"])
+                ]
+                return Reply(200, self._collection(found))
+            case ("POST", "v1", "subscriptions"):
+                data = request.json
+                if data.get("plan_id") not in self.plans:
+                    return Reply(400, recording("razorpay/error_not_found"))
+                sub = recording("razorpay/subscription")
+                sub.update(
+                    id=new_id("sub_"),
+                    plan_id=data["plan_id"],
+                    total_count=data["total_count"],
+                    remaining_count=data["total_count"],
+                    notes=data.get("notes") or [],
+                    created_at=_now() + len(self.subscriptions),
+                )
+                self.subscriptions[sub["id"]] = sub
+                return Reply(200, sub)
+            case ("GET", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
+                return Reply(200, self.subscriptions[sub_id])
+            case ("POST", "v1", "subscriptions", sub_id, "cancel") if sub_id in self.subscriptions:
+                sub = self.subscriptions[sub_id]
+                if sub["status"] in {"cancelled", "completed", "expired"}:
+                    return Reply(400, recording("razorpay/error_not_found"))
+                if request.json.get("cancel_at_cycle_end") == 1:
+                    sub["has_scheduled_changes"] = True
+                    sub["change_scheduled_at"] = sub.get("current_end")
+                else:
+                    sub["status"] = "cancelled"
+                return Reply(200, sub)
+            case ("GET", "v1", "invoices"):
+                wanted = request.query.get("subscription_id")
+                found = [
+                    i for i in self.invoices.values() if wanted in (None, i["subscription_id"])
+                ]
+                return Reply(200, self._collection(found))
         return Reply(400, recording("razorpay/error_not_found"))
 
     def _create_order(self, data: dict[str, Any]) -> Reply:
