@@ -26,9 +26,13 @@ from django.core.exceptions import ImproperlyConfigured
 from stripe.params import PaymentIntentCreateParams
 
 from masthead.billing.gateways.base import (
+    SCHEDULED_PREFIX,
     ChargeResult,
     ChargeStatus,
+    CheckoutCompletion,
+    CheckoutRequest,
     GatewayError,
+    HostedCheckout,
     RefundResult,
     SignatureError,
     WebhookEventIn,
@@ -42,6 +46,29 @@ NEEDS_AUTHENTICATION = "authentication_required"
 AUTHENTICATION_MESSAGE = "The bank asks the reader to confirm this payment."
 # States that mean the money was collected (requires_capture: authorised, capture pending).
 PAID_STATES = frozenset({"succeeded", "requires_capture"})
+# A Stripe invoice belongs to our period when its line's period starts this close to ours.
+PERIOD_MATCH = dt.timedelta(days=2)
+# Subscription states in which Stripe's own collection of the latest invoice has failed.
+COLLECTION_FAILED_STATES = frozenset({"past_due", "unpaid", "canceled", "incomplete_expired"})
+
+
+def _method_label(method: Mapping[str, Any]) -> str:
+    kind = str(method.get("type") or "")
+    card = method.get("card")
+    if kind == "card" and isinstance(card, dict):
+        brand = str(card.get("brand") or "card").title()
+        return f"{brand} •••• {card.get('last4') or '????'}"
+    return "UPI Autopay" if kind == "upi" else (kind.replace("_", " ").title() or "Stripe")
+
+
+def _line_period_start(invoice: Mapping[str, Any]) -> float | None:
+    lines = invoice.get("lines")
+    data = lines.get("data") if isinstance(lines, dict) else None
+    if not isinstance(data, list) or not data or not isinstance(data[0], dict):
+        return None
+    period = data[0].get("period")
+    start = period.get("start") if isinstance(period, dict) else None
+    return float(start) if start is not None else None
 
 
 def _setting(name: str) -> str:
@@ -163,6 +190,17 @@ class StripeGateway:
         period_start: dt.datetime | None = None,
     ) -> ChargeResult:
         client = _client()
+        if payment_method.startswith(SCHEDULED_PREFIX):
+            # Stripe Billing collects the subscription itself: ask what it collected.
+            if period_start is None:
+                raise GatewayError("A Stripe subscription's charge needs the period it is for.")
+            return self._scheduled_charge(
+                client,
+                subscription_id=payment_method,
+                period_start=period_start,
+                amount_minor=amount_minor,
+                currency=currency,
+            )
         params: PaymentIntentCreateParams = {
             "amount": amount_minor,
             "currency": currency.lower(),
@@ -205,6 +243,170 @@ class StripeGateway:
                 return _intent_result(intent)
         latest = max(intents, key=lambda intent: int(intent.get("created") or 0))
         return _intent_result(latest)
+
+    # --- hosted checkout: Stripe Checkout + Billing -----------------------------------------
+
+    def start_checkout(self, *, request: CheckoutRequest) -> HostedCheckout:
+        """A Checkout Session in subscription mode; the same checkout key gets the same session
+        (Stripe's Idempotency-Key, derived from it)."""
+        client = _client()
+        try:
+            price_id = request.plan_ref or (
+                client.v1.prices.create(
+                    params={
+                        "currency": request.currency.lower(),
+                        "unit_amount": request.amount_minor,
+                        "recurring": {
+                            "interval": "month",
+                            "interval_count": request.period_months,
+                        },
+                        "product_data": {"name": request.plan_name},
+                    },
+                    options={"idempotency_key": f"price:{request.checkout_key}"},
+                ).id
+            )
+            session = client.v1.checkout.sessions.create(
+                params={
+                    "mode": "subscription",
+                    "line_items": [{"price": price_id, "quantity": 1}],
+                    "client_reference_id": request.checkout_key,
+                    "customer_email": request.email,
+                    "success_url": f"{request.success_url}?session_id={{CHECKOUT_SESSION_ID}}",
+                    "cancel_url": request.cancel_url,
+                    "metadata": {"checkout_key": request.checkout_key},
+                    "subscription_data": {"metadata": {"checkout_key": request.checkout_key}},
+                },
+                options={"idempotency_key": f"checkout-session:{request.checkout_key}"},
+            )
+        except stripe.StripeError as exc:
+            raise _unavailable("open the checkout", exc) from exc
+        return HostedCheckout(
+            checkout_id=session.id, redirect_url=str(session.url or ""), plan_ref=price_id
+        )
+
+    def complete_checkout(
+        self, *, checkout_id: str, answer: Mapping[str, str]
+    ) -> CheckoutCompletion | None:
+        """Stripe's answer is the session itself, fetched with our secret key: the session id
+        in the return URL is only a hint and must be the one we stored."""
+        given = answer.get("session_id")
+        if given and given != checkout_id:
+            raise SignatureError("The Stripe session in the return address is not this checkout.")
+        client = _client()
+        try:
+            session = client.v1.checkout.sessions.retrieve(
+                checkout_id, params={"expand": ["subscription.default_payment_method"]}
+            ).to_dict()
+        except stripe.StripeError as exc:
+            raise _unavailable("look up the checkout", exc) from exc
+        if session.get("status") != "complete" or session.get("payment_status") != "paid":
+            return None
+        subscription = session.get("subscription")
+        if not isinstance(subscription, dict):
+            raise GatewayError("Stripe's completed checkout has no subscription.")
+        method = subscription.get("default_payment_method")
+        intent_id = self._invoice_payment_intent(client, str(subscription.get("latest_invoice")))
+        return CheckoutCompletion(
+            gateway_subscription_id=str(subscription["id"]),
+            gateway_customer_id=str(session.get("customer") or ""),
+            charge=ChargeResult(status=ChargeStatus.SUCCEEDED, gateway_payment_id=intent_id),
+            amount_minor=int(session.get("amount_total") or 0),
+            currency=str(session.get("currency") or "").upper(),
+            method_label=_method_label(method) if isinstance(method, dict) else "Stripe",
+        )
+
+    def _invoice_payment_intent(self, client: stripe.StripeClient, invoice_id: str) -> str:
+        """The PaymentIntent that paid an invoice (what a refund is made against)."""
+        try:
+            payments = client.v1.invoice_payments.list(params={"invoice": invoice_id})
+        except stripe.StripeError as exc:
+            raise _unavailable("look up the invoice's payment", exc) from exc
+        for payment in payments.data:
+            found = payment.to_dict().get("payment") or {}
+            if isinstance(found, dict) and found.get("payment_intent"):
+                return str(found["payment_intent"])
+        raise GatewayError(f"Stripe invoice {invoice_id} has no payment yet.")
+
+    def _scheduled_charge(
+        self,
+        client: stripe.StripeClient,
+        *,
+        subscription_id: str,
+        period_start: dt.datetime,
+        amount_minor: int,
+        currency: str,
+    ) -> ChargeResult:
+        try:
+            invoices = [
+                invoice.to_dict()
+                for invoice in client.v1.invoices.list(
+                    params={"subscription": subscription_id, "limit": 10}
+                ).data
+            ]
+        except stripe.StripeError as exc:
+            raise _unavailable("list the subscription's invoices", exc) from exc
+        start = period_start.timestamp()
+        for invoice in invoices:
+            line_start = _line_period_start(invoice)
+            if line_start is None or abs(line_start - start) > PERIOD_MATCH.total_seconds():
+                continue
+            if invoice.get("status") == "paid":
+                if (invoice.get("amount_paid"), str(invoice.get("currency")).upper()) != (
+                    amount_minor,
+                    currency.upper(),
+                ):
+                    raise GatewayError(
+                        f"Stripe collected {invoice.get('amount_paid')} for subscription "
+                        f"{subscription_id}, not the {amount_minor} {currency} notified; "
+                        "check the price in Stripe."
+                    )
+                intent_id = self._invoice_payment_intent(client, str(invoice["id"]))
+                return ChargeResult(status=ChargeStatus.SUCCEEDED, gateway_payment_id=intent_id)
+        try:
+            subscription = client.v1.subscriptions.retrieve(subscription_id).to_dict()
+        except stripe.StripeError as exc:
+            raise _unavailable("look up the subscription", exc) from exc
+        status = str(subscription.get("status") or "")
+        if status in COLLECTION_FAILED_STATES:
+            return ChargeResult(
+                status=ChargeStatus.FAILED,
+                failure_code=f"stripe_subscription_{status}",
+                failure_message=(
+                    "Stripe could not collect the renewal from your saved payment method. "
+                    "Pay now, or update the payment method from Stripe's email."
+                ),
+            )
+        raise GatewayError(
+            f"Stripe has not collected subscription {subscription_id}'s period from "
+            f"{period_start:%d %b %Y} yet (subscription {status or 'in an unknown state'})."
+        )
+
+    def cancel_subscription(self, *, gateway_subscription_id: str, at_period_end: bool) -> None:
+        client = _client()
+        try:
+            if at_period_end:
+                client.v1.subscriptions.update(
+                    gateway_subscription_id, params={"cancel_at_period_end": True}
+                )
+            else:
+                client.v1.subscriptions.cancel(gateway_subscription_id)
+        except stripe.InvalidRequestError as exc:
+            try:
+                current = client.v1.subscriptions.retrieve(gateway_subscription_id)
+            except stripe.StripeError:
+                raise _unavailable("cancel the subscription", exc) from exc
+            if current.status != "canceled":
+                raise _unavailable("cancel the subscription", exc) from exc
+        except stripe.StripeError as exc:
+            raise _unavailable("cancel the subscription", exc) from exc
+
+    def resume_subscription(self, *, gateway_subscription_id: str) -> None:
+        try:
+            _client().v1.subscriptions.update(
+                gateway_subscription_id, params={"cancel_at_period_end": False}
+            )
+        except stripe.StripeError as exc:
+            raise _unavailable("restore the subscription", exc) from exc
 
     def refund(
         self, *, gateway_payment_id: str, amount_minor: int, idempotency_key: str
