@@ -496,6 +496,164 @@ class FakeStripe(RecordedGatewayServer):
         self.saved: dict[str, tuple[dict[str, str], Reply]] = {}
         self.intents: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.prices: dict[str, dict[str, Any]] = {}
+        self.sessions: dict[str, dict[str, Any]] = {}
+        self.subscriptions: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {}
+        self.invoice_payments: dict[str, dict[str, Any]] = {}
+
+    # --- what the reader and Stripe Billing do (no API call of ours does these) ---
+
+    def complete_session(self, session_id: str) -> None:
+        """The reader pays on Stripe's Checkout page: a subscription, its paid first invoice."""
+        with self._lock:
+            session = self.sessions[session_id]
+            price = self.prices[session["line_items"][0]]
+            method = recording("stripe/payment_method")
+            method["id"] = new_id("pm_1", 24)
+            subscription = recording("stripe/subscription")
+            subscription.update(
+                id=new_id("sub_1", 24),
+                customer=new_id("cus_", 14),
+                default_payment_method=method,
+                metadata=session["metadata"],
+                created=_now(),
+            )
+            self.subscriptions[subscription["id"]] = subscription
+            self._paid_invoice(subscription, price, period_start=_now(), reason="create")
+            session.update(
+                status="complete",
+                payment_status="paid",
+                customer=subscription["customer"],
+                subscription=subscription["id"],
+            )
+
+    def collect(self, subscription_id: str, *, period_start: int) -> str:
+        """Stripe Billing renews the subscription; returns the PaymentIntent id that paid."""
+        with self._lock:
+            subscription = self.subscriptions[subscription_id]
+            price = self.prices[subscription["price"]]
+            return self._paid_invoice(
+                subscription, price, period_start=period_start, reason="cycle"
+            )
+
+    def fail_collection(self, subscription_id: str) -> None:
+        with self._lock:
+            self.subscriptions[subscription_id]["status"] = "past_due"
+
+    def _paid_invoice(
+        self, subscription: dict[str, Any], price: dict[str, Any], *, period_start: int, reason: str
+    ) -> str:
+        subscription["price"] = price["id"]
+        invoice = recording("stripe/invoice")
+        invoice.update(
+            id=new_id("in_1", 24),
+            amount_due=price["unit_amount"],
+            amount_paid=price["unit_amount"],
+            total=price["unit_amount"],
+            currency=price["currency"],
+            customer=subscription["customer"],
+            billing_reason=f"subscription_{reason}",
+            created=period_start + len(self.invoices),
+        )
+        invoice["lines"]["data"][0].update(amount=price["unit_amount"], currency=price["currency"])
+        invoice["lines"]["data"][0]["period"]["start"] = period_start
+        invoice["parent"]["subscription_details"]["subscription"] = subscription["id"]
+        self.invoices[invoice["id"]] = invoice
+        subscription["latest_invoice"] = invoice["id"]
+        intent = recording("stripe/payment_intent_succeeded")
+        intent.update(
+            id=new_id("pi_3", 24),
+            amount=price["unit_amount"],
+            amount_received=price["unit_amount"],
+            currency=price["currency"],
+            customer=subscription["customer"],
+            metadata={},
+            latest_charge=new_id("ch_3", 24),
+            created=period_start + len(self.intents),
+        )
+        self.intents[intent["id"]] = intent
+        payment = recording("stripe/invoice_payment")
+        payment.update(id=new_id("inpay_1", 24), invoice=invoice["id"])
+        payment["payment"]["payment_intent"] = intent["id"]
+        self.invoice_payments[payment["id"]] = payment
+        return str(intent["id"])
+
+    @staticmethod
+    def _list(url: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"object": "list", "data": items, "has_more": False, "url": url}
+
+    def _hosted(self, request: ReceivedRequest, route: tuple[str, ...]) -> Reply | None:
+        form = request.form
+        match route:
+            case ("POST", "v1", "prices"):
+                price = recording("stripe/price")
+                price.update(
+                    id=new_id("price_1", 24),
+                    currency=form["currency"],
+                    unit_amount=int(form["unit_amount"]),
+                    unit_amount_decimal=form["unit_amount"],
+                )
+                price["recurring"]["interval_count"] = int(form["recurring[interval_count]"])
+                self.prices[price["id"]] = price
+                return Reply(200, price)
+            case ("POST", "v1", "checkout", "sessions"):
+                price = self.prices.get(form.get("line_items[0][price]", ""))
+                if price is None:
+                    return Reply(400, recording("stripe/error_not_found"))
+                session = recording("stripe/checkout_session")
+                session_id = "cs_test_" + new_id("", 40)
+                session.update(
+                    id=session_id,
+                    amount_subtotal=price["unit_amount"],
+                    amount_total=price["unit_amount"],
+                    currency=price["currency"],
+                    client_reference_id=form.get("client_reference_id"),
+                    customer_email=form.get("customer_email"),
+                    success_url=form.get("success_url"),
+                    cancel_url=form.get("cancel_url"),
+                    metadata=_metadata(form),
+                    created=_now(),
+                    url=f"https://checkout.stripe.com/c/pay/{session_id}",
+                )
+                self.sessions[session_id] = {**session, "line_items": [price["id"]]}
+                return Reply(200, session)
+            case ("GET", "v1", "checkout", "sessions", session_id) if session_id in self.sessions:
+                session = {k: v for k, v in self.sessions[session_id].items() if k != "line_items"}
+                if session.get("subscription"):
+                    session["subscription"] = self.subscriptions[session["subscription"]]
+                return Reply(200, session)
+            case ("GET", "v1", "invoices"):
+                wanted = request.query.get("subscription")
+                found = [
+                    invoice
+                    for invoice in self.invoices.values()
+                    if invoice["parent"]["subscription_details"]["subscription"] == wanted
+                ]
+                found.sort(key=lambda invoice: invoice["created"], reverse=True)
+                return Reply(200, self._list("/v1/invoices", found))
+            case ("GET", "v1", "invoice_payments"):
+                wanted = request.query.get("invoice")
+                found = [p for p in self.invoice_payments.values() if p["invoice"] == wanted]
+                return Reply(200, self._list("/v1/invoice_payments", found))
+            case ("GET", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
+                return Reply(200, self._subscription(sub_id))
+            case ("POST", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
+                subscription = self.subscriptions[sub_id]
+                if subscription["status"] == "canceled":
+                    return Reply(400, recording("stripe/error_not_found"))
+                subscription["cancel_at_period_end"] = form.get("cancel_at_period_end") == "true"
+                return Reply(200, self._subscription(sub_id))
+            case ("DELETE", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
+                subscription = self.subscriptions[sub_id]
+                if subscription["status"] == "canceled":
+                    return Reply(400, recording("stripe/error_not_found"))
+                subscription.update(status="canceled", canceled_at=_now(), ended_at=_now())
+                return Reply(200, self._subscription(sub_id))
+        return None
+
+    def _subscription(self, sub_id: str) -> dict[str, Any]:
+        return {k: v for k, v in self.subscriptions[sub_id].items() if k != "price"}
 
     def serve(self, request: ReceivedRequest) -> Reply:
         key = request.headers.get("idempotency-key")
@@ -526,6 +684,9 @@ class FakeStripe(RecordedGatewayServer):
         if request.headers.get("authorization") != self.expected_authorization:
             return Reply(401, recording("stripe/error_invalid_api_key"))
         route = (request.method, *request.path.strip("/").split("/"))
+        hosted = self._hosted(request, route)
+        if hosted is not None:
+            return hosted
         match route:
             case ("POST", "v1", "payment_intents"):
                 return self._create_intent(request.form)

@@ -8,6 +8,9 @@ What the reader does in Checkout.js and what Razorpay's scheduler does are playe
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -248,3 +251,38 @@ def test_a_plan_change_on_a_mandate_is_refused_with_the_way_to_do_it(client, raz
     assert "cancel (you keep access to the end of the period)" in response.content.decode()
     sub.refresh_from_db()
     assert sub.plan.slug == "smart-essential" and sub.next_plan_id is None
+
+
+def test_razorpays_subscription_charged_webhook_records_the_renewal_without_waiting(
+    client, razorpay, reader
+):
+    sub = _active(client, razorpay, reader)
+    assert sub.current_period_end is not None
+    clock = TestClock.objects.get()
+    advance(clock, by=sub.current_period_end - clock.frozen_time - dt.timedelta(hours=47))
+    renewals.run_due_work()
+    advance(clock, by=dt.timedelta(hours=25))
+    renewals.run_due_work()  # waiting for Razorpay's own charge
+    collected = razorpay.collect(
+        sub.gateway_subscription_id, billing_start=int(sub.current_period_end.timestamp())
+    )
+    event = recording("razorpay/webhook_subscription_charged")
+    event["payload"]["subscription"]["entity"]["id"] = sub.gateway_subscription_id
+    event["payload"]["payment"]["entity"]["id"] = collected["id"]
+    body = json.dumps(event).encode()
+    signature = hmac.new(b"whsec-hosted", body, hashlib.sha256).hexdigest()
+    response = client.post(
+        reverse("billing:webhook", args=["razorpay"]),
+        body,
+        content_type="application/json",
+        HTTP_X_RAZORPAY_SIGNATURE=signature,
+        HTTP_X_RAZORPAY_EVENT_ID="evt_hosted_renewal_1",
+    )
+    assert response.status_code == 200
+    sub.refresh_from_db()
+    assert sub.period_index == 1
+    renewal = Payment.objects.get(invoice__subscription=sub, invoice__kind="recurring")
+    assert (renewal.status, renewal.gateway_payment_id) == (
+        PaymentStatus.SUCCEEDED,
+        collected["id"],
+    )
