@@ -467,11 +467,11 @@ class RazorpayGateway:
                 {"subscription_id": subscription_id},
             )
         )
-        start = period_start.timestamp()
+        start = int(period_start.timestamp())
         ours = [
             invoice
             for invoice in invoices
-            if abs(float(invoice.get("billing_start") or 0) - start) <= PERIOD_MATCH.total_seconds()
+            if abs(int(invoice.get("billing_start") or 0) - start) <= PERIOD_MATCH.days * 86400
         ]
         for invoice in ours:
             if invoice.get("status") == "paid":

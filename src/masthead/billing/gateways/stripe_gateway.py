@@ -61,14 +61,14 @@ def _method_label(method: Mapping[str, Any]) -> str:
     return "UPI Autopay" if kind == "upi" else (kind.replace("_", " ").title() or "Stripe")
 
 
-def _line_period_start(invoice: Mapping[str, Any]) -> float | None:
+def _line_period_start(invoice: Mapping[str, Any]) -> int | None:
     lines = invoice.get("lines")
     data = lines.get("data") if isinstance(lines, dict) else None
     if not isinstance(data, list) or not data or not isinstance(data[0], dict):
         return None
     period = data[0].get("period")
     start = period.get("start") if isinstance(period, dict) else None
-    return float(start) if start is not None else None
+    return int(start) if start is not None else None
 
 
 def _setting(name: str) -> str:
@@ -345,10 +345,12 @@ class StripeGateway:
             ]
         except stripe.StripeError as exc:
             raise _unavailable("list the subscription's invoices", exc) from exc
-        start = period_start.timestamp()
+        start = int(period_start.timestamp())
         for invoice in invoices:
             line_start = _line_period_start(invoice)
-            if line_start is None or abs(line_start - start) > PERIOD_MATCH.total_seconds():
+            if line_start is None or abs(line_start - start) > PERIOD_MATCH // dt.timedelta(
+                seconds=1
+            ):
                 continue
             if invoice.get("status") == "paid":
                 if (invoice.get("amount_paid"), str(invoice.get("currency")).upper()) != (
