@@ -7,9 +7,10 @@ crash can never charge twice: it either finds the earlier charge or repeats it u
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class ChargeStatus(StrEnum):
@@ -25,6 +26,19 @@ class ChargeResult:
     failure_code: str = ""  # "card_declined", "insufficient_funds", ...
     failure_message: str = ""
     action_url: str = ""  # where the reader authenticates, for REQUIRES_ACTION
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeRequest:
+    """One charge of a batch: the arguments of ``Gateway.charge``."""
+
+    customer_ref: str
+    payment_method: str
+    amount_minor: int
+    currency: str
+    idempotency_key: str
+    description: str
+    off_session: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,4 +93,18 @@ class Gateway(Protocol):
 
     def verify_webhook(self, *, body: bytes, headers: dict[str, str]) -> WebhookEventIn:
         """Check the signature over the raw body and parse it. Raises SignatureError."""
+        ...
+
+
+@runtime_checkable
+class ChargesInBatches(Protocol):
+    """A gateway that can take many charges in one call (the sandbox: its ledger is a table).
+
+    The renewal sweep charges such a gateway a batch at a time; the real gateways charge one
+    at a time over the network, so the sweep keeps its per-subscription path for them.
+    """
+
+    def charge_many(self, *, requests: Sequence[ChargeRequest]) -> dict[str, ChargeResult]:
+        """Each request's result, by idempotency key. Same keys, same results: never a second
+        charge; all or nothing (an error charges none of them)."""
         ...
