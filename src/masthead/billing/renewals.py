@@ -147,6 +147,10 @@ def process_batch(*, subscription_ids: list[int]) -> int:
     return failed
 
 
+def _charges_in_batches(gateway_name: str) -> bool:
+    return isinstance(get_gateway(gateway_name), ChargesInBatches)
+
+
 def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]], list[int]]:
     """(renewals to charge now in batches, by gateway; ids to process one by one), from what
     ``process`` and ``_renew`` would find, read for the whole batch in four queries."""
@@ -170,12 +174,11 @@ def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]]
     candidates: list[_Renewal] = []
     one_by_one: list[int] = []
     for sub in subs:
-        batches = isinstance(get_gateway(sub.customer.gateway), ChargesInBatches)
         if (
             sub.pk in with_pending
             or sub.status != SubscriptionStatus.ACTIVE
             or sub.cancel_at_period_end
-            or not batches
+            or not _charges_in_batches(sub.customer.gateway)
         ):
             one_by_one.append(sub.pk)
             continue
