@@ -18,6 +18,7 @@ from masthead.access.copy import CopyError, validate_copy
 from masthead.access.models import Benefit, Grant, GrantSource, PromptCopy
 from masthead.access.selectors import forget_cached_rules
 from masthead.access.stores import MeterStore, MeterUnavailable
+from masthead.core.bulk import update_rows
 
 _MERGE_LOOKBACK = dt.timedelta(days=400)
 
@@ -212,7 +213,7 @@ def sync_grants_many(*, source: GrantSource, syncs: Sequence[GrantSync]) -> None
             grant.ends_at = sync.ends_at
             changed.append(grant)
     if changed:
-        Grant.objects.bulk_update(changed, ["ends_at"])
+        update_rows(changed, ["ends_at"])
     missing = [
         Grant(
             user_id=sync.user_id,

@@ -27,6 +27,7 @@ from masthead.billing.models import (
     Subscription,
 )
 from masthead.billing.tax import TaxSplit, financial_year, split_tax
+from masthead.core.bulk import update_rows
 
 INVOICE_SERIES = "INV"
 CREDIT_SERIES = "CN"
@@ -252,7 +253,7 @@ def issue_invoices(*, issues: Sequence[tuple[Invoice, dt.datetime]]) -> None:
     if len(issues) == 1:
         issues[0][0].save(update_fields=fields)
     else:
-        Invoice.objects.bulk_update([invoice for invoice, _at in issues], fields)
+        update_rows([invoice for invoice, _at in issues], fields)
 
 
 def void_invoice(*, invoice: Invoice) -> None:

@@ -43,6 +43,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
 )
 from masthead.billing.periods import Period, period
+from masthead.core.bulk import update_rows
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
@@ -82,7 +83,7 @@ def claim_due(*, batch: int) -> list[int]:
             # The lease runs from *now* (the customer's clock), not from when the row fell
             # due: a backlog hours overdue must not be claimable again at once by another worker.
             real_now = timezone.now()
-            Subscription.objects.bulk_update(
+            update_rows(
                 [
                     Subscription(pk=pk, next_action_at=_lease_until(due, clock_now or real_now))
                     for pk, due, clock_now in rows

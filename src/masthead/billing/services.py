@@ -59,6 +59,7 @@ from masthead.billing.models import (
     TestClock,
 )
 from masthead.billing.periods import period
+from masthead.core.bulk import update_rows
 from masthead.core.money import Money, format_money
 
 logger = logging.getLogger(__name__)
@@ -472,7 +473,7 @@ def _settle_succeeded(*, results: dict[int, ChargeResult]) -> None:
             payment.gateway_payment_id = result.gateway_payment_id
             payment.settled_at = now
             issues.append((payment.invoice, now))
-        Payment.objects.bulk_update(payments, ["status", "gateway_payment_id", "settled_at"])
+        update_rows(payments, ["status", "gateway_payment_id", "settled_at"])
         issue_invoices(issues=issues)
         events: list[BillingEvent] = []
         grants: list[access.GrantSync] = []
@@ -501,7 +502,7 @@ def _settle_succeeded(*, results: dict[int, ChargeResult]) -> None:
                     data={"invoice": str(invoice.number)},
                 )
             )
-        Subscription.objects.bulk_update(list(subscriptions.values()), _PAID_FIELDS)
+        update_rows(list(subscriptions.values()), _PAID_FIELDS)
         access.sync_grants_many(source=GrantSource.SUBSCRIPTION, syncs=grants)
         BillingEvent.objects.bulk_create(events)
         tasks.after_commit_many(tasks.send_receipt, [{"invoice_id": pk} for pk in receipts])

@@ -133,9 +133,7 @@ def test_a_decline_in_a_batch_is_dunned_alone_and_the_rest_renew(clock):
     assert_each_renewed_once(subs)
 
 
-def test_a_crash_after_the_gateway_charged_part_of_a_batch_never_charges_twice(
-    clock, monkeypatch
-):
+def test_a_crash_after_the_gateway_charged_part_of_a_batch_never_charges_twice(clock, monkeypatch):
     subs = subscribe_many(clock, 6)
     bring_renewals_due(clock)
     real_charge = services.charge_payments
@@ -175,9 +173,11 @@ def test_a_crash_while_settling_a_batch_rolls_all_of_it_back_and_returns_the_num
     assert SandboxCharge.objects.filter(idempotency_key__startswith="renewal:").count() == 4
     assert Payment.objects.filter(status=PaymentStatus.PENDING).count() == 4
     assert not Invoice.objects.filter(kind="recurring", status=InvoiceStatus.PAID).exists()
-    assert not DocumentSequence.objects.filter(financial_year=RENEWAL_YEAR).exclude(
-        last_number=0
-    ).exists()
+    assert (
+        not DocumentSequence.objects.filter(financial_year=RENEWAL_YEAR)
+        .exclude(last_number=0)
+        .exists()
+    )
     advance(clock, by=renewals.LEASE + dt.timedelta(seconds=1))
     renewals.run_due_work()
     assert_each_renewed_once(subs)
