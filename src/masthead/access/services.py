@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +18,7 @@ from masthead.access.copy import CopyError, validate_copy
 from masthead.access.models import Benefit, Grant, GrantSource, PromptCopy
 from masthead.access.selectors import forget_cached_rules
 from masthead.access.stores import MeterStore, MeterUnavailable
+from masthead.core.bulk import update_rows
 
 _MERGE_LOOKBACK = dt.timedelta(days=400)
 
@@ -167,6 +170,66 @@ def sync_grants(
             ends_at=ends_at,
             source_reference=source_reference,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class GrantSync:
+    """One source reference's wanted grants, for ``sync_grants_many``."""
+
+    user_id: int
+    source_reference: str
+    benefits: list[str]
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+def sync_grants_many(*, source: GrantSource, syncs: Sequence[GrantSync]) -> None:
+    """``sync_grants`` for many source references at once (a batch of renewals): one read of
+    their open grants, one UPDATE of the changed ones, one INSERT of the missing ones."""
+    if not syncs:
+        return
+    by_reference = {sync.source_reference: sync for sync in syncs}
+    unknown = sorted({b for sync in syncs for b in sync.benefits} - set(Benefit.values))
+    if unknown:
+        raise ValidationError(f"Unknown benefit(s): {', '.join(unknown)}.")
+    present: dict[str, set[str]] = {reference: set() for reference in by_reference}
+    changed: list[Grant] = []
+    for grant in Grant.objects.filter(
+        source=source, source_reference__in=by_reference, revoked_at__isnull=True
+    ):
+        sync = by_reference[grant.source_reference]
+        if grant.user_id != sync.user_id:
+            continue
+        if grant.benefit not in sync.benefits:
+            # Benefits the plan no longer includes stop now.
+            if grant.starts_at < sync.starts_at and (
+                grant.ends_at is None or grant.ends_at > sync.starts_at
+            ):
+                grant.ends_at = sync.starts_at
+                changed.append(grant)
+            continue
+        present[grant.source_reference].add(grant.benefit)
+        if grant.starts_at < sync.ends_at and grant.ends_at != sync.ends_at:
+            grant.ends_at = sync.ends_at
+            changed.append(grant)
+    if changed:
+        update_rows(changed, ["ends_at"])
+    missing = [
+        Grant(
+            user_id=sync.user_id,
+            benefit=benefit,
+            source=source,
+            source_reference=sync.source_reference,
+            starts_at=sync.starts_at,
+            ends_at=sync.ends_at,
+        )
+        for sync in syncs
+        if sync.ends_at > sync.starts_at
+        for benefit in dict.fromkeys(sync.benefits)
+        if benefit not in present[sync.source_reference]
+    ]
+    if missing:
+        Grant.objects.bulk_create(missing)
 
 
 def save_prompt_copy(*, kind: str, **fields: Any) -> PromptCopy:

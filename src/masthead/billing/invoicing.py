@@ -8,10 +8,12 @@ with many renewals in parallel. Once issued, an invoice is never changed (``Invo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from masthead.billing.gst_states import state_name
 from masthead.billing.models import (
@@ -25,6 +27,7 @@ from masthead.billing.models import (
     Subscription,
 )
 from masthead.billing.tax import TaxSplit, financial_year, split_tax
+from masthead.core.bulk import update_rows
 
 INVOICE_SERIES = "INV"
 CREDIT_SERIES = "CN"
@@ -80,6 +83,38 @@ def _describe(subscription: Subscription, start: dt.datetime, end: dt.datetime) 
     )
 
 
+def _new_invoice(
+    *,
+    subscription: Subscription,
+    kind: InvoiceKind,
+    period_start: dt.datetime,
+    period_end: dt.datetime,
+    amount_minor: int,
+    seller: dict[str, str],
+) -> Invoice:
+    """An unsaved, unnumbered invoice awaiting payment."""
+    customer = subscription.customer
+    split = _tax_for(customer=customer, amount_minor=amount_minor, currency=subscription.currency)
+    return Invoice(
+        subscription=subscription,
+        kind=kind,
+        period_start=period_start,
+        customer=customer,
+        status=InvoiceStatus.OPEN,
+        period_end=period_end,
+        currency=subscription.currency,
+        total_minor=split.total,
+        taxable_minor=split.taxable,
+        cgst_minor=split.cgst,
+        sgst_minor=split.sgst,
+        igst_minor=split.igst,
+        tax_rate_bp=split.rate_bp,
+        description=_describe(subscription, period_start, period_end),
+        seller=seller,
+        buyer=buyer_snapshot(customer),
+    )
+
+
 def open_invoice(
     *,
     subscription: Subscription,
@@ -89,45 +124,99 @@ def open_invoice(
     amount_minor: int,
 ) -> Invoice:
     """An unnumbered invoice awaiting payment (get-or-create for renewals)."""
-    customer = subscription.customer
-    split = _tax_for(customer=customer, amount_minor=amount_minor, currency=subscription.currency)
-    defaults = {
-        "customer": customer,
-        "status": InvoiceStatus.OPEN,
-        "period_end": period_end,
-        "currency": subscription.currency,
-        "total_minor": split.total,
-        "taxable_minor": split.taxable,
-        "cgst_minor": split.cgst,
-        "sgst_minor": split.sgst,
-        "igst_minor": split.igst,
-        "tax_rate_bp": split.rate_bp,
-        "description": _describe(subscription, period_start, period_end),
-        "seller": seller_snapshot(),
-        "buyer": buyer_snapshot(customer),
-    }
-    if kind == InvoiceKind.PRORATION:
-        return Invoice.objects.create(
-            subscription=subscription, kind=kind, period_start=period_start, **defaults
-        )
-    invoice, _ = Invoice.objects.get_or_create(
+    invoice = _new_invoice(
         subscription=subscription,
         kind=kind,
         period_start=period_start,
-        defaults=defaults,
+        period_end=period_end,
+        amount_minor=amount_minor,
+        seller=seller_snapshot(),
     )
+    if kind == InvoiceKind.PRORATION:
+        invoice.save()
+        return invoice
+    existing = Invoice.objects.filter(
+        subscription=subscription, kind=kind, period_start=period_start
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            invoice.save()
+    except IntegrityError:
+        # Another worker opened it a moment ago: that one is the invoice.
+        return Invoice.objects.get(subscription=subscription, kind=kind, period_start=period_start)
     return invoice
 
 
-def _next_number(*, series: str, fy: str) -> int:
-    DocumentSequence.objects.bulk_create(
-        [DocumentSequence(series=series, financial_year=fy, last_number=0)],
-        ignore_conflicts=True,
+@dataclass(frozen=True, slots=True)
+class RenewalToInvoice:
+    subscription: Subscription
+    period_start: dt.datetime
+    period_end: dt.datetime
+    amount_minor: int
+
+
+def open_renewal_invoices(*, renewals: Sequence[RenewalToInvoice]) -> dict[int, Invoice]:
+    """The recurring invoices of many renewals, by subscription id: found, or created in one
+    INSERT. Raises IntegrityError if another worker created one meanwhile (the caller holds
+    the subscriptions' row locks, so that means someone skipped them; it falls back)."""
+    found: dict[int, Invoice] = {}
+    if not renewals:
+        return found
+    wanted = {(r.subscription.pk, r.period_start): r for r in renewals}
+    for invoice in Invoice.objects.filter(
+        subscription_id__in={r.subscription.pk for r in renewals},
+        kind=InvoiceKind.RECURRING,
+        period_start__in={r.period_start for r in renewals},
+    ):
+        if (invoice.subscription_id, invoice.period_start) in wanted:
+            found[invoice.subscription_id] = invoice
+    seller = seller_snapshot()
+    missing = [
+        _new_invoice(
+            subscription=r.subscription,
+            kind=InvoiceKind.RECURRING,
+            period_start=r.period_start,
+            period_end=r.period_end,
+            amount_minor=r.amount_minor,
+            seller=seller,
+        )
+        for r in renewals
+        if r.subscription.pk not in found
+    ]
+    for invoice in Invoice.objects.bulk_create(missing):
+        found[invoice.subscription_id] = invoice
+    return found
+
+
+def _take_numbers(*, series: str, fy: str, count: int) -> int:
+    """Take ``count`` consecutive numbers of a series; returns the last one taken.
+
+    The counter row stays locked until the caller's transaction ends, so a rollback returns
+    the numbers and nobody else numbers in between: no gaps, no duplicates.
+    """
+    table = DocumentSequence._meta.db_table
+    sql = (
+        f'UPDATE "{table}" SET "last_number" = "last_number" + %s '  # noqa: S608 (our table)
+        'WHERE "series" = %s AND "financial_year" = %s RETURNING "last_number"'
     )
-    counter = DocumentSequence.objects.select_for_update().get(series=series, financial_year=fy)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, series, fy])
+        row = cursor.fetchone()
+        if row is None:
+            # The year's first number: make the counter row, then take from it.
+            DocumentSequence.objects.bulk_create(
+                [DocumentSequence(series=series, financial_year=fy, last_number=0)],
+                ignore_conflicts=True,
+            )
+            cursor.execute(sql, [count, series, fy])
+            row = cursor.fetchone()
+    return int(row[0])
+
+
+def _next_number(*, series: str, fy: str) -> int:
+    return _take_numbers(series=series, fy=fy, count=1)
 
 
 def _fy(moment: dt.datetime) -> str:
@@ -137,19 +226,34 @@ def _fy(moment: dt.datetime) -> str:
 
 def issue_invoice(*, invoice: Invoice, issued_at: dt.datetime) -> Invoice:
     """Mark paid and number it. Must run inside the transaction that records the payment."""
+    issue_invoices(issues=[(invoice, issued_at)])
+    return invoice
+
+
+def issue_invoices(*, issues: Sequence[tuple[Invoice, dt.datetime]]) -> None:
+    """Mark many invoices paid and number them, in the given order: one counter update per
+    financial year, one UPDATE of the invoices. Must run inside the transaction that records
+    their payments (so a rollback returns the numbers)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("issue_invoice must run inside the payment's transaction.")
-    if invoice.status == InvoiceStatus.PAID:
-        raise InvoiceFrozen(f"Invoice {invoice.number} is already issued.")
-    fy = _fy(issued_at)
-    sequence = _next_number(series=INVOICE_SERIES, fy=fy)
-    invoice.status = InvoiceStatus.PAID
-    invoice.financial_year = fy
-    invoice.sequence = sequence
-    invoice.number = f"{settings.INVOICE_PREFIX}/{fy}/{sequence:06d}"
-    invoice.issued_at = issued_at
-    invoice.save(update_fields=["status", "financial_year", "sequence", "number", "issued_at"])
-    return invoice
+    by_year: dict[str, list[tuple[Invoice, dt.datetime]]] = {}
+    for invoice, issued_at in issues:
+        if invoice.status == InvoiceStatus.PAID:
+            raise InvoiceFrozen(f"Invoice {invoice.number} is already issued.")
+        by_year.setdefault(_fy(issued_at), []).append((invoice, issued_at))
+    for fy, items in by_year.items():
+        last = _take_numbers(series=INVOICE_SERIES, fy=fy, count=len(items))
+        for sequence, (invoice, issued_at) in enumerate(items, start=last - len(items) + 1):
+            invoice.status = InvoiceStatus.PAID
+            invoice.financial_year = fy
+            invoice.sequence = sequence
+            invoice.number = f"{settings.INVOICE_PREFIX}/{fy}/{sequence:06d}"
+            invoice.issued_at = issued_at
+    fields = ["status", "financial_year", "sequence", "number", "issued_at"]
+    if len(issues) == 1:
+        issues[0][0].save(update_fields=fields)
+    else:
+        update_rows([invoice for invoice, _at in issues], fields)
 
 
 def void_invoice(*, invoice: Invoice) -> None:

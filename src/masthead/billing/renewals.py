@@ -24,8 +24,13 @@ from django.utils import timezone
 from masthead.billing import services, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
-from masthead.billing.gateways.base import ChargeResult, ChargeStatus, GatewayError
-from masthead.billing.invoicing import open_invoice
+from masthead.billing.gateways.base import (
+    ChargeResult,
+    ChargesInBatches,
+    ChargeStatus,
+    GatewayError,
+)
+from masthead.billing.invoicing import RenewalToInvoice, open_invoice, open_renewal_invoices
 from masthead.billing.models import (
     LIVE_STATUSES,
     Invoice,
@@ -39,6 +44,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
 )
 from masthead.billing.periods import Period, period
+from masthead.core.bulk import update_rows
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
@@ -78,7 +84,7 @@ def claim_due(*, batch: int) -> list[int]:
             # The lease runs from *now* (the customer's clock), not from when the row fell
             # due: a backlog hours overdue must not be claimable again at once by another worker.
             real_now = timezone.now()
-            Subscription.objects.bulk_update(
+            update_rows(
                 [
                     Subscription(pk=pk, next_action_at=_lease_until(due, clock_now or real_now))
                     for pk, due, clock_now in rows
@@ -96,23 +102,202 @@ def run_due_work(
         ids = claim_due(batch=batch if limit is None else min(batch, limit - report.processed))
         if not ids:
             break
-        for subscription_id in ids:
-            try:
-                process(subscription_id=subscription_id)
-            except GatewayError:
-                # The gateway is unreachable: the lease runs out and the row is tried again.
-                logger.warning("gateway unavailable for subscription %s", subscription_id)
-                report.failed += 1
-            report.processed += 1
+        report.failed += process_batch(subscription_ids=ids)
+        report.processed += len(ids)
         if progress:
             progress(report.processed)
     return report
 
 
+@dataclass
+class _Renewal:
+    sub: Subscription
+    upcoming: Period
+    amount: int
+
+
+def process_batch(*, subscription_ids: list[int]) -> int:
+    """Do the due work of claimed subscriptions; returns how many must be tried again later.
+
+    Renewals that are simply due to be charged, on a gateway that takes batches (the
+    sandbox), go through ``renew_batch``: a few statements for the whole batch. Everything
+    else (notices, dunning, endings, pending payments to reconcile, the real gateways, which
+    charge one at a time over the network) goes through ``process``, one subscription at a time.
+    """
+    subs = list(
+        Subscription.objects.select_related(
+            "customer", "customer__user", "customer__test_clock", "plan", "next_plan"
+        ).filter(pk__in=subscription_ids)
+    )
+    chargeable, one_by_one = _chargeable_now(subs)
+    failed = 0
+    for gateway_name, renewals_ in chargeable.items():
+        gateway = get_gateway(gateway_name)
+        assert isinstance(gateway, ChargesInBatches)
+        try:
+            one_by_one += renew_batch(renewals=renewals_, gateway=gateway)
+        except GatewayError:
+            # The gateway is unreachable: the lease runs out and the rows are tried again.
+            logger.warning("gateway %s unavailable for %d renewals", gateway_name, len(renewals_))
+            failed += len(renewals_)
+    for subscription_id in sorted(one_by_one):
+        try:
+            process(subscription_id=subscription_id)
+        except GatewayError:
+            logger.warning("gateway unavailable for subscription %s", subscription_id)
+            failed += 1
+    return failed
+
+
+def _charges_in_batches(gateway_name: str) -> bool:
+    return isinstance(get_gateway(gateway_name), ChargesInBatches)
+
+
+def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]], list[int]]:
+    """(renewals to charge now in batches, by gateway; ids to process one by one), from what
+    ``process`` and ``_renew`` would find, read for the whole batch in four queries."""
+    ids = [sub.pk for sub in subs]
+    with_pending = set(
+        Payment.objects.filter(
+            invoice__subscription_id__in=ids, status=PaymentStatus.PENDING
+        ).values_list("invoice__subscription_id", flat=True)
+    )
+    paid_before = set(
+        Invoice.objects.filter(subscription_id__in=ids, status=InvoiceStatus.PAID)
+        .values_list("subscription_id", flat=True)
+        .distinct()
+    )
+    next_prices = {
+        (price.plan_id, price.currency): int(price.amount_minor)
+        for price in PlanPrice.objects.filter(
+            plan_id__in={sub.next_plan_id for sub in subs if sub.next_plan_id is not None}
+        )
+    }
+    candidates: list[_Renewal] = []
+    one_by_one: list[int] = []
+    for sub in subs:
+        if (
+            sub.pk in with_pending
+            or sub.status != SubscriptionStatus.ACTIVE
+            or sub.cancel_at_period_end
+            or not _charges_in_batches(sub.customer.gateway)
+        ):
+            one_by_one.append(sub.pk)
+            continue
+        upcoming = _next_period(sub, paid=sub.pk in paid_before)
+        amount = int(sub.amount_minor)
+        if sub.next_plan_id is not None:
+            amount = next_prices.get((sub.next_plan_id, sub.currency), amount)
+        candidates.append(_Renewal(sub=sub, upcoming=upcoming, amount=amount))
+    notices = {
+        (notice.subscription_id, notice.period_start): notice
+        for notice in PreDebitNotice.objects.filter(
+            subscription_id__in=[c.sub.pk for c in candidates if c.sub.currency == "INR"],
+            period_start__in={c.upcoming.start for c in candidates},
+        )
+    }
+    chargeable: dict[str, list[_Renewal]] = {}
+    for renewal in candidates:
+        sub = renewal.sub
+        now = now_for(sub.customer)
+        end = sub.current_period_end
+        assert end is not None
+        if sub.currency == "INR":
+            notice = notices.get((sub.pk, renewal.upcoming.start))
+            if (
+                notice is None
+                or notice.amount_minor != renewal.amount
+                or now < notice.charge_on
+                or renewal.amount > sub.customer.mandate_limit_minor
+            ):
+                one_by_one.append(sub.pk)  # a notice to send, a wait, or the reader to ask
+                continue
+        elif now < end - dt.timedelta(hours=24):
+            one_by_one.append(sub.pk)
+            continue
+        chargeable.setdefault(sub.customer.gateway, []).append(renewal)
+    return chargeable, one_by_one
+
+
+def renew_batch(*, renewals: list[_Renewal], gateway: ChargesInBatches) -> list[int]:
+    """Charge and settle many due renewals; returns the ids left for ``process`` instead.
+
+    The same three steps as ``attempt_renewal``, each once for the batch: (1) one transaction
+    locks the subscriptions and writes their invoices and pending payments with their keys;
+    (2) one call to the gateway, outside any transaction; (3) one transaction records the
+    outcomes. A crash after (1) or (2) leaves pending payments, which the next sweep reconciles
+    with the gateway by key before anything is charged again.
+    """
+    try:
+        with transaction.atomic():
+            live = set(
+                Subscription.objects.select_for_update(of=("self",))
+                .filter(
+                    pk__in=[r.sub.pk for r in renewals],
+                    status__in=(SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE),
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            renewals = [r for r in renewals if r.sub.pk in live]
+            invoices = open_renewal_invoices(
+                renewals=[
+                    RenewalToInvoice(
+                        subscription=r.sub,
+                        period_start=r.upcoming.start,
+                        period_end=r.upcoming.end,
+                        amount_minor=r.amount,
+                    )
+                    for r in renewals
+                ]
+            )
+            renewals = [r for r in renewals if invoices[r.sub.pk].status == InvoiceStatus.OPEN]
+            keys = {_renewal_key(r.sub, r.upcoming, attempt=1): r for r in renewals}
+            payments = {
+                p.idempotency_key: p for p in Payment.objects.filter(idempotency_key__in=keys)
+            }
+            payments.update(
+                (p.idempotency_key, p)
+                for p in Payment.objects.bulk_create(
+                    [
+                        Payment(
+                            invoice=invoices[r.sub.pk],
+                            amount_minor=invoices[r.sub.pk].total_minor,
+                            currency=invoices[r.sub.pk].currency,
+                            gateway=r.sub.customer.gateway,
+                            idempotency_key=key,
+                            attempt=1,
+                        )
+                        for key, r in keys.items()
+                        if key not in payments
+                    ]
+                )
+            )
+    except IntegrityError:
+        # Someone else wrote one of these invoices or payments meanwhile (a lease that ran
+        # out under a slow worker): nothing of the batch was written; go one by one, where
+        # get-or-create absorbs it.
+        return [r.sub.pk for r in renewals]
+    to_charge = [p for p in payments.values() if p.status == PaymentStatus.PENDING]
+    if not to_charge:
+        return []
+    by_payment = {p.pk: keys[p.idempotency_key].sub.customer for p in to_charge}
+    results = services.charge_payments(gateway=gateway, payments=to_charge, customers=by_payment)
+    services.settle_renewal_payments(results=results)
+    return []
+
+
+def _renewal_key(sub: Subscription, upcoming: Period, *, attempt: int) -> str:
+    return f"renewal:{sub.pk}:{upcoming.start:%Y%m%d%H%M}:{attempt}"
+
+
 def next_period(sub: Subscription) -> Period:
+    return _next_period(sub, paid=sub.invoices.filter(status=InvoiceStatus.PAID).exists())
+
+
+def _next_period(sub: Subscription, *, paid: bool) -> Period:
     if sub.anchor is None:
         raise ValueError("An active subscription has an anchor.")
-    paid = sub.invoices.filter(status=InvoiceStatus.PAID).exists()
     index = sub.period_index + 1 if paid else 0  # 0 is the first paid period after a trial
     months = (sub.next_plan or sub.plan).period_months
     if sub.next_plan_id is not None and paid:
@@ -328,7 +513,7 @@ def attempt_renewal(*, sub: Subscription, upcoming: Period, amount: int, attempt
         )
         if invoice.status != InvoiceStatus.OPEN:
             return
-        key = f"renewal:{sub.pk}:{upcoming.start:%Y%m%d%H%M}:{attempt}"
+        key = _renewal_key(sub, upcoming, attempt=attempt)
         payment, created = Payment.objects.get_or_create(
             idempotency_key=key,
             defaults={

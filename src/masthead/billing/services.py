@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +30,9 @@ from masthead.billing import tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
 from masthead.billing.gateways.base import (
+    ChargeRequest,
     ChargeResult,
+    ChargesInBatches,
     ChargeStatus,
     CheckoutRequest,
     GatewayError,
@@ -37,7 +40,13 @@ from masthead.billing.gateways.base import (
     NotSupported,
     SignatureError,
 )
-from masthead.billing.invoicing import issue_credit_note, issue_invoice, open_invoice, void_invoice
+from masthead.billing.invoicing import (
+    issue_credit_note,
+    issue_invoice,
+    issue_invoices,
+    open_invoice,
+    void_invoice,
+)
 from masthead.billing.models import (
     LIVE_STATUSES,
     BillingEvent,
@@ -55,6 +64,7 @@ from masthead.billing.models import (
     TestClock,
 )
 from masthead.billing.periods import period
+from masthead.core.bulk import update_rows
 from masthead.core.money import Money, format_money
 
 logger = logging.getLogger(__name__)
@@ -525,6 +535,27 @@ def charge_payment(*, payment: Payment, customer: Customer, off_session: bool) -
     )
 
 
+def charge_payments(
+    *, gateway: ChargesInBatches, payments: Sequence[Payment], customers: dict[int, Customer]
+) -> dict[int, ChargeResult]:
+    """Many off-session charges in one call to a gateway that takes batches, each under its
+    payment's stored key; the results by payment id. ``customers`` by payment id."""
+    requests = [
+        ChargeRequest(
+            customer_ref=customers[p.pk].gateway_customer_id or f"cus_{customers[p.pk].pk}",
+            payment_method=customers[p.pk].payment_method,
+            amount_minor=int(p.amount_minor),
+            currency=p.currency,
+            idempotency_key=p.idempotency_key,
+            description=p.invoice.description,
+            off_session=True,
+        )
+        for p in payments
+    ]
+    by_key = gateway.charge_many(requests=requests)
+    return {p.pk: by_key[p.idempotency_key] for p in payments}
+
+
 # --- Settling payments ------------------------------------------------------------------
 
 
@@ -586,7 +617,24 @@ def settle_payment(*, payment_id: int, result: ChargeResult) -> None:
 
 def _paid(*, subscription: Subscription, invoice: Invoice, now: dt.datetime) -> None:
     issue_invoice(invoice=invoice, issued_at=now)
-    customer = subscription.customer
+    first_paid = _enter_paid_period(subscription=subscription, invoice=invoice)
+    subscription.save()
+    _set_access_until(subscription, invoice.period_end)
+    record_event(
+        customer=subscription.customer,
+        subscription=subscription,
+        kind="payment_succeeded",
+        message=f"Paid {invoice.number} for {invoice.description}",
+        at=now,
+        invoice=invoice.number,
+    )
+    email = tasks.send_receipt if first_paid else tasks.send_renewal_succeeded
+    tasks.after_commit(email, invoice_id=invoice.pk)
+
+
+def _enter_paid_period(*, subscription: Subscription, invoice: Invoice) -> bool:
+    """Move the (unsaved) subscription into the period ``invoice`` paid for. True when this
+    was the first payment of the subscription (a receipt, not a renewal email)."""
     if invoice.kind == InvoiceKind.INITIAL:
         subscription.anchor = invoice.period_start
         subscription.period_index = 0
@@ -608,18 +656,103 @@ def _paid(*, subscription: Subscription, invoice: Invoice, now: dt.datetime) -> 
     subscription.retry_count = 0
     subscription.grace_until = None
     subscription.next_action_at = renewal_action_at(subscription)
-    subscription.save()
-    _set_access_until(subscription, invoice.period_end)
-    record_event(
-        customer=customer,
-        subscription=subscription,
-        kind="payment_succeeded",
-        message=f"Paid {invoice.number} for {invoice.description}",
-        at=now,
-        invoice=invoice.number,
-    )
-    email = tasks.send_receipt if first_paid else tasks.send_renewal_succeeded
-    tasks.after_commit(email, invoice_id=invoice.pk)
+    return first_paid
+
+
+_PAID_FIELDS = [
+    "anchor",
+    "period_index",
+    "plan",
+    "next_plan",
+    "amount_minor",
+    "current_period_start",
+    "current_period_end",
+    "status",
+    "retry_count",
+    "grace_until",
+    "next_action_at",
+]
+
+
+def settle_renewal_payments(*, results: dict[int, ChargeResult]) -> None:
+    """Record a batch of renewal charges' outcomes (by payment id), as ``settle_payment`` would
+    one by one, but the successful ones in one transaction: payments, invoices numbered as a
+    contiguous range per financial year, subscriptions, grants and events written in bulk,
+    emails queued after the commit. All of them or none: a crash leaves every payment pending,
+    for the sweep to reconcile with the gateway. Safe to call twice."""
+    succeeded = {pk: r for pk, r in results.items() if r.status == ChargeStatus.SUCCEEDED}
+    if succeeded:
+        _settle_succeeded(results=succeeded)
+    for payment_id, result in results.items():
+        if result.status != ChargeStatus.SUCCEEDED:
+            # Declines are few, and dunning decides per subscription: one at a time.
+            settle_payment(payment_id=payment_id, result=result)
+
+
+def _settle_succeeded(*, results: dict[int, ChargeResult]) -> None:
+    with transaction.atomic():
+        # Lock order as in settle_payment (payment, then subscription), by id: no deadlocks.
+        payments = [
+            payment
+            for payment in Payment.objects.select_for_update(of=("self",))
+            .select_related("invoice")
+            .filter(pk__in=results)
+            .order_by("pk")
+            if payment.status in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
+        ]
+        if not payments:
+            return  # already settled: a reconcile after the fact
+        subscriptions = {
+            sub.pk: sub
+            for sub in Subscription.objects.select_for_update(of=("self",))
+            .select_related("customer", "customer__test_clock", "plan", "next_plan")
+            .filter(pk__in={payment.invoice.subscription_id for payment in payments})
+            .order_by("pk")
+        }
+        issues: list[tuple[Invoice, dt.datetime]] = []
+        for payment in payments:
+            now = now_for(subscriptions[payment.invoice.subscription_id].customer)
+            result = results[payment.pk]
+            payment.status = PaymentStatus.SUCCEEDED
+            payment.gateway_payment_id = result.gateway_payment_id
+            payment.settled_at = now
+            issues.append((payment.invoice, now))
+        update_rows(payments, ["status", "gateway_payment_id", "settled_at"])
+        issue_invoices(issues=issues)
+        events: list[BillingEvent] = []
+        grants: list[access.GrantSync] = []
+        receipts: list[int] = []
+        renewed: list[int] = []
+        for invoice, now in issues:
+            subscription = subscriptions[invoice.subscription_id]
+            first_paid = _enter_paid_period(subscription=subscription, invoice=invoice)
+            (receipts if first_paid else renewed).append(invoice.pk)
+            grants.append(
+                access.GrantSync(
+                    user_id=subscription.customer.user_id,
+                    source_reference=grant_reference(subscription),
+                    benefits=list(subscription.plan.benefits),
+                    starts_at=now - dt.timedelta(seconds=1),
+                    ends_at=invoice.period_end,
+                )
+            )
+            events.append(
+                BillingEvent(
+                    customer=subscription.customer,
+                    subscription=subscription,
+                    kind="payment_succeeded",
+                    message=f"Paid {invoice.number} for {invoice.description}"[:300],
+                    occurred_at=now,
+                    data={"invoice": str(invoice.number)},
+                )
+            )
+        update_rows(list(subscriptions.values()), _PAID_FIELDS)
+        access.sync_grants_many(source=GrantSource.SUBSCRIPTION, syncs=grants)
+        BillingEvent.objects.bulk_create(events)
+        tasks.after_commit_many(tasks.send_receipt, [{"invoice_id": pk} for pk in receipts])
+        tasks.after_commit_many(
+            tasks.send_renewal_succeeded, [{"invoice_id": pk} for pk in renewed]
+        )
 
 
 def _unpaid(*, subscription: Subscription, payment: Payment, now: dt.datetime) -> None:

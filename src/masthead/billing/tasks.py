@@ -56,3 +56,17 @@ def process_webhook(*, event_pk: int) -> None:
 def after_commit(work: Task[Any, Any], **kwargs: Any) -> None:
     """Enqueue once the surrounding transaction commits (at once if there is none)."""
     transaction.on_commit(partial(work.enqueue, **kwargs))
+
+
+def after_commit_many(work: Task[Any, Any], calls: list[dict[str, Any]]) -> None:
+    """Enqueue many calls once the surrounding transaction commits, in one transaction of
+    their own: a batch of renewals queues its emails with one COMMIT, not one each."""
+    if not calls:
+        return
+
+    def enqueue_all() -> None:
+        with transaction.atomic():
+            for kwargs in calls:
+                work.enqueue(**kwargs)
+
+    transaction.on_commit(enqueue_all)

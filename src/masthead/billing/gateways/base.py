@@ -8,10 +8,10 @@ crash can never charge twice: it either finds the earlier charge or repeats it u
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 # A saved payment method that is the gateway's own subscription (Razorpay ``sub_...``, Stripe
 # ``sub_...``): the gateway collects each period on its schedule, and "charging" a period means
@@ -32,6 +32,19 @@ class ChargeResult:
     failure_code: str = ""  # "card_declined", "insufficient_funds", ...
     failure_message: str = ""
     action_url: str = ""  # where the reader authenticates, for REQUIRES_ACTION
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeRequest:
+    """One charge of a batch: the arguments of ``Gateway.charge``."""
+
+    customer_ref: str
+    payment_method: str
+    amount_minor: int
+    currency: str
+    idempotency_key: str
+    description: str
+    off_session: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,4 +171,18 @@ class HostedGateway(Gateway, Protocol):
 
     def resume_subscription(self, *, gateway_subscription_id: str) -> None:
         """Undo a cancellation at period end. Raises GatewayError where the gateway cannot."""
+        ...
+
+
+@runtime_checkable
+class ChargesInBatches(Protocol):
+    """A gateway that can take many charges in one call (the sandbox: its ledger is a table).
+
+    The renewal sweep charges such a gateway a batch at a time; the real gateways charge one
+    at a time over the network, so the sweep keeps its per-subscription path for them.
+    """
+
+    def charge_many(self, *, requests: Sequence[ChargeRequest]) -> dict[str, ChargeResult]:
+        """Each request's result, by idempotency key. Same keys, same results: never a second
+        charge; all or nothing (an error charges none of them)."""
         ...

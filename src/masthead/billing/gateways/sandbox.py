@@ -20,11 +20,13 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from masthead.billing.gateways.base import (
+    ChargeRequest,
     ChargeResult,
     ChargeStatus,
     RefundResult,
@@ -86,26 +88,52 @@ class SandboxGateway:
         existing = SandboxCharge.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return self._result(existing)
-        card = payment_method.removeprefix("pm_sandbox_")
-        status, code = TEST_CARDS.get(card, (ChargeStatus.FAILED, "card_declined"))
-        if status == ChargeStatus.REQUIRES_ACTION and not off_session:
-            # The reader is present and authenticates in checkout.
-            status, code = ChargeStatus.SUCCEEDED, ""
+        row = self._new_row(
+            ChargeRequest(
+                customer_ref=customer_ref,
+                payment_method=payment_method,
+                amount_minor=amount_minor,
+                currency=currency,
+                idempotency_key=idempotency_key,
+                description=description,
+                off_session=off_session,
+            )
+        )
         try:
             with transaction.atomic():
-                row = SandboxCharge.objects.create(
-                    idempotency_key=idempotency_key,
-                    payment_id=f"pay_sbx_{uuid.uuid4().hex[:20]}",
-                    customer_ref=customer_ref,
-                    amount_minor=amount_minor,
-                    currency=currency,
-                    status=status.value,
-                    failure_code=code,
-                )
+                row.save(force_insert=True)
         except IntegrityError:
             # The same key raced in from another worker: its result is the result.
             row = SandboxCharge.objects.get(idempotency_key=idempotency_key)
         return self._result(row)
+
+    @staticmethod
+    def _new_row(request: ChargeRequest) -> SandboxCharge:
+        card = request.payment_method.removeprefix("pm_sandbox_")
+        status, code = TEST_CARDS.get(card, (ChargeStatus.FAILED, "card_declined"))
+        if status == ChargeStatus.REQUIRES_ACTION and not request.off_session:
+            # The reader is present and authenticates in checkout.
+            status, code = ChargeStatus.SUCCEEDED, ""
+        return SandboxCharge(
+            idempotency_key=request.idempotency_key,
+            payment_id=f"pay_sbx_{uuid.uuid4().hex[:20]}",
+            customer_ref=request.customer_ref,
+            amount_minor=request.amount_minor,
+            currency=request.currency,
+            status=status.value,
+            failure_code=code,
+        )
+
+    def charge_many(self, *, requests: Sequence[ChargeRequest]) -> dict[str, ChargeResult]:
+        """Many charges in one INSERT; keys already charged (or racing in from another worker)
+        keep their first result, as a real gateway's idempotency keys do."""
+        keys = [request.idempotency_key for request in requests]
+        with transaction.atomic():
+            SandboxCharge.objects.bulk_create(
+                [self._new_row(request) for request in requests], ignore_conflicts=True
+            )
+            rows = SandboxCharge.objects.filter(idempotency_key__in=keys)
+            return {row.idempotency_key: self._result(row) for row in rows}
 
     def find_charge(self, *, idempotency_key: str) -> ChargeResult | None:
         row = SandboxCharge.objects.filter(idempotency_key=idempotency_key).first()

@@ -239,11 +239,23 @@ def test_downgrade_waits_for_the_next_renewal(reader):
     assert Invoice.objects.filter(kind="recurring").get().total_minor == 90_000
 
 
+@pytest.mark.parametrize(
+    "sweep_path",
+    [
+        # The sandbox takes charges in batches: the sweep settles them with one call.
+        "batch",
+        # The real gateways charge one at a time: the sweep settles each payment alone.
+        "one at a time",
+    ],
+)
 def test_a_renewal_that_crashed_after_calling_the_gateway_reconciles_instead_of_charging_again(
-    reader, monkeypatch
+    reader, monkeypatch, sweep_path
 ):
     sub = reader.subscribe("smart-quarterly")
-    real_settle = services.settle_payment
+    if sweep_path == "one at a time":
+        monkeypatch.setattr(renewals, "_charges_in_batches", lambda gateway_name: False)
+    settling = "settle_renewal_payments" if sweep_path == "batch" else "settle_payment"
+    real_settle = getattr(services, settling)
     crashed = {"done": False}
 
     def crash_once(**kwargs):
@@ -252,10 +264,10 @@ def test_a_renewal_that_crashed_after_calling_the_gateway_reconciles_instead_of_
             raise RuntimeError("worker killed after the gateway answered")
         return real_settle(**kwargs)
 
-    monkeypatch.setattr(services, "settle_payment", crash_once)
+    monkeypatch.setattr(services, settling, crash_once)
     with pytest.raises(RuntimeError):
         reader.advance(days=89, hours=12)
-    monkeypatch.setattr(services, "settle_payment", real_settle)
+    monkeypatch.setattr(services, settling, real_settle)
     pending = Payment.objects.get(status=PaymentStatus.PENDING)
     assert SandboxCharge.objects.filter(idempotency_key=pending.idempotency_key).count() == 1
     # Once the crashed worker's ten-minute lease lapses, the next sweep asks the gateway

@@ -91,9 +91,9 @@ def test_an_event_before_its_payment_is_known_is_kept_and_applied_by_reconcile(r
     assert early.processed_at is None
     assert "no matching payment" in early.error
 
-    monkeypatch.setattr(
-        services, "settle_payment", lambda **kw: (_ for _ in ()).throw(RuntimeError())
-    )
+    # The worker dies after the gateway answered, before settling (one by one or a batch).
+    for settling in ("settle_payment", "settle_renewal_payments"):
+        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
     with pytest.raises(RuntimeError):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
@@ -118,9 +118,9 @@ def test_reconcile_settles_payments_left_pending_by_an_outage(reader, monkeypatc
     from masthead.billing.operations import reconcile
 
     reader.subscribe("smart-quarterly")
-    monkeypatch.setattr(
-        services, "settle_payment", lambda **kw: (_ for _ in ()).throw(RuntimeError())
-    )
+    # The worker dies after the gateway answered, before settling (one by one or a batch).
+    for settling in ("settle_payment", "settle_renewal_payments"):
+        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
     with pytest.raises(RuntimeError):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
