@@ -74,7 +74,7 @@ DEFAULT_COPY: dict[str, dict[str, str]] = {
         "footnote": "Renews automatically, cancel anytime",
     },
     PromptKind.ARCHIVE_ANONYMOUS: {
-        "heading": "This story is from the {publisher} archives.",
+        "heading": "This story is from our archives.",
         "message": (
             "Subscribe to read it and every story in our archives, from {cheapest_monthly} a month."
         ),
@@ -83,7 +83,7 @@ DEFAULT_COPY: dict[str, dict[str, str]] = {
         "footnote": "Renews automatically, cancel anytime",
     },
     PromptKind.ARCHIVE_REGISTERED: {
-        "heading": "This story is from the {publisher} archives.",
+        "heading": "This story is from our archives.",
         "message": (
             "Upgrade to read it and every story in our archives, from {cheapest_monthly} a month."
         ),
