@@ -128,9 +128,7 @@ def test_a_premium_story_page_carries_the_badge_and_the_premium_prompt(client, p
 # --- Market analysis ------------------------------------------------------------------------
 
 
-def test_the_market_analysis_landing_lists_the_verticals_stories_and_what_it_gives(
-    client, paywall
-):
+def test_the_market_analysis_landing_lists_the_verticals_stories_and_what_it_gives(client, paywall):
     vertical = market_section()
     analysis = testing.article(in_section=vertical, headline="Why yields will not follow")
     testing.article(headline="Ordinary economy story")
@@ -203,8 +201,8 @@ def test_the_archive_browser_goes_year_month_day_with_counts(client, paywall):
     assert "3 stories" in years and "1 story" in years
 
     months = page_of(client, reverse("newsroom:archive_year", args=[1998]))
-    assert ">May</a> <span class=\"count\">2 stories" in months
-    assert ">June</a> <span class=\"count\">1 story" in months
+    assert '>May</a> <span class="count">2 stories' in months
+    assert '>June</a> <span class="count">1 story' in months
 
     days = page_of(client, reverse("newsroom:archive_month", args=[1998, 5]))
     assert "Thursday 14 May" in days and "2 stories" in days
