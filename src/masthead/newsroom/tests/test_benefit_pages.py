@@ -15,7 +15,6 @@ from django.utils import timezone
 from masthead.access import services as access
 from masthead.access.demo import load as load_demo_paywall
 from masthead.access.models import Benefit, GrantSource
-from masthead.billing.demo import load as load_demo_plans
 from masthead.core import testing
 from masthead.newsroom.models import Article
 
@@ -28,7 +27,6 @@ SECRETS = ("SECRET-THIRD-PARAGRAPH", "SECRET-FOURTH-PARAGRAPH", "SECRET-FIFTH-PA
 @pytest.fixture
 def paywall():
     load_demo_paywall()
-    load_demo_plans()
 
 
 def signed_in(client, *benefits):
