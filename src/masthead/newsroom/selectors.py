@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, QuerySet
-from django.db.models.functions import Extract, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Extract, ExtractDay, ExtractMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -183,9 +184,39 @@ def _counts(stories: QuerySet[Article], part: Extract) -> list[ArchiveCount]:
     return [ArchiveCount(value=int(row["part"]), stories=int(row["stories"])) for row in rows]
 
 
+# The year list counts every story: kept in the shared cache, keyed on the newest row, so a new
+# story shows at once; an edited date or a deletion shows within ARCHIVE_YEARS_TTL.
+ARCHIVE_YEARS_TTL = 600
+
+
 def archive_years() -> list[ArchiveCount]:
-    """Every year with stories, newest first (years in the publisher's time zone)."""
-    return list(reversed(_counts(Article.objects.published(), ExtractYear("published_at"))))
+    """Every year with stories, newest first (years in the publisher's time zone).
+
+    One aggregate query with a filtered count per year: comparisons on the indexed column, no
+    per-row date arithmetic (SQLite would call Python for each row to shift time zones)."""
+    newest = Article.objects.aggregate(newest=Max("pk"))["newest"]
+    if newest is None:
+        return []
+    key = f"newsroom:archive-years:{newest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return [ArchiveCount(value=year, stories=stories) for year, stories in cached]
+    published = Article.objects.published()
+    first = published.aggregate(first=Min("published_at"))["first"]
+    if first is None:
+        return []
+    years = range(timezone.localtime().year, timezone.localtime(first).year - 1, -1)
+    counts = published.aggregate(
+        **{
+            f"y{year}": Count(
+                "pk", filter=Q(published_at__gte=_local(year), published_at__lt=_local(year + 1))
+            )
+            for year in years
+        }
+    )
+    found = [(year, int(counts[f"y{year}"])) for year in years if counts[f"y{year}"]]
+    cache.set(key, found, ARCHIVE_YEARS_TTL)
+    return [ArchiveCount(value=year, stories=stories) for year, stories in found]
 
 
 def archive_months(*, year: int) -> list[ArchiveCount]:
