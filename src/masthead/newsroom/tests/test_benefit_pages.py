@@ -66,7 +66,7 @@ def test_the_home_page_counts_premium_stories_published_today_in_the_publishers_
     client, paywall
 ):
     local_midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    testing.article(access_level="premium", published_at=local_midnight + dt.timedelta(minutes=1))
+    testing.article(access_level="premium", published_at=local_midnight)
     testing.article(access_level="premium", published_at=timezone.now())
     # Today in UTC, perhaps, but yesterday in India: not today's.
     testing.article(access_level="premium", published_at=local_midnight - dt.timedelta(minutes=1))
@@ -80,6 +80,8 @@ def test_the_premium_page_leads_with_the_editors_picks_in_order_then_earlier_sto
     client, paywall
 ):
     now = timezone.now()
+    # Any time today in India, even just after midnight.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     second = testing.article(
         access_level="premium", headline="Picked second", premium_pick=2, published_at=now
     )
@@ -87,7 +89,7 @@ def test_the_premium_page_leads_with_the_editors_picks_in_order_then_earlier_sto
         access_level="premium",
         headline="Picked first",
         premium_pick=1,
-        published_at=now - dt.timedelta(minutes=5),
+        published_at=midnight,
     )
     unpicked = testing.article(access_level="premium", headline="Not picked", published_at=now)
     earlier = testing.article(
