@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "masthead.access",
     "masthead.billing",
     "masthead.accounts",
+    # Plan benefits: ad slots (ad-free reading is the gate's may_use).
+    "masthead.ads",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     expect_full_story,
     horizontal_overflow,
     new_email,
+    published_recently,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +60,7 @@ def test_front_page_shows_nameplate_sections_and_lead(
 def test_seed_wire_story_carries_credit_and_disclaimer(
     site: str, page_factory: Any, shoot: Any, window: dict[str, Any], name: str
 ) -> None:
-    seed = Article.objects.select_related("section").get(slug=SEED_SLUG)
+    seed = published_recently(SEED_SLUG)
     assert seed.section.slug == "world"
     page = page_factory(**window)
     page.goto(site + seed.get_absolute_url())

@@ -14,7 +14,14 @@ from django.urls import URLPattern, path, reverse
 
 from masthead.access import services
 from masthead.access.copy import PLACEHOLDERS, CopyError, validate_copy
-from masthead.access.models import BenefitCopy, Grant, MeterMiss, MeterRule, PromptCopy
+from masthead.access.models import (
+    ArchivePolicy,
+    BenefitCopy,
+    Grant,
+    MeterMiss,
+    MeterRule,
+    PromptCopy,
+)
 from masthead.access.services import COMP_DURATION_LABELS, CompDuration
 
 
@@ -34,6 +41,20 @@ class MeterRuleAdmin(admin.ModelAdmin[MeterRule]):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         super().save_related(request, form, formsets, change)
+        services.rules_changed()
+
+
+@admin.register(ArchivePolicy)
+class ArchivePolicyAdmin(admin.ModelAdmin[ArchivePolicy]):
+    """One policy: the first row is the one the gate reads, so a second cannot be added."""
+
+    list_display = ("__str__", "archive_after_days")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not ArchivePolicy.objects.exists()
+
+    def save_model(self, request: HttpRequest, obj: ArchivePolicy, form: Any, change: Any) -> None:
+        super().save_model(request, obj, form, change)
         services.rules_changed()
 
 

@@ -6,6 +6,8 @@ from django.db import transaction
 
 from masthead.access import services
 from masthead.access.models import (
+    DEFAULT_ARCHIVE_AFTER_DAYS,
+    ArchivePolicy,
     Audience,
     Benefit,
     BenefitCopy,
@@ -72,6 +74,9 @@ def load() -> None:
             "is_active": True,
         },
     )
+    # Stories older than a year need the archives (the demo's archive goes back to 1997).
+    if not ArchivePolicy.objects.exists():
+        ArchivePolicy.objects.create(archive_after_days=DEFAULT_ARCHIVE_AFTER_DAYS)
     services.rules_changed()
     for kind, copy in DEFAULT_COPY.items():
         services.save_prompt_copy(kind=kind, **copy)

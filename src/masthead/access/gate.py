@@ -24,6 +24,7 @@ from masthead.access.periods import Window, calendar_month, rolling_days
 from masthead.access.selectors import (
     RuleSnapshot,
     active_benefits,
+    archive_after_days,
     meter_rules,
     registration_bonus,
 )
@@ -41,6 +42,8 @@ class Reason(StrEnum):
     METER_USED_UP = "meter_used_up"
     REGISTRATION_REQUIRED = "registration_required"  # used up, but registering gives more
     PREMIUM = "premium"  # premium stories always need an entitlement
+    MARKET_ANALYSIS = "market_analysis"  # a story of the market-analysis vertical
+    ARCHIVED = "archived"  # older than the archive policy's age: needs the archives benefit
     VERIFIED_CRAWLER = "verified_crawler"
     METER_UNAVAILABLE = "meter_unavailable"  # store down; the policy decided
     NOT_COUNTED = "not_counted"  # a surface that cannot meter (feeds, previews) gets the lead
@@ -120,12 +123,64 @@ def benefits_of(reader: Reader, *, now: dt.datetime) -> frozenset[str]:
     return reader._benefits
 
 
-def needed_benefit(article: Article) -> str | None:
+def is_archived(article: Article, *, now: dt.datetime) -> bool:
+    """Older than the archive policy's age (a back-office setting; 0 turns the rule off)."""
+    days = archive_after_days()
+    published = article.published_at
+    return bool(days) and published is not None and published < now - dt.timedelta(days=days)
+
+
+def _is_market_analysis(article: Article) -> bool:
+    # The kit's gate article carries its section; a story read from the database may need one
+    # query (listings and feeds select_related it).
+    return bool(article.section.is_market_analysis)
+
+
+def needed_benefits(article: Article, *, now: dt.datetime) -> tuple[str, ...]:
+    """Every benefit a reader must hold to read this story in full (all of them).
+
+    A free story needs none, whatever its age. Otherwise: an archived story needs the
+    archives; a premium story premium stories; a market-analysis story market analysis — an
+    old premium story needs both archives and premium stories. Only a story that needs nothing
+    but unlimited stories (recent, metered, outside the vertical) is open to the meter.
+    Archives come first: when a reader lacks several, the prompt names the archives.
+    """
+    if article.access_level == AccessLevel.FREE:
+        return ()
+    needs: list[str] = []
+    if is_archived(article, now=now):
+        needs.append(Benefit.ARCHIVES)
     if article.access_level == AccessLevel.PREMIUM:
-        return Benefit.PREMIUM_STORIES
-    if article.access_level == AccessLevel.METERED:
-        return Benefit.UNLIMITED_STORIES
-    return None
+        needs.append(Benefit.PREMIUM_STORIES)
+    if _is_market_analysis(article):
+        needs.append(Benefit.MARKET_ANALYSIS)
+    return tuple(needs) or (Benefit.UNLIMITED_STORIES,)
+
+
+def needed_benefit(article: Article, *, now: dt.datetime | None = None) -> str | None:
+    """The first benefit this story needs (the one its prompt names), or None if free."""
+    needs = needed_benefits(article, now=now or timezone.now())
+    return needs[0] if needs else None
+
+
+# Stories the meter never opens: the reason and prompts for the benefit the reader lacks.
+_BENEFIT_PROMPTS: dict[str, tuple[Reason, PromptKind, PromptKind]] = {
+    Benefit.ARCHIVES: (
+        Reason.ARCHIVED,
+        PromptKind.ARCHIVE_ANONYMOUS,
+        PromptKind.ARCHIVE_REGISTERED,
+    ),
+    Benefit.PREMIUM_STORIES: (
+        Reason.PREMIUM,
+        PromptKind.PREMIUM_ANONYMOUS,
+        PromptKind.PREMIUM_REGISTERED,
+    ),
+    Benefit.MARKET_ANALYSIS: (
+        Reason.MARKET_ANALYSIS,
+        PromptKind.MARKET_ANONYMOUS,
+        PromptKind.MARKET_REGISTERED,
+    ),
+}
 
 
 def _matching_rule(*, audience: str, article: Article) -> RuleSnapshot | None:
@@ -150,9 +205,11 @@ def decide(*, reader: Reader, article: Article, context: Context | None = None) 
     if article.access_level == AccessLevel.FREE:
         return Decision(full=True, reason=Reason.FREE_STORY)
 
-    benefit = needed_benefit(article)
+    needs = needed_benefits(article, now=now)
     entitled_at = context.now or reader_now(reader.user_id)
-    if benefit is not None and benefit in benefits_of(reader, now=entitled_at):
+    held = benefits_of(reader, now=entitled_at)
+    missing = [benefit for benefit in needs if benefit not in held]
+    if not missing:
         return Decision(full=True, reason=Reason.ENTITLED)
 
     audience = Audience.REGISTERED if reader.is_signed_in else Audience.ANONYMOUS
@@ -161,11 +218,14 @@ def decide(*, reader: Reader, article: Article, context: Context | None = None) 
     ):
         return Decision(full=True, reason=Reason.VERIFIED_CRAWLER)
 
-    if article.access_level == AccessLevel.PREMIUM:
-        kind = (
-            PromptKind.PREMIUM_REGISTERED if reader.is_signed_in else PromptKind.PREMIUM_ANONYMOUS
+    if missing[0] in _BENEFIT_PROMPTS:  # never opened by the meter
+        reason, anonymous, registered = _BENEFIT_PROMPTS[missing[0]]
+        return Decision(
+            full=False,
+            reason=reason,
+            prompt=registered if reader.is_signed_in else anonymous,
+            benefit=missing[0],
         )
-        return Decision(full=False, reason=Reason.PREMIUM, prompt=kind)
 
     rule = _matching_rule(audience=audience, article=article)
     if rule is None or _is_exempt(rule, article):

@@ -166,6 +166,39 @@ class PromptKind(models.TextChoices):
     REGISTRATION = "registration", "Registration wall — anonymous reader, more stories free"
     PREMIUM_ANONYMOUS = "premium_anonymous", "Premium story — anonymous reader"
     PREMIUM_REGISTERED = "premium_registered", "Premium story — signed-in reader"
+    MARKET_ANONYMOUS = "market_anonymous", "Market analysis story — anonymous reader"
+    MARKET_REGISTERED = "market_registered", "Market analysis story — signed-in reader"
+    ARCHIVE_ANONYMOUS = "archive_anonymous", "Archive story — anonymous reader"
+    ARCHIVE_REGISTERED = "archive_registered", "Archive story — signed-in reader"
+
+
+DEFAULT_ARCHIVE_AFTER_DAYS = 365
+
+
+class ArchivePolicy(models.Model):
+    """When a story moves into the archives, which only readers with the archives benefit open.
+
+    One row (the first is used); with none, stories are archived after a year. A back-office
+    setting rather than an environment variable, so the publisher changes it without a deploy.
+    """
+
+    archive_after_days = models.PositiveIntegerField(
+        "archive stories older than (days)",
+        default=DEFAULT_ARCHIVE_AFTER_DAYS,
+        help_text=(
+            "Metered and premium stories published more than this many days ago need the "
+            "archives benefit. Free stories stay free. 0 turns the archive rule off."
+        ),
+    )
+
+    class Meta:
+        verbose_name = "archive policy"
+        verbose_name_plural = "archive policy"
+
+    def __str__(self) -> str:
+        if not self.archive_after_days:
+            return "No archive rule"
+        return f"Stories older than {self.archive_after_days} days need the archives"
 
 
 class PromptCopy(models.Model):

@@ -53,6 +53,44 @@ DEFAULT_COPY: dict[str, dict[str, str]] = {
         "secondary": "",
         "footnote": "Renews automatically, cancel anytime",
     },
+    PromptKind.MARKET_ANONYMOUS: {
+        "heading": "This is market analysis for subscribers.",
+        "message": (
+            "Subscribe for in-depth market analysis and investment insights, "
+            "from {cheapest_monthly} a month."
+        ),
+        "button_label": "Subscribe to read the analysis →",
+        "secondary": "",
+        "footnote": "Renews automatically, cancel anytime",
+    },
+    PromptKind.MARKET_REGISTERED: {
+        "heading": "This is market analysis for subscribers.",
+        "message": (
+            "Upgrade for in-depth market analysis and investment insights, "
+            "from {cheapest_monthly} a month."
+        ),
+        "button_label": "Upgrade to read the analysis →",
+        "secondary": "",
+        "footnote": "Renews automatically, cancel anytime",
+    },
+    PromptKind.ARCHIVE_ANONYMOUS: {
+        "heading": "This story is from our archives.",
+        "message": (
+            "Subscribe to read it and every story in our archives, from {cheapest_monthly} a month."
+        ),
+        "button_label": "Subscribe to open the archives →",
+        "secondary": "",
+        "footnote": "Renews automatically, cancel anytime",
+    },
+    PromptKind.ARCHIVE_REGISTERED: {
+        "heading": "This story is from our archives.",
+        "message": (
+            "Upgrade to read it and every story in our archives, from {cheapest_monthly} a month."
+        ),
+        "button_label": "Upgrade to open the archives →",
+        "secondary": "",
+        "footnote": "Renews automatically, cancel anytime",
+    },
 }
 
 

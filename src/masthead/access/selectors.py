@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from masthead.access.models import (
+    DEFAULT_ARCHIVE_AFTER_DAYS,
+    ArchivePolicy,
     Audience,
     BenefitCopy,
     Grant,
@@ -84,8 +86,25 @@ def meter_rules(*, fresh: bool = False) -> list[RuleSnapshot]:
 
 
 def forget_cached_rules() -> None:
-    global _rules_cache  # noqa: PLW0603 - see meter_rules
+    global _rules_cache, _archive_cache  # noqa: PLW0603 - see meter_rules
     _rules_cache = None
+    _archive_cache = None
+
+
+# Read on every gated story view, edited rarely: kept per process like the meter rules.
+_archive_cache: tuple[float, int] | None = None
+
+
+def archive_after_days() -> int:
+    """Days after which a story needs the archives benefit (0: never). First policy row wins."""
+    global _archive_cache  # noqa: PLW0603 - a tiny per-process cache, see RULES_TTL
+    now = time.monotonic()
+    if _archive_cache is not None and now - _archive_cache[0] < RULES_TTL:
+        return _archive_cache[1]
+    days = ArchivePolicy.objects.order_by("pk").values_list("archive_after_days", flat=True).first()
+    value = DEFAULT_ARCHIVE_AFTER_DAYS if days is None else int(days)
+    _archive_cache = (now, value)
+    return value
 
 
 def first_rule(*, audience: str) -> RuleSnapshot | None:
@@ -114,6 +133,7 @@ __all__ = [
     "RuleSnapshot",
     "active_benefits",
     "active_grants",
+    "archive_after_days",
     "benefit_copy",
     "first_rule",
     "forget_cached_rules",

@@ -4,4 +4,7 @@ from masthead.accounts import views
 
 app_name = "accounts"
 
-urlpatterns = [path("me/", views.my_account, name="me")]
+urlpatterns = [
+    path("me/", views.my_account, name="me"),
+    path("benefits/", views.benefits, name="benefits"),
+]

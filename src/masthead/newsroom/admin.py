@@ -47,6 +47,7 @@ class ArticleForm(forms.ModelForm[Article]):
             "authors",
             "dateline",
             "access_level",
+            "premium_pick",
             "agency",
             "canonical_url",
             "status",
@@ -66,6 +67,17 @@ class ArticleForm(forms.ModelForm[Article]):
 
     def clean_slug(self) -> str:
         return str(self.cleaned_data["slug"]).lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            services.check_premium_pick(
+                access_level=str(cleaned.get("access_level", "")),
+                premium_pick=cleaned.get("premium_pick"),
+            )
+        except ValidationError as exc:
+            self.add_error("premium_pick", exc)
+        return cleaned
 
     def save(self, commit: bool = True) -> Article:
         self.instance.body = getattr(self, "cleaned_body", self.instance.body)
@@ -94,7 +106,15 @@ class ForgetsNewsroomPages(admin.ModelAdmin[_M]):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
     form = ArticleForm
-    list_display = ("headline", "section", "access_level", "status", "published_at", "wire")
+    list_display = (
+        "headline",
+        "section",
+        "access_level",
+        "premium_pick",
+        "status",
+        "published_at",
+        "wire",
+    )
     list_filter = ("status", "access_level", "section", "agency")
     search_fields = ("headline", "standfirst", "slug")
     prepopulated_fields = {"slug": ("headline",)}
@@ -104,7 +124,10 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     readonly_fields = ("preview_link",)
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body_text", "preview_link")}),
-        ("Placement", {"fields": ("section", "authors", "dateline", "access_level")}),
+        (
+            "Placement",
+            {"fields": ("section", "authors", "dateline", "access_level", "premium_pick")},
+        ),
         ("Wire", {"fields": ("agency", "canonical_url"), "classes": ("collapse",)}),
         ("Publication", {"fields": ("status", "published_at", "updated_at")}),
     )
@@ -166,7 +189,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
 class SectionForm(forms.ModelForm[Section]):
     class Meta:
         model = Section
-        fields = ("name", "slug", "description", "position")
+        fields = ("name", "slug", "description", "position", "is_market_analysis")
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data["slug"])
@@ -177,7 +200,7 @@ class SectionForm(forms.ModelForm[Section]):
 @admin.register(Section)
 class SectionAdmin(ForgetsNewsroomPages[Section]):
     form = SectionForm
-    list_display = ("name", "slug", "position")
+    list_display = ("name", "slug", "position", "is_market_analysis")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name",)}
 

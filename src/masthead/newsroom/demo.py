@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.newsroom import services
-from masthead.newsroom.demo_stories import AUTHORS, STORIES
+from masthead.newsroom import demo_benefits, services
+from masthead.newsroom.demo_stories import AUTHORS
+from masthead.newsroom.demo_stories import STORIES as NEWS_STORIES
 from masthead.newsroom.models import Section
 
+STORIES = [*NEWS_STORIES, *demo_benefits.STORIES]
 SECTIONS = [
     ("politics", "Politics", "Parliament, the states and the policy that shapes business.", 10),
     ("markets", "Markets", "Stocks, bonds, currencies and commodities.", 20),
@@ -49,6 +51,10 @@ def load(*, progress: Callable[[str], None] = lambda _m: None) -> int:
         sections[slug] = services.upsert_section(
             name=name, slug=slug, description=description, position=position
         )
+    slug, name, description, position = demo_benefits.MARKET_ANALYSIS_SECTION
+    sections[slug] = services.upsert_section(
+        name=name, slug=slug, description=description, position=position, is_market_analysis=True
+    )
     agencies = {
         slug: services.upsert_agency(slug=slug, name=name, short_name=short)
         for slug, name, short in AGENCIES
@@ -73,6 +79,7 @@ def load(*, progress: Callable[[str], None] = lambda _m: None) -> int:
             dateline=story["dateline"],
             access_level=story["access"],
             published_at=_published_at(story["published"], now=now),
+            premium_pick=demo_benefits.PREMIUM_PICKS.get(story["slug"]),
         )
         if number % 10 == 0:
             progress(f"  stories: {number}/{len(STORIES)}")

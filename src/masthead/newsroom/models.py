@@ -43,6 +43,14 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         default=100, help_text="Order in the navigation and on the home page (smallest first)."
     )
+    is_market_analysis = models.BooleanField(
+        "market analysis vertical",
+        default=False,
+        help_text=(
+            "Stories in this section are market analysis: only readers with the market analysis "
+            "benefit read them in full (the meter never opens them)."
+        ),
+    )
 
     class Meta:
         ordering = ("position", "name")
@@ -126,6 +134,15 @@ class Article(models.Model):
     body: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
     access_level = models.CharField(
         max_length=10, choices=AccessLevel.choices, default=AccessLevel.METERED
+    )
+    premium_pick = models.PositiveSmallIntegerField(
+        "place in the premium selection",
+        null=True,
+        blank=True,
+        help_text=(
+            "Premium stories only: 1 leads the Premium page's selection for the day it was "
+            "published, 2 comes next, and so on. Empty: listed after the picks, newest first."
+        ),
     )
     status = models.CharField(
         max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT

@@ -54,7 +54,7 @@ LOCAL_KEPT = 1000
 # Versions must outlive any kit stamped with them (KIT_TTL), by far.
 VERSION_TTL = 10 * KIT_TTL
 # Bump when ArticleKit's fields change, so a deploy never reads kits of the old shape.
-_FORMAT = 1
+_FORMAT = 2
 GENERATION_KEY = "newsroom:kit-generation"
 
 # slug -> (monotonic time last checked against the shared cache, kit)

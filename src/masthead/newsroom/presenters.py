@@ -19,6 +19,7 @@ data (plans, copy, benefits), so it is kept only PROMPT_TTL seconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -41,7 +42,7 @@ from masthead.access.gate import Decision
 from masthead.access.prompt import build_prompt
 from masthead.core.context_processors import SiteChrome, nav_pairs
 from masthead.newsroom.blocks import clean_inline, split_lead, without_cut
-from masthead.newsroom.models import AccessLevel, Article
+from masthead.newsroom.models import AccessLevel, Article, Section
 
 PAYWALL_CLASS = "paywall"
 
@@ -60,6 +61,8 @@ class ArticleKit:
     access_level: str
     section_id: int
     agency_id: int | None
+    published_at: dt.datetime | None  # the archive rule
+    market_analysis: bool  # the section is the market-analysis vertical
     # Addressing: the page redirects when the URL names another section.
     slug: str
     section_slug: str
@@ -79,17 +82,22 @@ class ArticleKit:
     rest_html: str
 
     def gate_article(self) -> Article:
-        """An unsaved Article with the fields the gate reads (pk, access level, section,
-        agency): deciding needs no database row. One per kit and process, shared by the
-        requests that read the kit: treat it as read-only."""
+        """An unsaved Article with the fields the gate reads (pk, access level, section and its
+        vertical, agency, publication date): deciding needs no database row. One per kit and
+        process, shared by the requests that read the kit: treat it as read-only."""
         article = _GATE_ARTICLES.get(self.build_id)
         if article is None:
             article = Article(
                 id=self.pk,
                 slug=self.slug,
                 access_level=self.access_level,
-                section_id=self.section_id,
+                section=Section(
+                    id=self.section_id,
+                    slug=self.section_slug,
+                    is_market_analysis=self.market_analysis,
+                ),
                 agency_id=self.agency_id,
+                published_at=self.published_at,
             )
             if len(_GATE_ARTICLES) >= SHELLS_KEPT:
                 _GATE_ARTICLES.clear()
@@ -102,7 +110,7 @@ _GATE_ARTICLES: dict[str, Article] = {}
 
 # --- The shell ----------------------------------------------------------------------------
 
-SLOTS = ("account_nav", "messages", "meter_note", "after_lead")
+SLOTS = ("account_nav", "messages", "meter_note", "after_lead", "ads")
 # Marks a slot in a rendered shell. The token is new in every process and never stored, so no
 # story text, headline or cached fragment can contain a marker.
 _TOKEN = uuid.uuid4().hex
@@ -177,6 +185,7 @@ def render_article_page(
     chrome: SiteChrome,
     decision: Decision,
     signed_in: bool,
+    ads_html: str = "",
 ) -> str:
     """The page one reader gets. A reader without access gets the lead and nothing of the
     rest, in any form: the shell never held it, and only a full decision puts it in a slot."""
@@ -207,6 +216,7 @@ def render_article_page(
         if decision.show_meter
         else "",
         "after_lead": after_lead,
+        "ads": ads_html,
     }
     return article_shell(kit, chrome).fill(values)
 
@@ -302,6 +312,8 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
         access_level=article.access_level,
         section_id=article.section_id,
         agency_id=article.agency_id,
+        published_at=article.published_at,
+        market_analysis=article.section.is_market_analysis,
         slug=article.slug,
         section_slug=article.section.slug,
         path=path,

@@ -32,10 +32,23 @@ def validate_section_slug(slug: str) -> None:
 
 
 @transaction.atomic
-def upsert_section(*, name: str, slug: str, description: str = "", position: int = 100) -> Section:
+def upsert_section(
+    *,
+    name: str,
+    slug: str,
+    description: str = "",
+    position: int = 100,
+    is_market_analysis: bool = False,
+) -> Section:
     validate_section_slug(slug)
     section, _ = Section.objects.update_or_create(
-        slug=slug, defaults={"name": name, "description": description, "position": position}
+        slug=slug,
+        defaults={
+            "name": name,
+            "description": description,
+            "position": position,
+            "is_market_analysis": is_market_analysis,
+        },
     )
     return section
 
@@ -79,6 +92,7 @@ def save_article(
     access_level: str = AccessLevel.METERED,
     published_at: dt.datetime | None = None,
     publish: bool = True,
+    premium_pick: int | None = None,
 ) -> Article:
     """Create or update a story by slug. The body is cleaned here, whoever calls."""
     if access_level not in AccessLevel.values:
@@ -88,6 +102,7 @@ def save_article(
         raise ValidationError("A story needs an address (slug) made of letters or digits.")
     if published_at is not None and timezone.is_naive(published_at):
         raise ValidationError("published_at must carry a time zone.")
+    check_premium_pick(access_level=access_level, premium_pick=premium_pick)
     article, _ = Article.objects.update_or_create(
         slug=slug,
         defaults={
@@ -101,11 +116,21 @@ def save_article(
             "access_level": access_level,
             "status": ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
             "published_at": published_at or (timezone.now() if publish else None),
+            "premium_pick": premium_pick,
         },
     )
     article.authors.set(list(authors))
     forget_article(slug=article.slug)
     return article
+
+
+def check_premium_pick(*, access_level: str, premium_pick: int | None) -> None:
+    """Only premium stories can be in the day's premium selection."""
+    if premium_pick is not None and access_level != AccessLevel.PREMIUM:
+        raise ValidationError(
+            "Only premium stories can be picked for the premium selection: set the access "
+            "level to premium, or clear the place in the selection."
+        )
 
 
 def set_authors(*, article: Article, authors: Iterable[Author]) -> None:

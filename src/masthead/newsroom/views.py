@@ -3,12 +3,20 @@ templates render."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from masthead.access.gate import Context, decide
+from masthead.access.gate import Context, decide, may_use
+from masthead.access.models import Benefit
+from masthead.access.selectors import benefit_copy
+from masthead.ads.models import Placement
+from masthead.ads.presenters import ad_slot_html
 from masthead.core.context_processors import chrome_for
 from masthead.newsroom import page_cache, selectors
 from masthead.newsroom.presenters import render_article_page
@@ -55,6 +63,8 @@ def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpR
         chrome=chrome_for(kit.nav),
         decision=decision,
         signed_in=reader.is_signed_in,
+        # Per request, never in the kit: readers with ad-free reading get no ad markup at all.
+        ads_html=ad_slot_html(reader=reader, placement=Placement.ARTICLE),
     )
     # Each reader's page differs (meter, full text or lead): no shared cache may keep it.
     # (A new response has neither header: set, not patched.)
@@ -63,6 +73,95 @@ def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpR
         charset=settings.DEFAULT_CHARSET,
         headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"},
     )
+
+
+def _benefit_note(request: HttpRequest, benefit: str) -> dict[str, Any]:
+    """What a benefit's landing page says about it: included for this reader (the gate says),
+    or what it gives and where to subscribe."""
+    decision = may_use(reader=request.reader, benefit=benefit)  # type: ignore[attr-defined]
+    copy = next((c for c in benefit_copy() if c.benefit == benefit), None)
+    return {
+        "included": decision.full,
+        "title": copy.title if copy else Benefit(benefit).label,
+        "description": copy.description if copy else "",
+        "subscribe_url": reverse("billing:subscribe") + "?next=" + request.path,
+    }
+
+
+@require_safe
+def premium(request: HttpRequest) -> HttpResponse:
+    front = selectors.premium_front(page=request.GET.get("page"))
+    return render(
+        request,
+        "newsroom/premium.html",
+        {
+            "front": front,
+            "page": front.earlier,
+            "note": _benefit_note(request, Benefit.PREMIUM_STORIES),
+        },
+    )
+
+
+@require_safe
+def market_analysis(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "newsroom/market_analysis.html",
+        {
+            "sections": selectors.market_analysis_sections(),
+            "page": selectors.market_analysis_page(page=request.GET.get("page")),
+            "note": _benefit_note(request, Benefit.MARKET_ANALYSIS),
+        },
+    )
+
+
+def _checked_day(year: int, month: int = 1, day: int = 1) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise Http404(f"There is no {year}-{month:02}-{day:02} in the archive.") from exc
+
+
+@require_safe
+def archive(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "newsroom/archive.html",
+        {"years": selectors.archive_years(), "note": _benefit_note(request, Benefit.ARCHIVES)},
+    )
+
+
+@require_safe
+def archive_year(request: HttpRequest, year: int) -> HttpResponse:
+    _checked_day(year)
+    months = [
+        {"month": count.value, "date": dt.date(year, count.value, 1), "stories": count.stories}
+        for count in selectors.archive_months(year=year)
+    ]
+    if not months:
+        raise Http404(f"No stories were published in {year}.")
+    return render(request, "newsroom/archive_year.html", {"year": year, "months": months})
+
+
+@require_safe
+def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    first = _checked_day(year, month)
+    days = [
+        {"day": count.value, "date": dt.date(year, month, count.value), "stories": count.stories}
+        for count in selectors.archive_days(year=year, month=month)
+    ]
+    if not days:
+        raise Http404(f"No stories were published in {first:%B %Y}.")
+    return render(request, "newsroom/archive_month.html", {"first": first, "days": days})
+
+
+@require_safe
+def archive_day(request: HttpRequest, year: int, month: int, day: int) -> HttpResponse:
+    date = _checked_day(year, month, day)
+    page = selectors.archive_day_page(day=date, page=request.GET.get("page"))
+    if not page.paginator.count:
+        raise Http404(f"No stories were published on {date:%d %B %Y}.")
+    return render(request, "newsroom/archive_day.html", {"date": date, "page": page})
 
 
 @require_safe

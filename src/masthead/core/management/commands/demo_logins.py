@@ -13,4 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("  Demo logins (email / password):")
         for email, password, role in DEMO_LOGINS:
-            self.stdout.write(f"    {role:<7} {email:<20} {password}")
+            self.stdout.write(f"    {role:<10} {email:<24} {password}")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from masthead.access import demo as access_demo
 from masthead.accounts import demo as accounts_demo
+from masthead.ads import demo as ads_demo
 from masthead.billing import demo as billing_demo
 from masthead.newsroom import demo as newsroom_demo
 
@@ -22,4 +23,6 @@ class Command(BaseCommand):
         billing_demo.load()
         self.stdout.write("  plans: Smart Quarterly, Smart Essential, Super Saver")
         accounts_demo.load()
+        ads_demo.load()
+        self.stdout.write("  house ads (none for ad-free readers)")
         self.stdout.write(self.style.SUCCESS("Demo ready."))
