@@ -8,6 +8,7 @@ from masthead.access import demo as access_demo
 from masthead.accounts import demo as accounts_demo
 from masthead.billing import demo as billing_demo
 from masthead.newsroom import demo as newsroom_demo
+from masthead.partners import demo as partners_demo
 
 
 class Command(BaseCommand):
@@ -22,4 +23,6 @@ class Command(BaseCommand):
         billing_demo.load()
         self.stdout.write("  plans: Smart Quarterly, Smart Essential, Super Saver")
         accounts_demo.load()
+        partners_demo.load()
+        self.stdout.write("  partner offer: The Deccan Review (40 codes)")
         self.stdout.write(self.style.SUCCESS("Demo ready."))
