@@ -151,26 +151,31 @@ def claim_code(*, user: User, pool: PartnerPool, now: dt.datetime | None = None)
         raise NotEligible(check)
     from masthead.partners import tasks
 
-    try:
-        with transaction.atomic():
-            free = (
-                PartnerCode.objects.select_for_update(skip_locked=True)
-                .filter(pool=pool, claimed_at__isnull=True)
-                .order_by("pk")
-                .only("pk")
-                .first()
-            )
-            if free is None:
-                raise PoolEmpty
-            PartnerCode.objects.filter(pk=free.pk, claimed_at__isnull=True).update(
-                claimed_by=user, claimed_at=timezone.now()
-            )
-            transaction.on_commit(partial(tasks.send_partner_code.enqueue, code_id=free.pk))
-    except IntegrityError:
-        # The same reader claimed at this very moment elsewhere, and won: theirs is the code.
-        return PartnerCode.objects.select_related("pool").get(pool=pool, claimed_by=user)
-    logger.info("partner code #%s (pool %s) given to reader %s", free.pk, pool.pk, user.pk)
-    return PartnerCode.objects.select_related("pool").get(pk=free.pk)
+    while True:
+        try:
+            with transaction.atomic():
+                free = (
+                    PartnerCode.objects.select_for_update(skip_locked=True)
+                    .filter(pool=pool, claimed_at__isnull=True)
+                    .order_by("pk")
+                    .only("pk")
+                    .first()
+                )
+                if free is None:
+                    raise PoolEmpty
+                # The row is locked (or, on SQLite, the database is): the condition is a
+                # second guard, and a lost race just tries the next free code.
+                taken = PartnerCode.objects.filter(pk=free.pk, claimed_at__isnull=True).update(
+                    claimed_by=user, claimed_at=timezone.now()
+                )
+                if not taken:
+                    continue
+                transaction.on_commit(partial(tasks.send_partner_code.enqueue, code_id=free.pk))
+        except IntegrityError:
+            # The same reader claimed at this very moment elsewhere, and won: theirs is the code.
+            return PartnerCode.objects.select_related("pool").get(pool=pool, claimed_by=user)
+        logger.info("partner code #%s (pool %s) given to reader %s", free.pk, pool.pk, user.pk)
+        return PartnerCode.objects.select_related("pool").get(pk=free.pk)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,4 +38,4 @@ def my_partner_codes(request: HttpRequest) -> HttpResponse:
             offers.append(Offer(pool=pool, eligibility=refusal.eligibility))
         except services.PoolEmpty:
             offers.append(Offer(pool=pool, pool_empty=True))
-    return render(request, "partners/mine.html", {"offers": offers, "why": services.Why})
+    return render(request, "partners/mine.html", {"offers": offers})

@@ -27,7 +27,9 @@ FIRST_MINUTES_OF_DECEMBER = dt.datetime(2026, 11, 30, 18, 40, tzinfo=dt.UTC)
 def test_a_subscriber_gives_five_stories_a_month_and_the_sixth_is_refused_with_when(subscriber):
     stories = [testing.article() for _ in range(6)]
     for story in stories[:5]:
-        assert services.give_story(giver=subscriber, article=story, now=LAST_MINUTES_OF_NOVEMBER).created
+        assert services.give_story(
+            giver=subscriber, article=story, now=LAST_MINUTES_OF_NOVEMBER
+        ).created
     assert selectors.gifts_left(giver_id=subscriber.pk, now=LAST_MINUTES_OF_NOVEMBER) == 0
     with pytest.raises(services.GiftRefused, match=r"all 5 .* from 1 December"):
         services.give_story(giver=subscriber, article=stories[5], now=LAST_MINUTES_OF_NOVEMBER)

@@ -37,7 +37,10 @@ def meter(meter_store_name):
 def used_up_stranger(client):
     """A stranger who read their 3 free stories and is refused the 4th."""
     for _ in range(3):
-        assert "SECRET-FIFTH-PARAGRAPH" in client.get(testing.article().get_absolute_url()).content.decode()
+        assert (
+            "SECRET-FIFTH-PARAGRAPH"
+            in client.get(testing.article().get_absolute_url()).content.decode()
+        )
     refused = client.get(testing.article().get_absolute_url()).content.decode()
     assert 'section class="prompt' in refused
     assert "SECRET-FIFTH-PARAGRAPH" not in refused
