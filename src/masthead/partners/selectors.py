@@ -53,3 +53,12 @@ def low_pools() -> list[LowPool]:
                 )
             )
     return sorted(low, key=lambda p: p.available)
+
+
+def codes_of(*, user_id: int) -> list[PartnerCode]:
+    """Every partner code the reader has been given, newest pool first."""
+    return list(
+        PartnerCode.objects.select_related("pool")
+        .filter(claimed_by_id=user_id)
+        .order_by("-claimed_at")
+    )
