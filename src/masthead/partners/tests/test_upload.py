@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from masthead.core import testing
 from masthead.partners import services
-from masthead.partners.codefile import CodeFileError
+from masthead.partners.codefile import CodeFileError, read_code_file
 from masthead.partners.models import PartnerCode
 
 from .conftest import codes, csv_of, make_pool
@@ -100,3 +102,29 @@ def test_staff_upload_codes_from_the_pool_page_and_see_problems_by_line(client):
     response = client.post(url, {"file": good}, follow=True)
     assert "25 code(s) added to A year of The Deccan Review." in response.content.decode()
     assert PartnerCode.objects.filter(pool=pool).count() == 25
+
+
+_code = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{2,20}", fullmatch=True)
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=st.lists(_code, min_size=1, max_size=30, unique=True), header=st.booleans())
+def test_any_file_of_distinct_codes_reads_back_exactly_with_its_line_numbers(values, header):
+    # A first code that reads like a header would be skipped as one; the rule says so.
+    assume(values[0].lower() not in {"code", "codes"})
+    lines = read_code_file(csv_of(values, header=header))
+    assert [line.code for line in lines] == values
+    assert [line.line for line in lines] == list(range(1 + header, len(values) + 1 + header))
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=st.lists(_code, min_size=2, max_size=30, unique=True), data=st.data())
+def test_any_repeated_code_is_refused_naming_both_lines(values, data):
+    assume(values[0].lower() not in {"code", "codes"})
+    repeat_of = data.draw(st.integers(min_value=0, max_value=len(values) - 1))
+    with_repeat = [*values, values[repeat_of]]
+    with pytest.raises(CodeFileError) as caught:
+        read_code_file(csv_of(with_repeat, header=False))
+    assert caught.value.problems == [
+        f"Line {len(with_repeat)}: repeats the code on line {repeat_of + 1}."
+    ]
