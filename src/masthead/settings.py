@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "masthead.accounts",
     # Plan benefits: ad slots (ad-free reading is the gate's may_use).
     "masthead.ads",
+    "masthead.partners",
+    "masthead.gifts",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +272,16 @@ GST_RATE_BASIS_POINTS = _env_int("MASTHEAD_GST_RATE_BASIS_POINTS", default=1800)
 PRICES_INCLUDE_TAX = _env_bool("MASTHEAD_PRICES_INCLUDE_TAX", default=True)
 SAC_CODE = _env("MASTHEAD_SAC_CODE", "998431")
 INVOICE_PREFIX = _env("MASTHEAD_INVOICE_PREFIX", "ML")
+
+# --- Gift stories and partner codes (masthead.gifts, masthead.partners) --------------------
+# Stories a subscriber may give per calendar month (publisher's time zone), and for how many
+# days from giving a gift link opens its story.
+GIFTS_PER_MONTH = _env_int("MASTHEAD_GIFTS_PER_MONTH", default=5)
+GIFT_DAYS = _env_int("MASTHEAD_GIFT_DAYS", default=14)
+if GIFTS_PER_MONTH < 0 or GIFT_DAYS < 1:
+    raise ImproperlyConfigured("MASTHEAD_GIFTS_PER_MONTH must be ≥ 0 and MASTHEAD_GIFT_DAYS ≥ 1.")
+# Seconds between the worker's sweeps that hand partner codes to newly eligible readers.
+PARTNER_SWEEP_SECONDS = _env_int("MASTHEAD_PARTNER_SWEEP_SECONDS", default=60)
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

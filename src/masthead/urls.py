@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("subscribe/", include("masthead.billing.urls")),
+    path("partner/", include("masthead.partners.urls")),
+    path("gift/", include("masthead.gifts.urls")),
     path(
         "sitemap.xml",
         sitemap,

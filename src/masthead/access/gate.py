@@ -48,6 +48,7 @@ class Reason(StrEnum):
     METER_UNAVAILABLE = "meter_unavailable"  # store down; the policy decided
     NOT_COUNTED = "not_counted"  # a surface that cannot meter (feeds, previews) gets the lead
     BENEFIT_REQUIRED = "benefit_required"  # a non-story benefit (e-paper, ...) the reader lacks
+    GIFT = "gift"  # a subscriber's gift link, verified by the caller, opens this one story
 
 
 class Surface(StrEnum):
@@ -63,6 +64,9 @@ class Context:
     # False for requests that must not use up a story (HEAD, prefetch, link previews).
     count: bool = True
     now: dt.datetime | None = None
+    # The one story a verified, live gift link opens (set only by the gift view after checking
+    # the link's signature, expiry and revocation): read in full, never counted on the meter.
+    gifted_article_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +215,10 @@ def decide(*, reader: Reader, article: Article, context: Context | None = None) 
     missing = [benefit for benefit in needs if benefit not in held]
     if not missing:
         return Decision(full=True, reason=Reason.ENTITLED)
+
+    # Before the meter and the premium wall: a gift opens its story for anyone, uncounted.
+    if context.gifted_article_id is not None and context.gifted_article_id == article.pk:
+        return Decision(full=True, reason=Reason.GIFT)
 
     audience = Audience.REGISTERED if reader.is_signed_in else Audience.ANONYMOUS
     if context.surface == Surface.PAGE and crawlers.is_verified_crawler(

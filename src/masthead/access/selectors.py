@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from masthead.access.models import (
@@ -33,6 +33,37 @@ def active_grants(*, user_id: int, now: dt.datetime | None = None) -> QuerySet[G
 
 def active_benefits(*, user_id: int, now: dt.datetime | None = None) -> frozenset[str]:
     return frozenset(active_grants(user_id=user_id, now=now).values_list("benefit", flat=True))
+
+
+def benefit_held_since(
+    *, user_id: int, benefit: str, source: str, now: dt.datetime
+) -> dt.datetime | None:
+    """When the reader's current, unbroken hold on a benefit from one source began, or None.
+
+    Billing extends a subscription's grant on each renewal (``services.sync_grants``) and a new
+    subscription writes a new one, so for ``source=subscription`` this is the start of the paid
+    access the reader has now: a lapse and a new subscription start the count again. Apps that
+    need "after N paid days" (partner codes) ask this rather than billing's tables.
+    """
+    found: dt.datetime | None = (
+        active_grants(user_id=user_id, now=now)
+        .filter(benefit=benefit, source=source)
+        .aggregate(since=Min("starts_at"))["since"]
+    )
+    return found
+
+
+def holders_of(*, benefit: str, now: dt.datetime | None = None) -> QuerySet[Grant, int]:
+    """Ids of readers with an unrevoked grant of ``benefit`` that has not ended: candidates only
+    (a grant may start later on a reader's test clock); the gate decides for each."""
+    now = now or timezone.now()
+    return (
+        Grant.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), revoked_at__isnull=True)
+        .filter(benefit=benefit)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def grants_for(*, user_id: int) -> QuerySet[Grant]:
@@ -135,9 +166,11 @@ __all__ = [
     "active_grants",
     "archive_after_days",
     "benefit_copy",
+    "benefit_held_since",
     "first_rule",
     "forget_cached_rules",
     "grants_for",
+    "holders_of",
     "meter_rules",
     "prompt_copy",
     "registration_bonus",

@@ -38,7 +38,7 @@ from django.template.context_processors import csrf
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
-from masthead.access.gate import Decision
+from masthead.access.gate import Decision, Reason
 from masthead.access.prompt import build_prompt
 from masthead.core.context_processors import SiteChrome, nav_pairs
 from masthead.newsroom.blocks import clean_inline, split_lead, without_cut
@@ -191,6 +191,13 @@ def render_article_page(
     rest, in any form: the shell never held it, and only a full decision puts it in a slot."""
     if decision.full:
         after_lead = kit.rest_html
+        if decision.reason == Reason.ENTITLED:
+            # A subscriber may give the story (gift links: masthead.gifts).
+            after_lead += _render_small(
+                "newsroom/_give_story.html",
+                (kit.pk,),
+                lambda: {"article_id": kit.pk, "gift_days": settings.GIFT_DAYS},
+            )
     else:
         after_lead = prompt_html(decision=decision, signed_in=signed_in, next_url=kit.path)
     user = request.user

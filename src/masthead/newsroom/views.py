@@ -19,7 +19,7 @@ from masthead.ads.models import Placement
 from masthead.ads.presenters import ad_slot_html
 from masthead.core.context_processors import chrome_for
 from masthead.newsroom import page_cache, selectors
-from masthead.newsroom.presenters import render_article_page
+from masthead.newsroom.presenters import ArticleKit, render_article_page
 
 
 def _is_prefetch(request: HttpRequest) -> bool:
@@ -53,10 +53,26 @@ def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpR
     kit = page_cache.article_kit(slug=article_slug)
     if kit.section_slug != section_slug:
         return HttpResponsePermanentRedirect(kit.path)
-    counts = request.method == "GET" and not _is_prefetch(request)
+    return story_page(request, kit=kit, context=Context(count=counts_as_a_read(request)))
+
+
+def counts_as_a_read(request: HttpRequest) -> bool:
+    """Only a GET that is not a prefetch may use up a story (or count a gift's open)."""
+    return request.method == "GET" and not _is_prefetch(request)
+
+
+def story_page(
+    request: HttpRequest,
+    *,
+    kit: ArticleKit,
+    context: Context,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The story page for this request's reader, as the gate decides (also used by gift
+    links, which add the verified gift to ``context``)."""
     reader = request.reader  # type: ignore[attr-defined]
     # The gate runs on every request, with the real reader; the cache never decides.
-    decision = decide(reader=reader, article=kit.gate_article(), context=Context(count=counts))
+    decision = decide(reader=reader, article=kit.gate_article(), context=context)
     html = render_article_page(
         request=request,
         kit=kit,
@@ -71,7 +87,7 @@ def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpR
     return HttpResponse(
         html,
         charset=settings.DEFAULT_CHARSET,
-        headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"},
+        headers={"Cache-Control": "private, no-cache", "Vary": "Cookie", **(headers or {})},
     )
 
 

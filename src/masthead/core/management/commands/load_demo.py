@@ -9,6 +9,7 @@ from masthead.accounts import demo as accounts_demo
 from masthead.ads import demo as ads_demo
 from masthead.billing import demo as billing_demo
 from masthead.newsroom import demo as newsroom_demo
+from masthead.partners import demo as partners_demo
 
 
 class Command(BaseCommand):
@@ -25,4 +26,6 @@ class Command(BaseCommand):
         accounts_demo.load()
         ads_demo.load()
         self.stdout.write("  house ads (none for ad-free readers)")
+        partners_demo.load()
+        self.stdout.write("  partner offer: The Deccan Review (40 codes)")
         self.stdout.write(self.style.SUCCESS("Demo ready."))

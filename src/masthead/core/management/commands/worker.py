@@ -6,6 +6,7 @@ import uuid
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
@@ -13,10 +14,14 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals
+from masthead.partners import services as partners
 
 
 class Command(BaseCommand):
-    help = "Run background work: queued tasks (emails, webhooks) and the billing sweep."
+    help = (
+        "Run background work: queued tasks (emails, webhooks), the billing sweep and the "
+        "partner-code sweep."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between sweeps.")
@@ -34,7 +39,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         worker_id = f"masthead-{uuid.uuid4().hex[:8]}"
         self.stdout.write(f"Worker {worker_id} started.")
-        last_prune = 0.0
+        last_prune = last_partner_sweep = 0.0
         while running:
             close_old_connections()
             if time.monotonic() - last_prune > 3600:
@@ -43,6 +48,14 @@ class Command(BaseCommand):
             report = renewals.run_due_work()
             if report.processed:
                 self.stdout.write(f"billing: {report.processed} due item(s) processed")
+            if time.monotonic() - last_partner_sweep > settings.PARTNER_SWEEP_SECONDS:
+                given = partners.assign_codes()
+                last_partner_sweep = time.monotonic()
+                if given.assigned or given.waiting:
+                    self.stdout.write(
+                        f"partners: {given.assigned} code(s) given, {given.waiting} reader(s) "
+                        "waiting for codes"
+                    )
             Worker(
                 queue_names=["*"],
                 interval=0,
