@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "masthead.access",
     "masthead.billing",
     "masthead.accounts",
+    "masthead.devices",
+    "masthead.api",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +139,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Devices: a browser signed out from another device is signed out here (masthead.devices).
+    "masthead.devices.middleware.DeviceMiddleware",
     "masthead.access.middleware.ReaderIdentityMiddleware",
 ]
 
@@ -323,6 +327,11 @@ ACCOUNT_FORMS = {
         "add_email": "AddEmailForm",
     }.items()
 }
+
+# --- Devices and the apps' JSON API (masthead.devices, masthead.api) ---------------------
+# API tokens are made with an email and password: per-IP on top of allauth's failed-login limit,
+# which the API shares with the login page (one allowance of guesses per address, not two).
+ACCOUNT_RATE_LIMITS["api_token"] = "10/m/ip"
 
 EMAIL_BACKEND = _env("MASTHEAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = _env("MASTHEAD_EMAIL_HOST", "localhost")
