@@ -10,7 +10,7 @@ from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from masthead.access.gate import Context, Surface, decide, may_use
@@ -207,7 +207,10 @@ def story(request: HttpRequest, key: str) -> HttpResponse:
     """The story as the page shows it to this reader: the whole body or only the lead."""
     if request.method not in {"GET", "HEAD"}:
         return _not_allowed("GET")
-    article = selectors.story(key=key)
+    try:
+        article = selectors.story(key=key)
+    except Http404:
+        return error(404, "not_found", f"No published story {key!r}. List them at /api/v1/stories/.")
     # Opening a story in the app uses the meter exactly as opening its page does; HEAD does not.
     decision = decide(
         reader=_reader(request),
