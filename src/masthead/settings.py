@@ -331,7 +331,7 @@ ACCOUNT_FORMS = {
 # --- Devices and the apps' JSON API (masthead.devices, masthead.api) ---------------------
 # API tokens are made with an email and password: per-IP on top of allauth's failed-login limit,
 # which the API shares with the login page (one allowance of guesses per address, not two).
-ACCOUNT_RATE_LIMITS["api_token"] = "10/m/ip"
+ACCOUNT_RATE_LIMITS["api_token"] = "10/m/ip"  # noqa: S105 - a rate, not a secret
 
 EMAIL_BACKEND = _env("MASTHEAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = _env("MASTHEAD_EMAIL_HOST", "localhost")

@@ -34,7 +34,8 @@ def open_browser(browser: Any) -> Iterator[Any]:
 
     def make(user_agent: str | None = None) -> Page:
         context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, **({"user_agent": user_agent} if user_agent else {})
+            viewport={"width": 1280, "height": 900},
+            **({"user_agent": user_agent} if user_agent else {}),
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -96,7 +97,9 @@ def test_one_device_too_many_asks_which_to_sign_out_and_that_one_is_signed_out(
     # The phone's next page: signed out, and told why. The laptop stays in.
     phone.reload()
     expect(account_nav(phone).get_by_role("link", name="Log in")).to_be_visible()
-    expect(phone.get_by_text("You were signed out on this device from another one.")).to_be_visible()
+    expect(
+        phone.get_by_text("You were signed out on this device from another one.")
+    ).to_be_visible()
     laptop.reload()
     expect(account_nav(laptop).get_by_role("button", name="Log out")).to_be_visible()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -62,12 +63,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def logout(self, request: HttpRequest) -> None:
         device_id = devices.current_browser_id(request.session)
         if request.user.is_authenticated and device_id is not None:
-            try:
+            # Already signed out from another device: then there is nothing left to free.
+            with suppress(ValidationError):
                 devices.sign_out_device(
                     user_id=request.user.pk, device_id=device_id, reason=SignOutReason.LOGOUT
                 )
-            except ValidationError:
-                pass  # already signed out from another device: nothing left to free
         super().logout(request)
 
     def set_password(self, user: Any, password: str) -> None:
@@ -76,9 +76,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         super().set_password(user, password)
         request = context.request
         keep = None
-        if request is not None and getattr(request, "user", None) is not None:
-            if request.user.is_authenticated and request.user.pk == user.pk:
-                keep = devices.current_browser_id(request.session)
+        current = getattr(request, "user", None)
+        if request is not None and current is not None and current.pk == user.pk:
+            keep = devices.current_browser_id(request.session)
         devices.sign_out_other_devices(
             user_id=user.pk, keep_device_id=keep, reason=SignOutReason.PASSWORD
         )

@@ -1,4 +1,4 @@
-"""Back office: the publisher's device policy, and each reader's devices (support can sign one out)."""
+"""Back office: the publisher's device policy; each reader's devices (support signs one out)."""
 
 from __future__ import annotations
 

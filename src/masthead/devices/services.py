@@ -18,7 +18,7 @@ from masthead.devices.useragents import MAX_AGENT, describe
 
 # Last seen is written at most this often per device: the story page stays free of writes.
 TOUCH_EVERY = dt.timedelta(minutes=5)
-TOKEN_PREFIX = "mh_"
+TOKEN_PREFIX = "mh_"  # noqa: S105 - a label that makes leaked tokens easy to spot, not a secret
 MAX_NAME = 100
 
 
@@ -70,11 +70,10 @@ def _make_room(
     """
     rules = selectors.policy()
     limit = selectors.device_limit(user_id=user_id, rules=rules)
-    others = list(
-        selectors.active_devices(user_id=user_id)
-        .exclude(pk=keep_device_id)
-        .order_by("last_seen_at", "first_seen_at", "pk")
-    )
+    active = selectors.active_devices(user_id=user_id)
+    if keep_device_id is not None:
+        active = active.exclude(pk=keep_device_id)
+    others = list(active.order_by("last_seen_at", "first_seen_at", "pk"))
     chosen: list[Device] = []
     if replace_device_id is not None:
         picked = [d for d in others if d.pk == replace_device_id]

@@ -18,6 +18,11 @@ from masthead.devices.models import OverLimitChoice
 from masthead.devices.stages import DeviceLimitStage
 
 
+def _reader_id(request: HttpRequest) -> int:
+    """The signed-in reader's id (the views below all need a login)."""
+    return int(request.user.pk or 0)
+
+
 def _device_id(raw: str | None) -> int | None:
     try:
         return int(raw or "")
@@ -28,7 +33,7 @@ def _device_id(raw: str | None) -> int | None:
 @require_safe
 @login_required
 def device_list(request: HttpRequest) -> HttpResponse:
-    user_id = request.user.pk
+    user_id = _reader_id(request)
     return render(
         request,
         "devices/list.html",
@@ -49,7 +54,7 @@ def sign_out(request: HttpRequest, device_id: int) -> HttpResponse:
         messages.error(request, "To sign out of this browser, use Log out.")
         return redirect("devices:list")
     try:
-        device = services.sign_out_device(user_id=request.user.pk, device_id=device_id)
+        device = services.sign_out_device(user_id=_reader_id(request), device_id=device_id)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
@@ -61,7 +66,7 @@ def sign_out(request: HttpRequest, device_id: int) -> HttpResponse:
 @login_required
 def sign_out_others(request: HttpRequest) -> HttpResponse:
     count = services.sign_out_other_devices(
-        user_id=request.user.pk, keep_device_id=services.current_browser_id(request.session)
+        user_id=_reader_id(request), keep_device_id=services.current_browser_id(request.session)
     )
     if count:
         messages.success(request, f"Signed out {count} other device{'s' if count != 1 else ''}.")
@@ -92,8 +97,7 @@ def choose(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 error = exc.messages[0]
             else:
-                response = stage.exit()
-                return response
+                return stage.exit()  # type: ignore[no-any-return]
     elif request.method not in {"GET", "HEAD"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     return render(

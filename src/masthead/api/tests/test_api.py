@@ -65,8 +65,9 @@ def test_wrong_password_gets_the_login_pages_words_and_no_token(client, reader):
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_credentials"
-    assert "The email address or password you entered is not right" in (
-        response.json()["error"]["message"]
+    assert (
+        "The email address or password you entered is not right"
+        in (response.json()["error"]["message"])
     )
     unknown = post_token(client, "nobody@example.com")
     assert unknown.json() == response.json()

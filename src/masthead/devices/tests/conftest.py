@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,9 +25,7 @@ IPHONE_UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
-LAPTOP_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0"
-)
+LAPTOP_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0"
 MAC_UA = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
     "Version/17.5 Safari/605.1.15"
@@ -35,7 +34,7 @@ MAC_UA = (
 
 def make_reader(email: str, *, subscriber: bool = False) -> Any:
     user = get_user_model().objects.create_user(
-        username=email.split("@")[0], email=email, password=PASSWORD
+        username=email.split("@", maxsplit=1)[0], email=email, password=PASSWORD
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if subscriber:
@@ -43,7 +42,7 @@ def make_reader(email: str, *, subscriber: bool = False) -> Any:
             user=user,
             benefits=[Benefit.DEVICES, Benefit.UNLIMITED_STORIES],
             source=GrantSource.COMPLIMENTARY,
-            starts_at=timezone.now() - timezone.timedelta(days=1),
+            starts_at=timezone.now() - dt.timedelta(days=1),
             ends_at=None,
         )
     return user

@@ -33,9 +33,7 @@ def test_the_page_needs_a_login(client):
     assert response["Location"] == "/accounts/login/?next=/accounts/devices/"
 
 
-def test_the_page_lists_each_device_with_first_and_last_seen_and_the_limit(
-    subscriber, browser_of
-):
+def test_the_page_lists_each_device_with_first_and_last_seen_and_the_limit(subscriber, browser_of):
     phone = browser_of(subscriber, PHONE_UA)
     browser_of(subscriber, LAPTOP_UA)
     services.issue_app_token(user_id=subscriber.pk, name="Priya's iPad")
@@ -52,15 +50,13 @@ def test_the_page_lists_each_device_with_first_and_last_seen_and_the_limit(
     assert "Access on every device" in page
     # Shown in the publisher's time zone (Asia/Kolkata, UTC+5:30).
     assert "First signed in 1 Mar 2026, 10:00 · last seen 2 Mar 2026, 10:00" in page
-    assert "Priya&#x27;s iPad</span> <span class=\"device-kind\">(app)" in page
+    assert 'Priya&#x27;s iPad</span> <span class="device-kind">(app)' in page
     assert page.count("This device") == 1
     assert page.count(">Sign out</button>") == 2  # not for this browser: that is Log out
     assert audit(response).unlabelled_inputs() == []
 
 
-def test_a_reader_without_the_benefit_sees_their_smaller_limit_and_the_plans(
-    reader, browser_of
-):
+def test_a_reader_without_the_benefit_sees_their_smaller_limit_and_the_plans(reader, browser_of):
     page = browser_of(reader, PHONE_UA).get("/accounts/devices/").content.decode()
     assert "up to <strong>2 devices</strong> at once" in page
     assert "/subscribe/" in page

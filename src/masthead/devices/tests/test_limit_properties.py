@@ -53,9 +53,7 @@ def test_active_devices_never_exceed_the_limit(reader, limit, ask, actions):
         elif kind.startswith("app"):
             replace = ids[pick % len(ids)] if kind == "app-replace" and ids and pick else None
             try:
-                services.issue_app_token(
-                    user_id=reader.pk, name="App", replace_device_id=replace
-                )
+                services.issue_app_token(user_id=reader.pk, name="App", replace_device_id=replace)
             except services.DeviceLimitReached as refused:
                 # Asked, and nothing changed: the reader chooses, not us.
                 assert ask

@@ -166,7 +166,7 @@ def test_subscribers_have_room_for_five_devices(subscriber, browser_of):
     browsers = [browser_of(subscriber, agent) for agent in (PHONE_UA, LAPTOP_UA, MAC_UA)]
     browsers += [browser_of(subscriber, IPHONE_UA) for _ in range(2)]
 
-    sixth, response = log_in(subscriber, agent=PHONE_UA)
+    _sixth, response = log_in(subscriber, agent=PHONE_UA)
 
     assert response["Location"] == "/accounts/devices/choose/"
     assert all(signed_in(b) for b in browsers)
