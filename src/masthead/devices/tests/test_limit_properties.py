@@ -20,12 +20,12 @@ steps = st.lists(
         st.tuples(st.just("app-replace"), st.integers(min_value=0, max_value=9)),
         st.tuples(st.just("sign-out"), st.integers(min_value=0, max_value=9)),
     ),
-    max_size=12,
+    max_size=10,
 )
 
 
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
