@@ -100,11 +100,27 @@ def test_bad_requests_say_what_was_wrong(client, reader, body, content_type, mes
     assert not Device.objects.exists()
 
 
-def test_token_creation_is_rate_limited(client, reader):
-    codes = [post_token(client, reader.email, password="wrong-password-x").status_code
-             for _ in range(11)]  # fmt: skip
-    assert codes[-1] == 429
-    assert 401 in codes
+def test_token_creation_is_rate_limited_per_address_of_the_caller(client, reader):
+    codes = [client.post("/api/v1/tokens", {}).status_code for _ in range(11)]
+
+    assert codes[:10] == [400] * 10
+    assert codes[10] == 429
+    limited = client.post("/api/v1/tokens", {})
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert limited["Retry-After"] == "60"
+
+
+def test_password_guesses_through_the_api_count_against_the_login_pages_limit(client, reader):
+    for _ in range(5):
+        assert post_token(client, reader.email, password="guess-1234567").status_code == 401
+
+    from_api = post_token(client, reader.email)
+    from_web = Client().post("/accounts/login/", {"login": reader.email, "password": PASSWORD})
+
+    assert from_api.status_code == 429
+    assert from_api.json()["error"]["code"] == "too_many_attempts"
+    assert "Too many attempts to log in with this email address" in from_web.content.decode()
+    assert not Device.objects.exists()
 
 
 def test_the_api_is_not_authenticated_by_a_session_cookie(client, reader):

@@ -186,3 +186,19 @@ def test_checking_in_writes_only_when_last_seen_is_stale(subscriber):
     device.refresh_from_db()
     assert device.last_seen_at == later
     assert not services.check_in(device_id=device.pk, user_id=subscriber.pk + 1, now=later)
+
+
+def test_your_benefits_links_to_this_page_for_every_device():
+    from django.urls import reverse
+
+    from masthead.access import ways_in
+    from masthead.access.models import Benefit
+
+    (way,) = [w for w in ways_in.ways_in(benefit=Benefit.DEVICES) if w.url_name == "devices:list"]
+    assert way.label == "Your devices"
+    assert reverse(way.url_name) == "/accounts/devices/"
+
+
+def test_my_account_links_to_the_devices_page(reader, browser_of):
+    page = browser_of(reader, PHONE_UA).get("/accounts/me/").content.decode()
+    assert 'href="/accounts/devices/"' in page
