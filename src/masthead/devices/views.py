@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.stages import LoginStageController
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from masthead.devices import selectors, services
 from masthead.devices.models import OverLimitChoice
-from masthead.devices.stages import DeviceLimitStage
 
 
 def _reader_id(request: HttpRequest) -> int:
@@ -77,6 +75,12 @@ def sign_out_others(request: HttpRequest) -> HttpResponse:
 
 def choose(request: HttpRequest) -> HttpResponse:
     """One device too many at sign-in: pick one to sign out, or cancel the sign-in."""
+    # Imported here: allauth's stages module and its internals import each other, and loading
+    # it first while the URLconf is being built breaks that cycle.
+    from allauth.account.stages import LoginStageController
+
+    from masthead.devices.stages import DeviceLimitStage
+
     stage = LoginStageController.enter(request, DeviceLimitStage.key)
     if stage is None:
         messages.info(request, "Your sign-in has expired. Please log in again.")
