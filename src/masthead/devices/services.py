@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
@@ -22,17 +22,15 @@ TOKEN_PREFIX = "mh_"  # noqa: S105 - a label that makes leaked tokens easy to sp
 MAX_NAME = 100
 
 
-@dataclass
 class DeviceLimitReached(Exception):
     """Signing in here needs another device signed out first, and the publisher asks which."""
 
-    limit: int
-    devices: list[Device] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return (
-            f"You are signed in on {len(self.devices)} devices, the most your account allows at "
-            f"once ({self.limit}). Choose one to sign out, then sign in again."
+    def __init__(self, *, limit: int, devices: list[Device]) -> None:
+        self.limit = limit
+        self.devices = devices
+        super().__init__(
+            f"You are signed in on {len(devices)} devices, the most your account allows at "
+            f"once ({limit}). Choose one to sign out, then sign in again."
         )
 
 
