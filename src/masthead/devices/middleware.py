@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from masthead.devices import services
+from masthead.devices import selectors, services
 
 
 class DeviceMiddleware:
@@ -30,11 +30,13 @@ class DeviceMiddleware:
                     session=request.session,
                     user_agent=str(request.META.get("HTTP_USER_AGENT", "")),
                 )
-            elif not services.check_in(device_id=device_id, user_id=user.pk):
+            elif not selectors.browser_still_signed_in(device_id=device_id, user_id=user.pk):
                 logout(request)
                 messages.info(
                     request,
                     "You were signed out on this device from another one. "
                     "Log in again to carry on.",
                 )
+            else:
+                services.note_browser_seen(session=request.session, device_id=device_id)
         return self.get_response(request)

@@ -126,6 +126,7 @@ def register_browser(
         last_seen_at=now,
     )
     session[selectors.SESSION_DEVICE_KEY] = device.pk
+    session[selectors.SESSION_SEEN_KEY] = int(now.timestamp())
     return device
 
 
@@ -172,24 +173,17 @@ def replace_before_sign_in(*, user_id: int, device_id: int, now: dt.datetime | N
         )
 
 
-def check_in(*, device_id: int, user_id: int, now: dt.datetime | None = None) -> bool:
-    """Is this device still signed in? Notes it as seen (at most every TOUCH_EVERY).
-
-    One indexed read per signed-in request; a write only when last seen is stale.
-    """
+def note_browser_seen(
+    *, session: SessionBase, device_id: int, now: dt.datetime | None = None
+) -> None:
+    """Record that the browser was seen, at most every TOUCH_EVERY: when it was last written is
+    kept in its session, so most requests neither read nor write the device's row for this."""
     now = now or timezone.now()
-    last_seen = (
-        Device.objects.filter(pk=device_id, user_id=user_id, signed_out_at__isnull=True)
-        .values_list("last_seen_at", flat=True)
-        .first()
-    )
-    if last_seen is None:
-        return False
-    if now - last_seen >= TOUCH_EVERY:
-        Device.objects.filter(pk=device_id, last_seen_at__lt=now - TOUCH_EVERY).update(
-            last_seen_at=now
-        )
-    return True
+    seen = session.get(selectors.SESSION_SEEN_KEY)
+    if isinstance(seen, int | float) and now.timestamp() - seen < TOUCH_EVERY.total_seconds():
+        return
+    Device.objects.filter(pk=device_id, last_seen_at__lt=now - TOUCH_EVERY).update(last_seen_at=now)
+    session[selectors.SESSION_SEEN_KEY] = int(now.timestamp())
 
 
 def app_device_for_token(*, token: str, now: dt.datetime | None = None) -> Device | None:

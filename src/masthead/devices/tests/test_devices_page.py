@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,11 @@ from django.utils import timezone
 from masthead.accounts.tests.helpers import audit, link_in
 from masthead.devices import services
 from masthead.devices.models import Device, SignOutReason
-from masthead.devices.selectors import active_devices
+from masthead.devices.selectors import (
+    SESSION_SEEN_KEY,
+    active_devices,
+    browser_still_signed_in,
+)
 from masthead.devices.tests.conftest import (
     IPHONE_UA,
     LAPTOP_UA,
@@ -25,6 +30,10 @@ from masthead.devices.tests.conftest import (
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-fresh-broadsheet-77"
+
+
+def is_write(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
 
 
 def test_the_page_needs_a_login(client):
@@ -160,32 +169,46 @@ def test_last_seen_is_written_at_most_every_few_minutes(subscriber, browser_of):
     with CaptureQueriesContext(connection) as queries:
         phone.get("/")
         phone.get("/")
-    writes = [q["sql"] for q in queries.captured_queries if "UPDATE" in q["sql"].upper()]
-    assert not [w for w in writes if "devices_device" in w]
+    writes = [q["sql"] for q in queries.captured_queries if is_write(q["sql"])]
+    assert writes == []  # neither the device nor the session
 
+    # Five minutes on: the next request writes last seen (and when, into the session), once.
+    session = phone.session
+    session[SESSION_SEEN_KEY] -= int(services.TOUCH_EVERY.total_seconds()) + 1
+    session.save()
     stale = timezone.now() - services.TOUCH_EVERY - dt.timedelta(seconds=1)
     Device.objects.filter(pk=device.pk).update(last_seen_at=stale)
     phone.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        phone.get("/")
     device.refresh_from_db()
     assert device.last_seen_at > stale + dt.timedelta(seconds=2)
+    assert not [q for q in queries.captured_queries if is_write(q["sql"])]
 
 
-def test_checking_in_writes_only_when_last_seen_is_stale(subscriber):
-    issued = services.issue_app_token(user_id=subscriber.pk, name="Phone app")
-    device = issued.device
+def test_noting_a_browser_seen_writes_only_when_it_is_due(subscriber):
+    session = SessionStore()
+    device = services.register_browser(user_id=subscriber.pk, session=session, user_agent="")
     seen = device.last_seen_at
 
-    assert services.check_in(device_id=device.pk, user_id=subscriber.pk, now=seen)
-    assert services.check_in(
-        device_id=device.pk, user_id=subscriber.pk, now=seen + dt.timedelta(minutes=4)
+    services.note_browser_seen(
+        session=session, device_id=device.pk, now=seen + dt.timedelta(minutes=4)
     )
     device.refresh_from_db()
     assert device.last_seen_at == seen
     later = seen + dt.timedelta(minutes=6)
-    assert services.check_in(device_id=device.pk, user_id=subscriber.pk, now=later)
+    services.note_browser_seen(session=session, device_id=device.pk, now=later)
     device.refresh_from_db()
     assert device.last_seen_at == later
-    assert not services.check_in(device_id=device.pk, user_id=subscriber.pk + 1, now=later)
+
+
+def test_a_browser_is_signed_in_only_while_its_device_is(subscriber, reader):
+    device = services.register_browser(user_id=subscriber.pk, session=SessionStore(), user_agent="")
+
+    assert browser_still_signed_in(device_id=device.pk, user_id=subscriber.pk)
+    assert not browser_still_signed_in(device_id=device.pk, user_id=reader.pk)
+    services.sign_out_device(user_id=subscriber.pk, device_id=device.pk)
+    assert not browser_still_signed_in(device_id=device.pk, user_id=subscriber.pk)
 
 
 def test_your_benefits_links_to_this_page_for_every_device():
