@@ -56,6 +56,7 @@ lint: $(TEST_STAMP)
 ## Benchmarks: decisions per second per store; metered page vs a bare page under gunicorn
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.devices
 
 clean:
 	rm -rf $(VENV) var test-artifacts

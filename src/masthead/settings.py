@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "masthead.ads",
     "masthead.partners",
     "masthead.gifts",
+    "masthead.devices",
+    "masthead.api",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +143,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Devices: a browser signed out from another device is signed out here (masthead.devices).
+    "masthead.devices.middleware.DeviceMiddleware",
     "masthead.access.middleware.ReaderIdentityMiddleware",
 ]
 
@@ -339,6 +343,11 @@ ACCOUNT_FORMS = {
         "add_email": "AddEmailForm",
     }.items()
 }
+
+# --- Devices and the apps' JSON API (masthead.devices, masthead.api) ---------------------
+# API tokens are made with an email and password: per-IP on top of allauth's failed-login limit,
+# which the API shares with the login page (one allowance of guesses per address, not two).
+ACCOUNT_RATE_LIMITS["api_token"] = "10/m/ip"  # noqa: S105 - a rate, not a secret
 
 EMAIL_BACKEND = _env("MASTHEAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = _env("MASTHEAD_EMAIL_HOST", "localhost")

@@ -13,6 +13,8 @@ admin.site.index_title = "Newsroom, paywall and revenue"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
+    path("accounts/devices/", include("masthead.devices.urls")),
+    path("api/v1/", include("masthead.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("subscribe/", include("masthead.billing.urls")),
     path("partner/", include("masthead.partners.urls")),

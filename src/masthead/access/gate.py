@@ -289,7 +289,8 @@ def _metered(
     store = meter_store()
     reader.touched = True
     try:
-        if context.surface == Surface.PAGE and context.count:
+        # The apps' API meters like the page: opening a story in the app is reading it.
+        if context.surface in {Surface.PAGE, Surface.API} and context.count:
             outcome = store.record_view(
                 reader_key=reader.meter_key,
                 article_id=article.pk,

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import PermissionDenied
+from allauth.core import context
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from masthead.core.net import client_ip
+from masthead.devices import services as devices
+from masthead.devices.models import SignOutReason
 
 # The same words whether or not the address has an account: nothing here may tell them apart.
 READER_ERROR_MESSAGES = {
@@ -39,3 +45,40 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if not ip:
             raise PermissionDenied("Unable to determine the client's IP address.")
         return ip
+
+    # --- Devices: every sign-in is a device, within the reader's limit (masthead.devices) ---
+
+    def get_login_stages(self) -> list[str]:
+        # Last, so a reader is asked about devices only once every other check has passed.
+        return [*super().get_login_stages(), "masthead.devices.stages.DeviceLimitStage"]
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        super().login(request, user)
+        devices.register_browser(
+            user_id=user.pk,
+            session=request.session,
+            user_agent=str(request.META.get("HTTP_USER_AGENT", "")),
+        )
+
+    def logout(self, request: HttpRequest) -> None:
+        device_id = devices.current_browser_id(request.session)
+        if request.user.is_authenticated and device_id is not None:
+            # Already signed out from another device: then there is nothing left to free.
+            with suppress(ValidationError):
+                devices.sign_out_device(
+                    user_id=request.user.pk, device_id=device_id, reason=SignOutReason.LOGOUT
+                )
+        super().logout(request)
+
+    def set_password(self, user: Any, password: str) -> None:
+        """A new password (changed or reset) signs out every other device, apps included:
+        whoever knew the old one keeps nothing. The browser that changed it stays in."""
+        super().set_password(user, password)
+        request = context.request
+        keep = None
+        current = getattr(request, "user", None)
+        if request is not None and current is not None and current.pk == user.pk:
+            keep = devices.current_browser_id(request.session)
+        devices.sign_out_other_devices(
+            user_id=user.pk, keep_device_id=keep, reason=SignOutReason.PASSWORD
+        )

@@ -8,6 +8,7 @@ from masthead.access import demo as access_demo
 from masthead.accounts import demo as accounts_demo
 from masthead.ads import demo as ads_demo
 from masthead.billing import demo as billing_demo
+from masthead.devices import demo as devices_demo
 from masthead.newsroom import demo as newsroom_demo
 from masthead.partners import demo as partners_demo
 
@@ -28,4 +29,6 @@ class Command(BaseCommand):
         self.stdout.write("  house ads (none for ad-free readers)")
         partners_demo.load()
         self.stdout.write("  partner offer: The Deccan Review (40 codes)")
+        devices_demo.load()
+        self.stdout.write("  device policy: 5 devices with a subscription, 2 without")
         self.stdout.write(self.style.SUCCESS("Demo ready."))
