@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "masthead.access",
     "masthead.billing",
     "masthead.accounts",
+    "masthead.epaper",
 ]
 
 MIDDLEWARE = [
@@ -351,6 +352,36 @@ if not PRODUCTION:
     WHITENOISE_AUTOREFRESH = DEBUG
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(_env("MASTHEAD_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- E-paper -------------------------------------------------------------------------------
+# Edition PDFs and page images. Never served from a public URL: every file goes out through a
+# view that asks the gate. A local folder by default; S3-compatible storage (django-storages,
+# `pip install 'masthead[s3]'`) when MASTHEAD_EPAPER_S3_BUCKET is set (README, "E-paper").
+EPAPER_S3_BUCKET = _env("MASTHEAD_EPAPER_S3_BUCKET")
+if EPAPER_S3_BUCKET:
+    STORAGES["epaper"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EPAPER_S3_BUCKET,
+            "endpoint_url": _env("MASTHEAD_EPAPER_S3_ENDPOINT_URL") or None,
+            "region_name": _env("MASTHEAD_EPAPER_S3_REGION") or None,
+            "location": _env("MASTHEAD_EPAPER_S3_PREFIX", "epaper"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+else:
+    STORAGES["epaper"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": _env("MASTHEAD_EPAPER_DIR", str(VAR_DIR / "epaper")),
+            "base_url": None,
+        },
+    }
+EPAPER_MAX_UPLOAD_MB = _env_int("MASTHEAD_EPAPER_MAX_UPLOAD_MB", default=300)
+# Shared pages and clips: links signed with SECRET_KEY, valid this many days.
+EPAPER_SHARE_DAYS = _env_int("MASTHEAD_EPAPER_SHARE_DAYS", default=30)
 MEDIA_URL = "/media/"
 
 # --- Requests and security -----------------------------------------------------------------
