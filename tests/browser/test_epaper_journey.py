@@ -96,7 +96,7 @@ def test_upload_read_download_share_and_refuse(
     page.get_by_role("link", name="Mumbai edition").first.click()
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text("page 1 of 2")
-    page.get_by_text(f"Text of page 1").click()
+    page.get_by_text("Text of page 1").click()
     expect(page.locator(".ep-text-body")).to_contain_text(FRONT_HEADLINE)
     page.get_by_role("link", name="Next page →").click()
     expect(heading).to_contain_text("page 2 of 2")

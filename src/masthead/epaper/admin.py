@@ -73,9 +73,7 @@ class EditionAdmin(admin.ModelAdmin[Edition]):
             else:
                 edition.refresh_from_db()
                 if edition.status == EditionStatus.READY:
-                    messages.success(
-                        request, f"Published {edition}: {edition.page_count} pages."
-                    )
+                    messages.success(request, f"Published {edition}: {edition.page_count} pages.")
                 elif edition.status == EditionStatus.FAILED:
                     messages.error(request, f"{edition} could not be published: {edition.error}")
                 else:
@@ -105,7 +103,14 @@ class EditionAdmin(admin.ModelAdmin[Edition]):
 class DownloadAdmin(admin.ModelAdmin[Download]):
     """Trace a PDF found in the wild: its footer's reference names the download."""
 
-    list_display = ("reference", "user", "edition_date", "edition_slug", "page_number", "created_at")
+    list_display = (
+        "reference",
+        "user",
+        "edition_date",
+        "edition_slug",
+        "page_number",
+        "created_at",
+    )
     search_fields = ("reference", "user__email")
     readonly_fields = list_display
 

@@ -51,7 +51,9 @@ REFUSAL_MESSAGES = {
         "The PDF is corrupt and cannot be read ({detail}). Export it again from the layout "
         "program and upload the new file."
     ),
-    Refusal.TOO_LARGE: "The file is too large ({detail}). Reduce image resolution and export again.",
+    Refusal.TOO_LARGE: (
+        "The file is too large ({detail}). Reduce image resolution and export again."
+    ),
 }
 
 
@@ -97,7 +99,8 @@ def inspect_pdf(path: Path, *, max_bytes: int | None = None) -> PdfFacts:
         raise PdfRefused(Refusal.EMPTY, "0 bytes")
     if max_bytes is not None and size > max_bytes:
         raise PdfRefused(
-            Refusal.TOO_LARGE, f"{size / 1_048_576:.0f} MB; the limit is {max_bytes // 1_048_576} MB"
+            Refusal.TOO_LARGE,
+            f"{size / 1_048_576:.0f} MB; the limit is {max_bytes // 1_048_576} MB",
         )
     with path.open("rb") as handle:
         head = handle.read(HEADER_WINDOW)
@@ -262,7 +265,9 @@ def _footer_overlay(width: float, height: float, line: str) -> PdfReader:
     return PdfReader(buffer)
 
 
-def stamped_pdf(source: bytes, *, licensee: Licensee, page_numbers: list[int] | None = None) -> bytes:
+def stamped_pdf(
+    source: bytes, *, licensee: Licensee, page_numbers: list[int] | None = None
+) -> bytes:
     """The edition (or the pages asked for, from 1) with the reader's identity in the metadata
     and a discreet footer line on every page, to discourage passing the file around."""
     reader = PdfReader(io.BytesIO(source))

@@ -13,7 +13,6 @@ from masthead.epaper import services
 from masthead.epaper.models import Edition, EditionPage, EditionStatus
 
 
-
 def published_edition(*, date: dt.date, slug: str) -> Edition:
     edition = Edition.objects.filter(status=EditionStatus.READY, date=date, slug=slug).first()
     if edition is None:
@@ -77,9 +76,11 @@ def page_image(*, edition: Edition, number: int, size: str) -> bytes:
     if size not in services.SIZES or not 1 <= number <= edition.page_count:
         raise Http404("No such image.")
     with services.storage().open(services.page_path(edition, number, size), "rb") as handle:
-        return handle.read()
+        content: bytes = handle.read()
+    return content
 
 
 def blurred_cover(*, edition: Edition) -> bytes:
     with services.storage().open(services.cover_path(edition), "rb") as handle:
-        return handle.read()
+        content: bytes = handle.read()
+    return content

@@ -157,7 +157,9 @@ def render_edition(*, edition_id: int, progress: Progress | None = None) -> None
                         ContentFile(getattr(page, size)),
                     )
                 if page.number == 1:
-                    stored.save(cover_path(edition), ContentFile(rendering.blurred_cover(page.medium)))
+                    stored.save(
+                        cover_path(edition), ContentFile(rendering.blurred_cover(page.medium))
+                    )
                 pages.append(
                     EditionPage(
                         edition=edition,
@@ -177,7 +179,9 @@ def render_edition(*, edition_id: int, progress: Progress | None = None) -> None
         _fail(edition, f"Rendering failed ({type(exc).__name__}). Try the upload again.")
         return
     if not pages:
-        _fail(edition, rendering.REFUSAL_MESSAGES[rendering.Refusal.EMPTY].format(detail="no pages"))
+        _fail(
+            edition, rendering.REFUSAL_MESSAGES[rendering.Refusal.EMPTY].format(detail="no pages")
+        )
         return
     _publish(edition, pages)
 
@@ -256,7 +260,9 @@ class StampedFile:
     reference: str
 
 
-def stamped_download(*, edition: Edition, user: User, page_number: int | None = None) -> StampedFile:
+def stamped_download(
+    *, edition: Edition, user: User, page_number: int | None = None
+) -> StampedFile:
     """The edition (or one page) as a PDF carrying the reader's identity; the download is
     recorded under the reference printed in its footer."""
     if page_number is not None and not 1 <= page_number <= edition.page_count:

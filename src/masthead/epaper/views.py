@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,9 +46,7 @@ def _prompt(request: HttpRequest, decision: Decision, next_url: str) -> Prompt |
     return dataclasses.replace(
         prompt,
         heading="The e-paper is for subscribers.",
-        message=(
-            f"{verb} to read every page of the print edition, download it and share clips."
-        ),
+        message=(f"{verb} to read every page of the print edition, download it and share clips."),
         button_label=f"{verb} to read the e-paper →",
     )
 
@@ -180,7 +179,7 @@ def _clip_from(post: Any) -> Clip | None:
     if not any(values):
         return None
     try:
-        return Clip(*(int(round(float(v))) for v in values))
+        return Clip(*(round(float(v)) for v in values))
     except ValueError:
         return None
 
@@ -206,7 +205,14 @@ def share(request: HttpRequest, date: str, slug: str, number: int) -> HttpRespon
     response = render(
         request,
         "epaper/share_ready.html",
-        {"edition": edition, "number": number, "url": url, "token": token, "clip": clip},
+        {
+            "edition": edition,
+            "number": number,
+            "url": url,
+            "token": token,
+            "clip": clip,
+            "share_days": settings.EPAPER_SHARE_DAYS,
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -228,13 +234,12 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     try:
         shared_page, edition = _shared(token)
     except Http404 as exc:
-        response = render(
+        return render(
             request,
             "epaper/share_invalid.html",
-            {"expired": str(exc) == "expired"},
+            {"expired": str(exc) == "expired", "share_days": settings.EPAPER_SHARE_DAYS},
             status=404,
         )
-        return response
     decision = _decision(request)
     response = render(
         request,

@@ -23,7 +23,8 @@ def stories(headline: str = HEADLINE) -> list[PrintStory]:
             section="Markets",
             standfirst="What happened, in one line.",
             byline="By Staff Reporter",
-            paragraphs=["The finance ministry set out a plan on Tuesday to widen the tax base."] * 6,
+            paragraphs=["The finance ministry set out a plan on Tuesday to widen the tax base."]
+            * 6,
         )
         for i in range(6)
     ]

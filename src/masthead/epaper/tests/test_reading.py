@@ -12,7 +12,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
@@ -153,8 +155,9 @@ def test_a_download_carries_the_readers_identity(subscriber: Client, edition: Ed
     pdf = PdfReader(io.BytesIO(response.content))
     download = Download.objects.get()
     assert len(pdf.pages) == 3
-    assert pdf.metadata["/MastheadLicensee"] == "asha@example.com"
-    assert pdf.metadata["/MastheadDownload"] == download.reference
+    assert pdf.metadata is not None
+    assert str(pdf.metadata["/MastheadLicensee"]) == "asha@example.com"
+    assert str(pdf.metadata["/MastheadDownload"]) == download.reference
     for page in pdf.pages:
         footer = page.extract_text()
         assert "Licensed to Asha Rao <asha@example.com>" in footer
@@ -211,14 +214,16 @@ def test_only_readers_with_the_epaper_can_make_share_links(
 def test_a_clip_smaller_than_a_slip_of_the_mouse_is_refused(
     subscriber: Client, edition: Edition
 ) -> None:
-    response = subscriber.post(url("epaper:share", edition, number=1), {"x": 1, "y": 1, "w": 3, "h": 3})
+    response = subscriber.post(
+        url("epaper:share", edition, number=1), {"x": 1, "y": 1, "w": 3, "h": 3}
+    )
     assert response.status_code == 400
     assert b"Draw a larger rectangle" in response.content
 
 
 def test_an_altered_share_link_shows_nothing(subscriber: Client, edition: Edition) -> None:
     token = share(subscriber, edition, 1)
-    payload, signature = token.rsplit(":", 1)
+    signature = token.rsplit(":", 1)[1]
     forged = clips.share_token(
         shared=clips.SharedPage(date=edition.date, slug=edition.slug, page=2, clip=None)
     ).rsplit(":", 1)[0]
@@ -253,13 +258,16 @@ def test_a_share_link_still_opens_on_day_twenty_nine(
     assert Client().get(reverse("epaper:shared_image", kwargs={"token": token})).status_code == 200
 
 
-rects = st.builds(
-    Clip,
-    x=st.integers(0, 980),
-    y=st.integers(0, 980),
-    w=st.just(20),
-    h=st.just(20),
-) | st.none()
+rects = (
+    st.builds(
+        Clip,
+        x=st.integers(0, 980),
+        y=st.integers(0, 980),
+        w=st.just(20),
+        h=st.just(20),
+    )
+    | st.none()
+)
 
 
 @hypothesis_settings(max_examples=150, deadline=None)
@@ -284,12 +292,17 @@ def test_a_share_token_cannot_be_altered_to_show_anything_else(
     assert shown == shared  # a change that leaves the signed bytes as they were
 
 
-@given(x=st.integers(-50, 1050), y=st.integers(-50, 1050), w=st.integers(0, 1100), h=st.integers(0, 1100))
+@given(
+    x=st.integers(-50, 1050),
+    y=st.integers(-50, 1050),
+    w=st.integers(0, 1100),
+    h=st.integers(0, 1100),
+)
 def test_a_clip_always_lies_within_the_page(x: int, y: int, w: int, h: int) -> None:
     try:
         clip = Clip(x, y, w, h)
     except ValueError:
         return
-    assert 0 <= clip.x and clip.x + clip.w <= 1000
-    assert 0 <= clip.y and clip.y + clip.h <= 1000
+    assert clip.x >= 0 and clip.x + clip.w <= 1000
+    assert clip.y >= 0 and clip.y + clip.h <= 1000
     assert clip.w >= 20 and clip.h >= 20
