@@ -196,8 +196,10 @@ def _publish(edition: Edition, pages: list[EditionPage]) -> None:
             .exclude(pk=edition.pk)
             .order_by("pk")
         )
-        current = Edition.objects.select_for_update().get(pk=edition.pk)
-        if current.status != EditionStatus.PROCESSING:
+        current = Edition.objects.select_for_update().filter(pk=edition.pk).first()
+        if current is None or current.status != EditionStatus.PROCESSING:
+            # Deleted (or settled) while it rendered: what it wrote goes too.
+            transaction.on_commit(partial(_delete_folder, edition.folder))
             return
         newer = [r for r in rivals if r.status == EditionStatus.READY and r.pk > edition.pk]
         if newer:
