@@ -142,7 +142,10 @@ def render_edition(*, edition_id: int, progress: Progress | None = None) -> None
     if edition is None:
         return
     stored = storage()
+    # A retry after a crash starts clean: local storage would rename, not overwrite, old files.
     EditionPage.objects.filter(edition=edition).delete()
+    _delete_folder(f"{edition.folder}/pages")
+    stored.delete(cover_path(edition))
     pages: list[EditionPage] = []
     try:
         with tempfile.TemporaryDirectory(prefix="edition-") as scratch:

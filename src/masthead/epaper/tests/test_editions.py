@@ -181,6 +181,21 @@ def test_rendering_twice_is_harmless(tmp_path: Path) -> None:
     assert edition.pages.count() == 2
 
 
+def test_a_render_retried_after_a_crash_overwrites_its_half_made_pages(
+    tmp_path: Path, epaper_storage: Path
+) -> None:
+    edition = upload(edition_pdf(tmp_path, pages=2), render_now=False)
+    # The worker died after writing page 1's large image.
+    services.storage().save(services.page_path(edition, 1, "large"), io.BytesIO(b"partial"))
+
+    services.render_edition(edition_id=edition.pk)
+
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.READY
+    assert width_of(edition, 1, "large") == rendering.LARGE_WIDTH
+    assert len(list((epaper_storage / edition.folder / "pages").iterdir())) == 6
+
+
 def test_the_import_command_shows_progress_and_publishes(tmp_path: Path) -> None:
     out = io.StringIO()
     call_command(
