@@ -22,8 +22,8 @@ from masthead.epaper import clips, selectors, services
 from masthead.epaper.models import Edition
 from masthead.epaper.rendering import Clip, crop
 
-# Page images change only when an edition is re-uploaded, which makes a new folder; a reader's
-# browser may keep them a day, no shared cache ever (they are behind the gate).
+# Pages link their images with ?v=<edition row>, and a re-upload is a new row: a reader's
+# browser may keep an image a day; no shared cache ever may (they are behind the gate).
 PRIVATE_IMAGE_CACHE = "private, max-age=86400"
 
 
@@ -84,6 +84,8 @@ def home(request: HttpRequest) -> HttpResponse:
         try:
             anchor = dt.date.fromisoformat(f"{month_param}-01")
         except ValueError:
+            anchor = today
+        if not 1900 < anchor.year <= today.year + 1:
             anchor = today
     month = selectors.month_calendar(year=anchor.year, month=anchor.month, today=today)
     decision = _decision(request)
@@ -147,7 +149,7 @@ def page_image(request: HttpRequest, date: str, slug: str, number: int, size: st
 def cover(request: HttpRequest, date: str, slug: str) -> HttpResponse:
     """The front page small and blurred: what readers without the e-paper may see."""
     edition = _edition(date, slug)
-    return _image(selectors.blurred_cover(edition=edition), cache="public, max-age=3600")
+    return _image(selectors.blurred_cover(edition=edition), cache="public, max-age=86400")
 
 
 def _download(request: HttpRequest, edition: Edition, number: int | None) -> HttpResponse:
