@@ -53,7 +53,8 @@ lint: $(TEST_STAMP)
 	$(BIN)/lint-imports
 	MASTHEAD_VAR_DIR=$$(mktemp -d) $(BIN)/masthead makemigrations --check --dry-run
 
-## Benchmarks: decisions per second per store; metered page vs a bare page under gunicorn
+## Benchmarks: decisions per second per store; metered page vs a bare page under gunicorn;
+## renewals per second; e-paper pages per second and peak memory
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python -m bench.devices

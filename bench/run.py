@@ -14,6 +14,9 @@
    (aim: 500/s with two workers) and checks the billing invariants after each run; a broken
    invariant fails the benchmark. 10,000 subscriptions here (2,000 with --quick); the issue's
    100,000 is ``.venv/bin/python -m bench.renewals`` (its default), which takes much longer.
+4. E-paper rendering: bench/epaper.py lays out a 24-page edition and renders it in a child
+   process as the worker does (two sizes, a thumbnail and the text of every page); reports
+   pages per second and peak memory (3 rounds; 1 with --quick).
 
 Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
 databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
@@ -590,6 +593,17 @@ def bench_renewals(plan: Plan, scratch: Path, number: Callable[[], str]) -> dict
             note(f"WARNING: could not look for leftover {prefix}_* databases: {exc}")
 
 
+def bench_epaper(plan: Plan, scratch: Path, number: Callable[[], str]) -> dict[str, Any]:
+    rounds = 1 if plan is QUICK else 3
+    step(f"{number()} e-paper: render a 24-page edition, {rounds} round(s) (bench/epaper.py)")
+    report_busy("this measurement")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    return run_child("bench.epaper", ["--rounds", str(rounds)], env, scratch / "epaper.json")
+
+
 # --- Reporting -----------------------------------------------------------------------------
 
 
@@ -624,6 +638,7 @@ def summary(
     decisions: list[dict[str, Any]],
     pages: list[dict[str, Any]],
     renewals: dict[str, Any] | None = None,
+    epaper: dict[str, Any] | None = None,
 ) -> None:
     line = "-" * 96
     print("\n" + line)
@@ -696,6 +711,8 @@ def summary(
             print_probe(p)
     if renewals:
         print("\n" + "\n".join(renewals["summary"]))  # written by bench/renewals.py
+    if epaper:
+        print("\n" + "\n".join(epaper["summary"]))  # written by bench/epaper.py
     print(line)
 
 
@@ -725,13 +742,13 @@ def configurations(*, have_pg: bool, have_redis: bool) -> tuple[list[Config], li
     return decide, pages
 
 
-def main() -> int:
+def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best in one place
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
     parser.add_argument(
         "--only",
-        choices=["decisions", "pages", "renewals"],
-        help="run only one of the three benchmarks",
+        choices=["decisions", "pages", "renewals", "epaper"],
+        help="run only one of the four benchmarks",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -745,6 +762,7 @@ def main() -> int:
     decisions: list[dict[str, Any]] = []
     pages: list[dict[str, Any]] = []
     renewals: dict[str, Any] | None = None
+    epaper: dict[str, Any] | None = None
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -758,6 +776,7 @@ def main() -> int:
         run_decisions = args.only in (None, "decisions")
         run_pages = args.only in (None, "pages")
         run_renewals = args.only in (None, "renewals") and have_pg
+        run_epaper = args.only in (None, "epaper")
         if args.only == "renewals" and not have_pg:
             step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
             return 1
@@ -768,6 +787,7 @@ def main() -> int:
             (len(decide_configs) if run_decisions else 0)
             + (len(page_configs) if run_pages else 0)
             + (1 if run_renewals else 0)
+            + (1 if run_epaper else 0)
         )
         counter = iter(range(1, steps + 1))
 
@@ -786,18 +806,25 @@ def main() -> int:
                     pages.append(bench_pages(config, plan, scratch, wrk))
             if run_renewals:
                 renewals = bench_renewals(plan, scratch, number)
+            if run_epaper:
+                epaper = bench_epaper(plan, scratch, number)
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(decisions, pages, renewals)
+            summary(decisions, pages, renewals, epaper)
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(decisions, pages, renewals)
+        summary(decisions, pages, renewals, epaper)
         if args.json:
             args.json.write_text(
                 json.dumps(
-                    {"decisions": decisions, "pages": pages, "renewals": renewals},
+                    {
+                        "decisions": decisions,
+                        "pages": pages,
+                        "renewals": renewals,
+                        "epaper": epaper,
+                    },
                     indent=2,
                     default=str,
                 )

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "masthead.gifts",
     "masthead.devices",
     "masthead.api",
+    "masthead.epaper",
 ]
 
 MIDDLEWARE = [
@@ -362,7 +363,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(_env("MASTHEAD_STATIC_ROOT", str(VAR_DIR / "static")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -376,6 +377,36 @@ if not PRODUCTION:
     WHITENOISE_AUTOREFRESH = DEBUG
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(_env("MASTHEAD_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- E-paper -------------------------------------------------------------------------------
+# Edition PDFs and page images. Never served from a public URL: every file goes out through a
+# view that asks the gate. A local folder by default; S3-compatible storage (django-storages,
+# `pip install 'masthead[s3]'`) when MASTHEAD_EPAPER_S3_BUCKET is set (README, "E-paper").
+EPAPER_S3_BUCKET = _env("MASTHEAD_EPAPER_S3_BUCKET")
+if EPAPER_S3_BUCKET:
+    STORAGES["epaper"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EPAPER_S3_BUCKET,
+            "endpoint_url": _env("MASTHEAD_EPAPER_S3_ENDPOINT_URL") or None,
+            "region_name": _env("MASTHEAD_EPAPER_S3_REGION") or None,
+            "location": _env("MASTHEAD_EPAPER_S3_PREFIX", "epaper"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+else:
+    STORAGES["epaper"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": _env("MASTHEAD_EPAPER_DIR", str(VAR_DIR / "epaper")),
+            "base_url": None,
+        },
+    }
+EPAPER_MAX_UPLOAD_MB = _env_int("MASTHEAD_EPAPER_MAX_UPLOAD_MB", default=300)
+# Shared pages and clips: links signed with SECRET_KEY, valid this many days.
+EPAPER_SHARE_DAYS = _env_int("MASTHEAD_EPAPER_SHARE_DAYS", default=30)
 MEDIA_URL = "/media/"
 
 # --- Requests and security -----------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("subscribe/", include("masthead.billing.urls")),
     path("partner/", include("masthead.partners.urls")),
     path("gift/", include("masthead.gifts.urls")),
+    path("epaper/", include("masthead.epaper.urls")),
     path(
         "sitemap.xml",
         sitemap,

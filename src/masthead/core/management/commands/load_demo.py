@@ -9,6 +9,7 @@ from masthead.accounts import demo as accounts_demo
 from masthead.ads import demo as ads_demo
 from masthead.billing import demo as billing_demo
 from masthead.devices import demo as devices_demo
+from masthead.epaper import demo as epaper_demo
 from masthead.newsroom import demo as newsroom_demo
 from masthead.partners import demo as partners_demo
 
@@ -31,4 +32,5 @@ class Command(BaseCommand):
         self.stdout.write("  partner offer: The Deccan Review (40 codes)")
         devices_demo.load()
         self.stdout.write("  device policy: 5 devices with a subscription, 2 without")
+        self.stdout.write(f"  e-paper: {epaper_demo.load()} editions laid out and rendered")
         self.stdout.write(self.style.SUCCESS("Demo ready."))
