@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("subscribe/", include("masthead.billing.urls")),
+    path("newsletters/", include("masthead.newsletters.urls")),
     path(
         "sitemap.xml",
         sitemap,

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from masthead.access import demo as access_demo
 from masthead.accounts import demo as accounts_demo
 from masthead.billing import demo as billing_demo
+from masthead.newsletters import demo as newsletters_demo
 from masthead.newsroom import demo as newsroom_demo
 
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
         billing_demo.load()
         self.stdout.write("  plans: Smart Quarterly, Smart Essential, Super Saver")
         accounts_demo.load()
+        self.stdout.write(f"  {newsletters_demo.load()} newsletters and a draft issue")
         self.stdout.write(self.style.SUCCESS("Demo ready."))

@@ -13,10 +13,12 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals
+from masthead.newsletters import sending as newsletter_sending
 
 
 class Command(BaseCommand):
-    help = "Run background work: queued tasks (emails, webhooks) and the billing sweep."
+    help = "Run background work: queued tasks (emails, webhooks), the billing sweep and "
+        "scheduled newsletter sends."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between sweeps.")
@@ -43,6 +45,9 @@ class Command(BaseCommand):
             report = renewals.run_due_work()
             if report.processed:
                 self.stdout.write(f"billing: {report.processed} due item(s) processed")
+            sends = newsletter_sending.run_due_sends()
+            for send in sends:
+                self.stdout.write(f"newsletters: issue {send.issue_id}: {send.sent} sent")
             Worker(
                 queue_names=["*"],
                 interval=0,
