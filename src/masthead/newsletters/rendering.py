@@ -56,7 +56,9 @@ class Body:
 
     @classmethod
     def split(cls, rendered: str) -> Body:
-        texts, holes, rest = [], [], rendered
+        texts: list[str] = []
+        holes: list[str] = []
+        rest = rendered
         while True:
             found = [(rest.find(h), h) for h in HOLES if h in rest]
             if not found:
@@ -153,7 +155,7 @@ class IssueRenderer:
                 blocks = without_cut(story.body)
                 entry["text"] = plain_text(blocks)
                 entry["paragraphs"] = [
-                    mark_safe(clean_inline(str(b.get("html", ""))))  # noqa: S308 - cleaned
+                    mark_safe(clean_inline(str(b.get("html", ""))))  # cleaned by nh3
                     for b in blocks
                     if b.get("type") == "paragraph"
                 ]

@@ -186,7 +186,15 @@ def send_issue(
         if not batch:
             break
         batches += 1
-        if not _send_batch(issue, batch, renderer, marks, names, report, now):
+        if not _send_batch(
+            issue=issue,
+            batch=batch,
+            renderer=renderer,
+            marks=marks,
+            names=names,
+            report=report,
+            now=now,
+        ):
             break
     if not report.interrupted:
         _finish_if_done(issue=issue, now=now(), report=report)
@@ -202,6 +210,7 @@ def _first_names(user_ids: list[int], cache: dict[int, str]) -> None:
 
 
 def _send_batch(
+    *,
     issue: Issue,
     batch: list[Claimed],
     renderer: IssueRenderer,

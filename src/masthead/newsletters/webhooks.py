@@ -61,7 +61,7 @@ def _events(payload: Any) -> list[dict[str, Any]]:
     if isinstance(payload, dict):
         payload = [payload]
     if not isinstance(payload, list) or not all(isinstance(e, dict) for e in payload):
-        raise BadWebhook("Expected an event object, a list of them, or {\"events\": [...]}.")
+        raise BadWebhook('Expected an event object, a list of them, or {"events": [...]}.')
     return payload
 
 

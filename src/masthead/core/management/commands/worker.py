@@ -17,8 +17,10 @@ from masthead.newsletters import sending as newsletter_sending
 
 
 class Command(BaseCommand):
-    help = "Run background work: queued tasks (emails, webhooks), the billing sweep and "
+    help = (
+        "Run background work: queued tasks (emails, webhooks), the billing sweep and "
         "scheduled newsletter sends."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between sweeps.")
