@@ -158,6 +158,7 @@ def confirm(*, token: str, now: dt.datetime | None = None) -> list[Signup]:
             Signup.objects.select_for_update()
             .select_related("newsletter")
             .filter(pk__in=ids, email=email)
+            .order_by("newsletter__position", "newsletter__name")
         )
         if not signups:
             raise NewsletterError("These sign-ups no longer exist. Sign up again, please.")
