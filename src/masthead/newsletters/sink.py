@@ -15,12 +15,11 @@ import argparse
 import email
 import email.policy
 import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any
-
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -71,6 +70,13 @@ class _Handler:
         return "250 OK"
 
 
+def free_port() -> int:
+    """A port nobody listens on now (aiosmtpd's controller needs the number before it starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 async def _sleep(seconds: float) -> None:
     import asyncio
 
@@ -82,7 +88,7 @@ class Sink:
 
     def __init__(self, *, keep: bool = True, hold_after: int | None = None) -> None:
         self.handler = _Handler(keep=keep, hold_after=hold_after)
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=0)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port())
 
     def __enter__(self) -> Sink:
         self.controller.start()
@@ -94,8 +100,7 @@ class Sink:
 
     @property
     def port(self) -> int:
-        server: Any = self.controller.server
-        return int(server.sockets[0].getsockname()[1])
+        return int(self.controller.port)
 
     @property
     def messages(self) -> list[Received]:
