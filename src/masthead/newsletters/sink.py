@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
 import time
 from collections import Counter
 from typing import Any
@@ -15,7 +14,7 @@ from masthead.newsletters import services
 from masthead.newsletters.models import Delivery, DeliveryStatus, IssueStatus
 from masthead.newsletters.sink import Sink
 from masthead.newsletters.tests.conftest import active_signup, issue, newsletter
-from masthead.newsletters.tests.processes import masthead, sender_env, start
+from masthead.newsletters.tests.processes import masthead, run, sender_env, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,9 +50,7 @@ def test_a_send_killed_mid_batch_and_restarted_reaches_everyone_exactly_once() -
 
         sink.stop_holding()
         time.sleep(1.2)  # the dead sender's claim outlives its 1-second lease
-        restarted = subprocess.run(
-            masthead("send_newsletters"), env=env, capture_output=True, text=True, timeout=120
-        )
+        restarted = run(masthead("send_newsletters"), env)
         assert restarted.returncode == 0, restarted.stdout + restarted.stderr
         assert f"{RECIPIENTS - KILLED_AFTER} sent" in restarted.stdout
         messages = sink.messages
@@ -86,9 +83,7 @@ def test_the_worker_sweep_finishes_a_send_a_dead_worker_left(settings: Any) -> N
         time.sleep(1.2)
         env["MASTHEAD_ENV"] = "development"  # the worker runs the database task queue
         env["MASTHEAD_DEBUG"] = "false"
-        worker = subprocess.run(
-            masthead("worker", "--once"), env=env, capture_output=True, text=True, timeout=120
-        )
+        worker = run(masthead("worker", "--once"), env)
         assert worker.returncode == 0, worker.stdout + worker.stderr
         messages = sink.messages
     got = Counter(rcpt for m in messages for rcpt in m.rcpt_tos)

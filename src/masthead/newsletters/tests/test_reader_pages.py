@@ -21,9 +21,7 @@ LINK = re.compile(r"http://[^\s\"<>]+/newsletters/confirm/[^\s\"<>/]+/")
 
 
 def _sign_up(client: Client, email: str, *slugs: str) -> Any:
-    return client.post(
-        reverse("newsletters:sign_up"), {"email": email, "newsletters": list(slugs)}
-    )
+    return client.post(reverse("newsletters:sign_up"), {"email": email, "newsletters": list(slugs)})
 
 
 def _confirm_link(outbox: list[Any]) -> str:
