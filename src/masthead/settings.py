@@ -338,6 +338,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NEWSLETTERS_FROM_EMAIL = _env("MASTHEAD_NEWSLETTERS_FROM_EMAIL", "newsletters@example.com")
 # Messages claimed and sent through one email connection at a time.
 NEWSLETTERS_BATCH_SIZE = _env_int("MASTHEAD_NEWSLETTERS_BATCH_SIZE", default=200)
+# SMTP conversations a sending worker holds at once (threads; 1 in tests, which share a
+# transaction with the code under test).
+NEWSLETTERS_CONNECTIONS = _env_int(
+    "MASTHEAD_NEWSLETTERS_CONNECTIONS", default=1 if MASTHEAD_ENV == "test" else 4
+)
 # A claim older than this is taken to belong to a dead sender, and its copies are sent again.
 NEWSLETTERS_CLAIM_SECONDS = _env_int("MASTHEAD_NEWSLETTERS_CLAIM_SECONDS", default=300)
 # HMAC key the email provider signs bounce and complaint webhooks with (empty: refused).

@@ -26,7 +26,9 @@ from tests.browser.helpers import DESKTOP, new_email
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OTHERS = 24  # other confirmed readers of Markets, so the kill lands mid-send
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
+DB_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+}
 
 
 def _worker_env(port: int) -> dict[str, str]:

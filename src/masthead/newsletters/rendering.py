@@ -5,9 +5,17 @@ What a recipient sees of each story is the gate's answer for that recipient
 (``decide(..., Context(surface=EMAIL, count=False))``): with access, the story in full; without,
 its headline, standfirst and a link — never the body. Recipients whose answers are the same for
 every story of the issue form an *access class*; each class's bodies (plain text and HTML) are
-rendered from the templates once, with two holes — the greeting and the unsubscribe link — that
-are filled per recipient by joining strings. Holes are marked with a token made fresh in each
-process, so no story or introduction can contain one.
+rendered from the templates once, with holes — the greeting and the unsubscribe link — that are
+filled per recipient by joining strings. Holes are marked with tokens made fresh in each process,
+so no story or introduction can contain one.
+
+Each class is also serialised once as a complete MIME message with holes for the recipient's
+address, Message-ID, greeting and link (``Prebuilt``). Django's SMTP backend re-serialises every
+message with the ``email`` package, which costs more than everything else a send does; when the
+configured backend is Django's SMTP backend, ``mail.SMTPBackend`` (a subclass of it) sends these
+bytes instead. Any other backend (console, locmem, anymail, ...) gets the ordinary
+``EmailMultiAlternatives``. A recipient whose values are not plain ASCII (a name in Devanagari,
+say) always takes the ordinary path, since the pre-built body may be declared 7-bit.
 """
 
 from __future__ import annotations
@@ -15,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
@@ -33,9 +40,16 @@ from masthead.newsroom.blocks import clean_inline, plain_text, without_cut
 from masthead.newsroom.models import Article
 
 _TOKEN = uuid.uuid4().hex
-GREETING = f"\x00greeting-{_TOKEN}\x00"
-UNSUBSCRIBE = f"\x00unsubscribe-{_TOKEN}\x00"
-HOLES = (GREETING, UNSUBSCRIBE)
+GREETING = f"mhgreeting{_TOKEN}"
+GREETING_HTML = f"mhgreetinghtml{_TOKEN}"
+UNSUBSCRIBE = f"mhunsubscribe{_TOKEN}"
+UNSUBSCRIBE_HTML = f"mhunsubscribehtml{_TOKEN}"
+TO = f"mhto{_TOKEN}@d{_TOKEN[:12]}.invalid"  # a whole address, so Django accepts it
+MESSAGE_ID = f"mhmessageid{_TOKEN}"
+# Longest first: a token that is a prefix of another must not match inside it.
+HOLES = tuple(
+    sorted((GREETING, GREETING_HTML, UNSUBSCRIBE, UNSUBSCRIBE_HTML, TO, MESSAGE_ID), key=len)[::-1]
+)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -43,31 +57,45 @@ def paragraphs(text: str) -> list[str]:
 
 
 def unsubscribe_url(*, signup_id: int) -> str:
-    path = reverse("newsletters:unsubscribe", args=[unsubscribe_token(signup_id=signup_id)])
-    return settings.SITE_URL + path
+    # reverse() once per process and URL configuration, not once per recipient.
+    key = (settings.SITE_URL, settings.ROOT_URLCONF)
+    parts = _UNSUBSCRIBE_URL.get(key)
+    if parts is None:
+        path = reverse("newsletters:unsubscribe", args=["mhtoken"])
+        before, after = (settings.SITE_URL + path).split("mhtoken")
+        parts = _UNSUBSCRIBE_URL[key] = (before, after)
+    return parts[0] + unsubscribe_token(signup_id=signup_id) + parts[1]
+
+
+_UNSUBSCRIBE_URL: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _split(rendered: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    texts: list[str] = []
+    holes: list[str] = []
+    rest = rendered
+    while True:
+        found = [(rest.find(h), h) for h in HOLES if h in rest]
+        if not found:
+            texts.append(rest)
+            return tuple(texts), tuple(holes)
+        at, hole = min(found)
+        texts.append(rest[:at])
+        holes.append(hole)
+        rest = rest[at + len(hole) :]
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A body with holes: texts[0], hole, texts[1], hole, ... (holes in ``holes`` order)."""
+    """A text with holes: texts[0], hole, texts[1], hole, ... (holes in ``holes`` order)."""
 
     texts: tuple[str, ...]
     holes: tuple[str, ...]
 
     @classmethod
     def split(cls, rendered: str) -> Body:
-        texts: list[str] = []
-        holes: list[str] = []
-        rest = rendered
-        while True:
-            found = [(rest.find(h), h) for h in HOLES if h in rest]
-            if not found:
-                texts.append(rest)
-                return cls(texts=tuple(texts), holes=tuple(holes))
-            at, hole = min(found)
-            texts.append(rest[:at])
-            holes.append(hole)
-            rest = rest[at + len(hole) :]
+        texts, holes = _split(rendered)
+        return cls(texts=texts, holes=holes)
 
     def fill(self, values: dict[str, str]) -> str:
         out = [self.texts[0]]
@@ -78,9 +106,31 @@ class Body:
 
 
 @dataclass(frozen=True, slots=True)
+class Prebuilt:
+    """A whole MIME message (CRLF line ends) with holes, as bytes."""
+
+    texts: tuple[bytes, ...]
+    holes: tuple[str, ...]
+
+    def fill(self, values: dict[str, str]) -> bytes:
+        out = [self.texts[0]]
+        for hole, text in zip(self.holes, self.texts[1:], strict=True):
+            out.append(values[hole].encode("ascii"))
+            out.append(text)
+        return b"".join(out)
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     text: Body
     html: Body
+    prebuilt: Prebuilt | None  # None: this class always takes the ordinary path
+
+
+class NewsletterEmail(EmailMultiAlternatives):
+    """An ordinary email, carrying its own serialised bytes for ``mail.SMTPBackend``."""
+
+    prebuilt: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +139,7 @@ class Recipient:
     signup_id: int
     user_id: int | None
     first_name: str = ""
-    message_id: str = ""
+    message_id: str = ""  # the part before the @ (see ``message_id_local``)
 
 
 @dataclass
@@ -165,23 +215,40 @@ class IssueRenderer:
             "newsletter": self.issue.newsletter,
             "introduction": paragraphs(self.issue.introduction),
             "stories": stories,
-            "greeting": GREETING,
-            "unsubscribe_url": UNSUBSCRIBE,
             "preferences_url": site + reverse("newsletters:preferences"),
             "publisher_name": settings.PUBLISHER_NAME,
             "site_url": site,
         }
-        text = render_to_string("newsletters/emails/issue.txt", context)
-        html = render_to_string("newsletters/emails/issue.html", context)
-        return Rendered(text=Body.split(text), html=Body.split(html))
+        text = render_to_string(
+            "newsletters/emails/issue.txt",
+            {**context, "greeting": GREETING, "unsubscribe_url": UNSUBSCRIBE},
+        )
+        html = render_to_string(
+            "newsletters/emails/issue.html",
+            {**context, "greeting": GREETING_HTML, "unsubscribe_url": UNSUBSCRIBE_HTML},
+        )
+        text_body, html_body = Body.split(text), Body.split(html)
+        template = self._email(
+            text=text,
+            html=html,
+            to=TO,
+            link=UNSUBSCRIBE,
+            message_id=MESSAGE_ID,
+        )
+        raw = template.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+        texts, holes = _split(raw.decode("utf-8", errors="surrogateescape"))
+        prebuilt: Prebuilt | None = Prebuilt(
+            texts=tuple(t.encode("utf-8", errors="surrogateescape") for t in texts), holes=holes
+        )
+        # Bodies encoded as quoted-printable or base64 would hide the holes: ordinary path.
+        expected = {TO, MESSAGE_ID, GREETING, GREETING_HTML, UNSUBSCRIBE, UNSUBSCRIBE_HTML}
+        if set(holes) != expected or b"quoted-printable" in raw or b"base64" in raw:
+            prebuilt = None
+        return Rendered(text=text_body, html=html_body, prebuilt=prebuilt)
 
-    def message(self, *, recipient: Recipient, reader: Reader) -> EmailMultiAlternatives:
-        rendered = self.rendered(self.access_class(reader=reader))
-        link = unsubscribe_url(signup_id=recipient.signup_id)
-        name = recipient.first_name.strip()
-        greeting = f"Hello {name}," if name else "Hello,"
-        text = rendered.text.fill({GREETING: greeting, UNSUBSCRIBE: link})
-        html = rendered.html.fill({GREETING: escape(greeting), UNSUBSCRIBE: escape(link)})
+    def _email(
+        self, *, text: str, html: str, to: str, link: str, message_id: str
+    ) -> NewsletterEmail:
         newsletter = self.issue.newsletter
         headers = {
             # RFC 8058: a POST to this URL unsubscribes, without signing in.
@@ -189,17 +256,46 @@ class IssueRenderer:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"{newsletter.name} <{newsletter.slug}.{_list_domain()}>",
             # Stable per recipient and issue: a copy retried after a crash is the same message.
-            "Message-ID": recipient.message_id or make_msgid(domain=_list_domain()),
+            "Message-ID": f"<{message_id}@{_list_domain()}>",
         }
-        message = EmailMultiAlternatives(
+        message = NewsletterEmail(
             subject=self.issue.subject,
             body=text,
             from_email=f"{newsletter.name} — {settings.PUBLISHER_NAME} <{_from_address()}>",
-            to=[recipient.email],
+            to=[to],
             headers=headers,
         )
         message.attach_alternative(html, "text/html")
         return message
+
+    def message(self, *, recipient: Recipient, reader: Reader) -> NewsletterEmail:
+        rendered = self.rendered(self.access_class(reader=reader))
+        link = unsubscribe_url(signup_id=recipient.signup_id)
+        name = recipient.first_name.strip()
+        greeting = f"Hello {name}," if name else "Hello,"
+        local = recipient.message_id or uuid.uuid4().hex
+        values = {
+            GREETING: greeting,
+            GREETING_HTML: escape(greeting),
+            UNSUBSCRIBE: link,
+            UNSUBSCRIBE_HTML: escape(link),
+            TO: recipient.email,
+            MESSAGE_ID: local,
+        }
+        message = self._email(
+            text=rendered.text.fill(values),
+            html=rendered.html.fill(values),
+            to=recipient.email,
+            link=link,
+            message_id=local,
+        )
+        if rendered.prebuilt is not None and all(_plain(v) for v in values.values()):
+            message.prebuilt = rendered.prebuilt.fill(values)
+        return message
+
+
+def _plain(value: str) -> bool:
+    return value.isascii() and "\r" not in value and "\n" not in value
 
 
 def _from_address() -> str:
@@ -211,5 +307,5 @@ def _list_domain() -> str:
     return _from_address().rsplit("@", 1)[-1].strip(">").strip() or "localhost"
 
 
-def message_id(*, issue_id: int, delivery_id: int) -> str:
-    return f"<issue-{issue_id}.copy-{delivery_id}@{_list_domain()}>"
+def message_id_local(*, issue_id: int, delivery_id: int) -> str:
+    return f"issue-{issue_id}.copy-{delivery_id}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from masthead.access.identity import Reader
+from masthead.newsletters import mail
 from masthead.newsletters.models import (
     Delivery,
     DeliveryStatus,
@@ -41,7 +43,7 @@ from masthead.newsletters.models import (
     SignupStatus,
     Suppression,
 )
-from masthead.newsletters.rendering import IssueRenderer, Recipient, message_id
+from masthead.newsletters.rendering import IssueRenderer, Recipient, message_id_local
 from masthead.newsletters.services import may_receive
 
 logger = logging.getLogger(__name__)
@@ -176,6 +178,64 @@ def send_issue(
             issue.save(update_fields=["status", "started_at"])
     started = now()
     list_recipients(issue=issue, now=started)
+    threads = 1 if max_batches is not None else max(1, settings.NEWSLETTERS_CONNECTIONS)
+    if threads == 1:
+        _sender(issue=issue, started=started, size=size, now=now, max_batches=max_batches,
+                report=report)  # fmt: skip
+    else:
+        _in_threads(issue=issue, started=started, size=size, now=now, threads=threads,
+                    report=report)  # fmt: skip
+    if not report.interrupted:
+        _finish_if_done(issue=issue, now=now(), report=report)
+    return report
+
+
+def _in_threads(
+    *,
+    issue: Issue,
+    started: dt.datetime,
+    size: int,
+    now: Callable[[], dt.datetime],
+    threads: int,
+    report: SendReport,
+) -> None:
+    """Several SMTP conversations at once: while one waits for the server, another renders.
+    Each thread claims its own batches (and has its own database connection)."""
+    reports = [SendReport(issue_id=issue.pk) for _ in range(threads)]
+    errors: list[BaseException] = []
+
+    def run(mine: SendReport) -> None:
+        try:
+            _sender(issue=issue, started=started, size=size, now=now, max_batches=None,
+                    report=mine)  # fmt: skip
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(r,), daemon=True) for r in reports]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    for mine in reports:
+        report.sent += mine.sent
+        report.failed += mine.failed
+        report.skipped += mine.skipped
+        report.interrupted = report.interrupted or mine.interrupted
+    if errors:
+        raise errors[0]
+
+
+def _sender(
+    *,
+    issue: Issue,
+    started: dt.datetime,
+    size: int,
+    now: Callable[[], dt.datetime],
+    max_batches: int | None,
+    report: SendReport,
+) -> None:
     renderer = IssueRenderer.for_issue(issue=issue, now=started)
     claim = uuid.uuid4().hex
     marks = _Marks(claim)
@@ -196,9 +256,6 @@ def send_issue(
             now=now,
         ):
             break
-    if not report.interrupted:
-        _finish_if_done(issue=issue, now=now(), report=report)
-    return report
 
 
 def _first_names(user_ids: list[int], cache: dict[int, str]) -> None:
@@ -229,7 +286,7 @@ def _send_batch(
     skipped: list[int] = []
     newsletter = issue.newsletter
     at = renderer.now
-    with get_connection() as backend:
+    with get_connection(mail.backend_for_newsletters()) as backend:
         for copy in batch:
             if (
                 copy.signup_id is None
@@ -245,7 +302,7 @@ def _send_batch(
                 signup_id=copy.signup_id,
                 user_id=copy.user_id,
                 first_name=names.get(copy.user_id, "") if copy.user_id else "",
-                message_id=message_id(issue_id=issue.pk, delivery_id=copy.pk),
+                message_id=message_id_local(issue_id=issue.pk, delivery_id=copy.pk),
             )
             message = renderer.message(recipient=recipient, reader=reader)
             try:

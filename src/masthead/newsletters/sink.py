@@ -130,18 +130,23 @@ class Sink:
 
 
 def main() -> None:
+    """One sink process. Several may share a port (SO_REUSEPORT): the kernel spreads the
+    connections between them, as between a provider's relays."""
+    import asyncio
+
     parser = argparse.ArgumentParser(description="Count messages sent to 127.0.0.1:PORT.")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     handler = _Handler(keep=False)
-    controller = Controller(handler, hostname="127.0.0.1", port=args.port)
-    controller.start()
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(
+        loop.create_server(lambda: SMTP(handler), "127.0.0.1", args.port, reuse_port=True)
+    )
+    loop.add_signal_handler(signal.SIGTERM, loop.stop)
+    loop.add_signal_handler(signal.SIGINT, loop.stop)
     print(f"listening on 127.0.0.1:{args.port}", flush=True)  # noqa: T201 - a command's output
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
-    controller.stop()
+    loop.run_forever()
+    server.close()
     print(f"accepted {handler.count}", flush=True)  # noqa: T201 - a command's output
 
 

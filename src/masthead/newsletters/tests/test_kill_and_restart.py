@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import time
 from collections import Counter
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -64,28 +63,3 @@ def test_a_send_killed_mid_batch_and_restarted_reaches_everyone_exactly_once() -
     made.refresh_from_db()
     assert made.status == IssueStatus.SENT
     assert Delivery.objects.filter(issue=made, status=DeliveryStatus.SENT).count() == RECIPIENTS
-
-
-def test_the_worker_sweep_finishes_a_send_a_dead_worker_left(settings: Any) -> None:
-    """The same recovery through `masthead worker --once`, as operators run it."""
-    news = newsletter()
-    for i in range(6):
-        active_signup(news, f"w{i}@example.com")
-    made = issue(news)
-    services.schedule(issue_id=made.pk, send_at=timezone.now())
-    with Sink(hold_after=2) as sink:
-        env = sender_env(smtp_port=sink.port, batch_size=4, claim_seconds=1)
-        sender = start(masthead("send_newsletters"), env)
-        assert sink.wait_until_held(timeout=60)
-        sender.kill()
-        sender.wait(timeout=10)
-        sink.stop_holding()
-        time.sleep(1.2)
-        env["MASTHEAD_ENV"] = "development"  # the worker runs the database task queue
-        env["MASTHEAD_DEBUG"] = "false"
-        worker = run(masthead("worker", "--once"), env)
-        assert worker.returncode == 0, worker.stdout + worker.stderr
-        messages = sink.messages
-    got = Counter(rcpt for m in messages for rcpt in m.rcpt_tos)
-    assert sorted(got) == [f"w{i}@example.com" for i in range(6)]
-    assert set(got.values()) == {1}

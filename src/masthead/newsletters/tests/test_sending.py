@@ -258,3 +258,54 @@ def test_however_a_send_is_interrupted_and_resumed_each_recipient_gets_it_once(
     assert sent_to == sorted(addresses)
     made.refresh_from_db()
     assert made.status == IssueStatus.SENT
+
+
+def _parts(raw: bytes) -> dict[str, Any]:
+    import email
+    import email.policy
+
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    keep = ("To", "From", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post", "Message-ID")
+    return {
+        **{name: str(parsed[name]).strip() for name in keep},  # folding may differ
+        "text": parsed.get_body(("plain",)).get_content(),
+        "html": parsed.get_body(("html",)).get_content(),
+    }
+
+
+@pytest.mark.parametrize("name", ["Asha", ""])
+def test_the_prebuilt_bytes_are_the_same_email_django_would_build(
+    gated_stories: list[Any], name: str
+) -> None:
+    from masthead.access.identity import Reader
+    from masthead.newsletters.rendering import IssueRenderer, Recipient
+
+    news = newsletter()
+    user = subscriber("fast@example.com", first_name=name)
+    signup = active_signup(news, user=user)
+    made = issue(news, gated_stories)
+    renderer = IssueRenderer.for_issue(issue=made, now=timezone.now())
+    message = renderer.message(
+        recipient=Recipient(
+            email=user.email, signup_id=signup.pk, user_id=user.pk, first_name=name,
+            message_id="issue-1.copy-1",
+        ),
+        reader=Reader(user_id=user.pk, anonymous_id=None),
+    )  # fmt: skip
+    assert message.prebuilt is not None
+    serialised = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+    assert _parts(message.prebuilt) == _parts(serialised)
+
+
+def test_a_name_outside_ascii_takes_the_ordinary_path() -> None:
+    from masthead.access.identity import Reader
+    from masthead.newsletters.rendering import IssueRenderer, Recipient
+
+    made = issue(newsletter())
+    renderer = IssueRenderer.for_issue(issue=made, now=timezone.now())
+    message = renderer.message(
+        recipient=Recipient(email="a@example.com", signup_id=1, user_id=None, first_name="आशा"),
+        reader=Reader(user_id=None, anonymous_id=None),
+    )
+    assert message.prebuilt is None
+    assert message.body.startswith("Hello आशा,")

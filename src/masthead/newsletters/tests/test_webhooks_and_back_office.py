@@ -23,9 +23,13 @@ URL = "/newsletters/webhooks/events/"
 
 
 def _post(body: bytes, signature: str | None = None) -> Any:
-    headers = {"HTTP_X_MASTHEAD_SIGNATURE": signature if signature is not None else ""}
     client = Client(enforce_csrf_checks=True)
-    return client.post(URL, body, content_type="application/json", **headers)
+    return client.post(
+        URL,
+        body,
+        content_type="application/json",
+        headers={"X-Masthead-Signature": signature or ""},
+    )
 
 
 def test_a_signed_bounce_or_complaint_suppresses_the_address(mailoutbox: list[Any]) -> None:
