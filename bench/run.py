@@ -14,6 +14,10 @@
    (aim: 500/s with two workers) and checks the billing invariants after each run; a broken
    invariant fails the benchmark. 10,000 subscriptions here (2,000 with --quick); the issue's
    100,000 is ``.venv/bin/python -m bench.renewals`` (its default), which takes much longer.
+4. Newsletter sending: bench/newsletters.py renders an issue for 100,000 recipients (10,000 with
+   --quick) and hands each message to a local aiosmtpd sink through Django's SMTP backend,
+   reporting messages/s (aim: 1,000/s), CPU per message and peak memory; it fails if any
+   recipient got the issue twice or not at all.
 
 Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
 databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
@@ -69,6 +73,7 @@ class Plan:
     timed_requests: int
     renewals: int  # due subscriptions the renewal benchmark renews, per run
     renewals_profile: int  # renewals to cProfile when the aim is missed (0: never)
+    newsletters: int = 100_000  # messages the newsletter benchmark sends
 
 
 FULL = Plan(
@@ -77,7 +82,7 @@ FULL = Plan(
 )  # fmt: skip
 QUICK = Plan(
     decide_seconds=2, wrk_seconds=3, wrk_warmup=1, rounds=2, profile_requests=0,
-    timed_requests=100, renewals=2_000, renewals_profile=0,
+    timed_requests=100, renewals=2_000, renewals_profile=0, newsletters=10_000,
 )  # fmt: skip
 
 
@@ -590,6 +595,22 @@ def bench_renewals(plan: Plan, scratch: Path, number: Callable[[], str]) -> dict
             note(f"WARNING: could not look for leftover {prefix}_* databases: {exc}")
 
 
+# --- 4. Newsletter sending ----------------------------------------------------------------
+
+
+def bench_newsletters(plan: Plan, scratch: Path, number: Callable[[], str]) -> dict[str, Any]:
+    step(
+        f"{number()} newsletter send: {plan.newsletters:,} messages to a local aiosmtpd sink "
+        "(bench/newsletters.py)"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    args = ["--count", str(plan.newsletters)]
+    return run_child("bench.newsletters", args, env, scratch / "newsletters.json")
+
+
 # --- Reporting -----------------------------------------------------------------------------
 
 
@@ -624,6 +645,7 @@ def summary(
     decisions: list[dict[str, Any]],
     pages: list[dict[str, Any]],
     renewals: dict[str, Any] | None = None,
+    newsletters: dict[str, Any] | None = None,
 ) -> None:
     line = "-" * 96
     print("\n" + line)
@@ -696,6 +718,8 @@ def summary(
             print_probe(p)
     if renewals:
         print("\n" + "\n".join(renewals["summary"]))  # written by bench/renewals.py
+    if newsletters:
+        print("\n" + "\n".join(newsletters["summary"]))  # written by bench/newsletters.py
     print(line)
 
 
@@ -725,13 +749,13 @@ def configurations(*, have_pg: bool, have_redis: bool) -> tuple[list[Config], li
     return decide, pages
 
 
-def main() -> int:
+def main() -> int:  # noqa: PLR0915 - wires the four benchmarks, one branch each
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
     parser.add_argument(
         "--only",
-        choices=["decisions", "pages", "renewals"],
-        help="run only one of the three benchmarks",
+        choices=["decisions", "pages", "renewals", "newsletters"],
+        help="run only one of the four benchmarks",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -745,6 +769,7 @@ def main() -> int:
     decisions: list[dict[str, Any]] = []
     pages: list[dict[str, Any]] = []
     renewals: dict[str, Any] | None = None
+    newsletters: dict[str, Any] | None = None
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -758,6 +783,7 @@ def main() -> int:
         run_decisions = args.only in (None, "decisions")
         run_pages = args.only in (None, "pages")
         run_renewals = args.only in (None, "renewals") and have_pg
+        run_newsletters = args.only in (None, "newsletters")
         if args.only == "renewals" and not have_pg:
             step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
             return 1
@@ -768,6 +794,7 @@ def main() -> int:
             (len(decide_configs) if run_decisions else 0)
             + (len(page_configs) if run_pages else 0)
             + (1 if run_renewals else 0)
+            + (1 if run_newsletters else 0)
         )
         counter = iter(range(1, steps + 1))
 
@@ -786,18 +813,25 @@ def main() -> int:
                     pages.append(bench_pages(config, plan, scratch, wrk))
             if run_renewals:
                 renewals = bench_renewals(plan, scratch, number)
+            if run_newsletters:
+                newsletters = bench_newsletters(plan, scratch, number)
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(decisions, pages, renewals)
+            summary(decisions, pages, renewals, newsletters)
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(decisions, pages, renewals)
+        summary(decisions, pages, renewals, newsletters)
         if args.json:
             args.json.write_text(
                 json.dumps(
-                    {"decisions": decisions, "pages": pages, "renewals": renewals},
+                    {
+                        "decisions": decisions,
+                        "pages": pages,
+                        "renewals": renewals,
+                        "newsletters": newsletters,
+                    },
                     indent=2,
                     default=str,
                 )

@@ -265,11 +265,13 @@ def _parts(raw: bytes) -> dict[str, Any]:
     import email.policy
 
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    text, html = parsed.get_body(("plain",)), parsed.get_body(("html",))
+    assert text is not None and html is not None
     keep = ("To", "From", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post", "Message-ID")
     return {
         **{name: str(parsed[name]).strip() for name in keep},  # folding may differ
-        "text": parsed.get_body(("plain",)).get_content(),
-        "html": parsed.get_body(("html",)).get_content(),
+        "text": text.get_content(),
+        "html": html.get_content(),
     }
 
 
