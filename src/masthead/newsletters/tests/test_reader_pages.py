@@ -181,3 +181,12 @@ def test_story_pages_offer_the_newsletters_without_anything_about_the_reader(
     assert mine is not None and theirs is not None
     assert mine.group(0) == theirs.group(0)
     assert "box@example.com" not in mine.group(0)
+
+
+def test_the_benefits_page_finds_its_way_to_the_newsletters() -> None:
+    from masthead.access import ways_in
+    from masthead.access.models import Benefit
+
+    (way,) = ways_in.ways_in(benefit=Benefit.NEWSLETTERS)
+    assert way.label == "Choose your newsletters"
+    assert reverse(way.url_name) == "/newsletters/"
