@@ -199,7 +199,7 @@ class IssueRenderer:
                 "url": site + story.get_absolute_url(),
                 "section": story.section.name,
                 "full": full,
-                "gated": story.access_level != "free",
+                "premium": story.access_level == "premium",
             }
             if full:
                 blocks = without_cut(story.body)
