@@ -190,3 +190,20 @@ def test_the_benefits_page_finds_its_way_to_the_newsletters() -> None:
     (way,) = ways_in.ways_in(benefit=Benefit.NEWSLETTERS)
     assert way.label == "Choose your newsletters"
     assert reverse(way.url_name) == "/newsletters/"
+
+
+def test_signing_up_an_address_already_on_the_list_reveals_nothing(
+    client: Client, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    news = newsletter()
+    active_signup(news, "known@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = _sign_up(client, "known@example.com", "markets").content.decode()
+        new = _sign_up(client, "unknown@example.com", "markets").content.decode()
+    outcome = re.compile(r'<p class="signup-outcome">.*?</p>', re.S)
+    said_known, said_new = outcome.search(known), outcome.search(new)
+    assert said_known is not None and said_new is not None
+    assert said_known.group(0).replace("known@", "X@") == said_new.group(0).replace(
+        "unknown@", "X@"
+    )
+    assert [m.to for m in mailoutbox] == [["unknown@example.com"]]
