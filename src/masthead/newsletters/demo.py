@@ -70,15 +70,15 @@ def load() -> int:
             newsletter=markets,
             subject=SAMPLE_SUBJECT,
             introduction=(
-                "Good morning. Three stories from our markets desk to start the day.\n\n"
+                "Good morning. Three stories to start the day.\n\n"
                 "The last one is for subscribers: they get it in full right here."
             ),
             status=IssueStatus.DRAFT,
         )
-        stories = list(
-            Article.objects.published()
-            .filter(section__slug="markets")
-            .order_by("access_level", "-published_at")[:3]
-        )
+        published = Article.objects.published().order_by("-published_at")
+        stories = [
+            *published.filter(section__slug="markets").exclude(access_level="premium")[:2],
+            *published.filter(access_level="premium")[:1],
+        ]
         services.set_stories(issue=issue, articles=stories)
     return len(NEWSLETTERS)
