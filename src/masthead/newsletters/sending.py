@@ -288,15 +288,17 @@ def _send_batch(
     at = renderer.now
     with get_connection(mail.backend_for_newsletters()) as backend:
         for copy in batch:
+            reader = Reader(user_id=copy.user_id, anonymous_id=None)
             if (
                 copy.signup_id is None
                 or copy.signup_status != SignupStatus.ACTIVE
                 or copy.email in suppressed
-                or not may_receive(newsletter=newsletter, user_id=copy.user_id, now=at)
+                or not may_receive(
+                    newsletter=newsletter, user_id=copy.user_id, now=at, reader=reader
+                )
             ):
                 skipped.append(copy.pk)
                 continue
-            reader = Reader(user_id=copy.user_id, anonymous_id=None)
             recipient = Recipient(
                 email=copy.email,
                 signup_id=copy.signup_id,

@@ -52,13 +52,20 @@ def normalise_email(raw: str) -> str:
     return email
 
 
-def may_receive(*, newsletter: Newsletter, user_id: int | None, now: dt.datetime) -> bool:
-    """Subscriber-only newsletters go to readers the gate lets use the newsletters benefit."""
+def may_receive(
+    *,
+    newsletter: Newsletter,
+    user_id: int | None,
+    now: dt.datetime,
+    reader: Reader | None = None,
+) -> bool:
+    """Subscriber-only newsletters go to readers the gate lets use the newsletters benefit.
+    (Pass the recipient's ``reader`` to share its benefits with the story decisions.)"""
     if not newsletter.for_subscribers_only:
         return True
     if user_id is None:
         return False
-    reader = Reader(user_id=user_id, anonymous_id=None)
+    reader = reader or Reader(user_id=user_id, anonymous_id=None)
     return may_use(reader=reader, benefit=Benefit.NEWSLETTERS, now=now).full
 
 
