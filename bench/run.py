@@ -17,6 +17,10 @@
 4. E-paper rendering: bench/epaper.py lays out a 24-page edition and renders it in a child
    process as the worker does (two sizes, a thumbnail and the text of every page); reports
    pages per second and peak memory (3 rounds; 1 with --quick).
+5. Newsletter sending: bench/newsletters.py renders an issue for 100,000 recipients (10,000 with
+   --quick) and hands each message to a local aiosmtpd sink through Django's SMTP backend,
+   reporting messages/s (aim: 1,000/s), CPU per message and peak memory; it fails if any
+   recipient got the issue twice or not at all.
 
 Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
 databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
@@ -72,6 +76,7 @@ class Plan:
     timed_requests: int
     renewals: int  # due subscriptions the renewal benchmark renews, per run
     renewals_profile: int  # renewals to cProfile when the aim is missed (0: never)
+    newsletters: int = 100_000  # messages the newsletter benchmark sends
 
 
 FULL = Plan(
@@ -80,7 +85,7 @@ FULL = Plan(
 )  # fmt: skip
 QUICK = Plan(
     decide_seconds=2, wrk_seconds=3, wrk_warmup=1, rounds=2, profile_requests=0,
-    timed_requests=100, renewals=2_000, renewals_profile=0,
+    timed_requests=100, renewals=2_000, renewals_profile=0, newsletters=10_000,
 )  # fmt: skip
 
 
@@ -604,6 +609,19 @@ def bench_epaper(plan: Plan, scratch: Path, number: Callable[[], str]) -> dict[s
     return run_child("bench.epaper", ["--rounds", str(rounds)], env, scratch / "epaper.json")
 
 
+def bench_newsletters(plan: Plan, scratch: Path, number: Callable[[], str]) -> dict[str, Any]:
+    step(
+        f"{number()} newsletter send: {plan.newsletters:,} messages to a local aiosmtpd sink "
+        "(bench/newsletters.py)"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    args = ["--count", str(plan.newsletters)]
+    return run_child("bench.newsletters", args, env, scratch / "newsletters.json")
+
+
 # --- Reporting -----------------------------------------------------------------------------
 
 
@@ -639,6 +657,7 @@ def summary(
     pages: list[dict[str, Any]],
     renewals: dict[str, Any] | None = None,
     epaper: dict[str, Any] | None = None,
+    newsletters: dict[str, Any] | None = None,
 ) -> None:
     line = "-" * 96
     print("\n" + line)
@@ -713,6 +732,8 @@ def summary(
         print("\n" + "\n".join(renewals["summary"]))  # written by bench/renewals.py
     if epaper:
         print("\n" + "\n".join(epaper["summary"]))  # written by bench/epaper.py
+    if newsletters:
+        print("\n" + "\n".join(newsletters["summary"]))  # written by bench/newsletters.py
     print(line)
 
 
@@ -747,8 +768,8 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
     parser.add_argument(
         "--only",
-        choices=["decisions", "pages", "renewals", "epaper"],
-        help="run only one of the four benchmarks",
+        choices=["decisions", "pages", "renewals", "epaper", "newsletters"],
+        help="run only one of the five benchmarks",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -763,6 +784,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     pages: list[dict[str, Any]] = []
     renewals: dict[str, Any] | None = None
     epaper: dict[str, Any] | None = None
+    newsletters: dict[str, Any] | None = None
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -777,6 +799,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
         run_pages = args.only in (None, "pages")
         run_renewals = args.only in (None, "renewals") and have_pg
         run_epaper = args.only in (None, "epaper")
+        run_newsletters = args.only in (None, "newsletters")
         if args.only == "renewals" and not have_pg:
             step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
             return 1
@@ -788,6 +811,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
             + (len(page_configs) if run_pages else 0)
             + (1 if run_renewals else 0)
             + (1 if run_epaper else 0)
+            + (1 if run_newsletters else 0)
         )
         counter = iter(range(1, steps + 1))
 
@@ -808,14 +832,16 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                 renewals = bench_renewals(plan, scratch, number)
             if run_epaper:
                 epaper = bench_epaper(plan, scratch, number)
+            if run_newsletters:
+                newsletters = bench_newsletters(plan, scratch, number)
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(decisions, pages, renewals, epaper)
+            summary(decisions, pages, renewals, epaper, newsletters)
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(decisions, pages, renewals, epaper)
+        summary(decisions, pages, renewals, epaper, newsletters)
         if args.json:
             args.json.write_text(
                 json.dumps(
@@ -824,6 +850,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                         "pages": pages,
                         "renewals": renewals,
                         "epaper": epaper,
+                        "newsletters": newsletters,
                     },
                     indent=2,
                     default=str,

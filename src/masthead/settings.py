@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "masthead.devices",
     "masthead.api",
     "masthead.epaper",
+    "masthead.newsletters",
 ]
 
 MIDDLEWARE = [
@@ -358,6 +359,22 @@ EMAIL_HOST_PASSWORD = _env("MASTHEAD_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = _env_bool("MASTHEAD_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = _env("MASTHEAD_FROM_EMAIL", f"{PUBLISHER_NAME} <desk@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Newsletters ---------------------------------------------------------------------------
+NEWSLETTERS_FROM_EMAIL = _env("MASTHEAD_NEWSLETTERS_FROM_EMAIL", "newsletters@example.com")
+# Messages claimed and sent through one email connection at a time.
+NEWSLETTERS_BATCH_SIZE = _env_int("MASTHEAD_NEWSLETTERS_BATCH_SIZE", default=200)
+# SMTP conversations a sending worker holds at once (threads; 1 in tests, which share a
+# transaction with the code under test).
+NEWSLETTERS_CONNECTIONS = _env_int(
+    "MASTHEAD_NEWSLETTERS_CONNECTIONS", default=1 if MASTHEAD_ENV == "test" else 4
+)
+# A claim older than this is taken to belong to a dead sender, and its copies are sent again.
+NEWSLETTERS_CLAIM_SECONDS = _env_int("MASTHEAD_NEWSLETTERS_CLAIM_SECONDS", default=300)
+# HMAC key the email provider signs bounce and complaint webhooks with (empty: refused).
+NEWSLETTERS_WEBHOOK_SECRET = _env(
+    "MASTHEAD_NEWSLETTERS_WEBHOOK_SECRET", "" if PRODUCTION else "newsletters-webhook-secret"
+)
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("partner/", include("masthead.partners.urls")),
     path("gift/", include("masthead.gifts.urls")),
     path("epaper/", include("masthead.epaper.urls")),
+    path("newsletters/", include("masthead.newsletters.urls")),
     path(
         "sitemap.xml",
         sitemap,

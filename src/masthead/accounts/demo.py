@@ -21,7 +21,7 @@ DEMO_LOGINS = [
     ("editor@example.com", "edit-the-ledger-1997", "editor"),
     ("admin@example.com", "run-the-ledger-1997", "admin"),
 ]
-EDITOR_APPS = ("newsroom",)
+EDITOR_APPS = ("newsroom", "newsletters")
 
 
 @transaction.atomic

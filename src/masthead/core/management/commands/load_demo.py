@@ -10,6 +10,7 @@ from masthead.ads import demo as ads_demo
 from masthead.billing import demo as billing_demo
 from masthead.devices import demo as devices_demo
 from masthead.epaper import demo as epaper_demo
+from masthead.newsletters import demo as newsletters_demo
 from masthead.newsroom import demo as newsroom_demo
 from masthead.partners import demo as partners_demo
 
@@ -33,4 +34,5 @@ class Command(BaseCommand):
         devices_demo.load()
         self.stdout.write("  device policy: 5 devices with a subscription, 2 without")
         self.stdout.write(f"  e-paper: {epaper_demo.load()} editions laid out and rendered")
+        self.stdout.write(f"  {newsletters_demo.load()} newsletters and a draft issue")
         self.stdout.write(self.style.SUCCESS("Demo ready."))

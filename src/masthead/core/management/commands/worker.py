@@ -14,13 +14,14 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals
+from masthead.newsletters import sending as newsletter_sending
 from masthead.partners import services as partners
 
 
 class Command(BaseCommand):
     help = (
-        "Run background work: queued tasks (emails, webhooks), the billing sweep and the "
-        "partner-code sweep."
+        "Run background work: queued tasks (emails, webhooks, e-paper rendering), the billing "
+        "sweep, the partner-code sweep and scheduled newsletter sends."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,6 +57,9 @@ class Command(BaseCommand):
                         f"partners: {given.assigned} code(s) given, {given.waiting} reader(s) "
                         "waiting for codes"
                     )
+            sends = newsletter_sending.run_due_sends()
+            for send in sends:
+                self.stdout.write(f"newsletters: issue {send.issue_id}: {send.sent} sent")
             Worker(
                 queue_names=["*"],
                 interval=0,

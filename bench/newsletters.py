@@ -1,0 +1,336 @@
+"""Newsletter sending: render and hand N messages to a local SMTP sink; messages/s, peak memory.
+
+Run by bench/run.py (``make bench``) as ``python -m bench.newsletters --count N --out n.json``,
+or on its own: ``.venv/bin/python -m bench.newsletters`` (100,000 messages, the issue's figure).
+
+1. Seed a throwaway SQLite database (the embedded configuration) in a child process: the demo
+   meter rules, a Markets newsletter with N confirmed addresses — one in ten with an account,
+   half of those holding a subscription's benefits — and an issue of three stories (free,
+   metered, premium), so recipients fall into several access classes and the gate is asked
+   for every account holder.
+2. Start the SMTP sink (aiosmtpd, ``python -m masthead.newsletters.sink``) in a process of its
+   own, and send the issue in another: ``sending.send_issue`` exactly as the worker runs it —
+   recipients listed in bulk, batches claimed, one SMTP connection per batch, each copy marked
+   sent as the sink accepts it. Timed from the start of the send to the issue being sent.
+3. Check: the sink accepted N messages, N send records are marked sent, none twice. Peak memory
+   is the sending process's peak resident set size (``ru_maxrss``), seeding excluded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
+AIM = 1_000.0  # messages per second
+SINK_PROCESSES = 2  # a Python SMTP server is slower than the sender: two share the port
+CONNECTIONS = 4  # SMTP conversations at once in the sending process (production's default)
+STARTED = time.monotonic()
+
+
+def step(message: str) -> None:
+    print(f"[newsletters {time.monotonic() - STARTED:6.1f}s] {message}", flush=True)
+
+
+# --- Inside Django --------------------------------------------------------------------------
+
+
+def seed(count: int) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from bench.common import migrate
+    from masthead.access.models import Benefit, Grant, GrantSource
+    from masthead.core import testing
+    from masthead.newsletters import services
+    from masthead.newsletters.models import Issue, Newsletter, Signup, SignupStatus
+
+    migrate()
+    testing.demo_rules()
+    section = testing.section("markets")
+    stories = [
+        testing.article(access_level=level, in_section=section, headline=f"A {level} story")
+        for level in ("free", "metered", "premium")
+    ]
+    news = Newsletter.objects.create(
+        slug="markets", name="Markets", description="Markets.", cadence="Every weekday"
+    )
+    now = timezone.now()
+    accounts = count // 10
+    users = get_user_model()
+    users.objects.bulk_create(
+        (
+            users(username=f"r{i}", email=f"reader{i}@example.com", first_name=f"Reader{i}")
+            for i in range(accounts)
+        ),
+        batch_size=5_000,
+    )
+    ids = dict(users.objects.values_list("username", "pk"))
+    Grant.objects.bulk_create(
+        (
+            Grant(
+                user_id=ids[f"r{i}"],
+                benefit=benefit,
+                source=GrantSource.COMPLIMENTARY,
+                starts_at=now - dt.timedelta(days=1),
+            )
+            for i in range(0, accounts, 2)
+            for benefit in (Benefit.PREMIUM_STORIES, Benefit.UNLIMITED_STORIES)
+        ),
+        batch_size=5_000,
+    )
+    Signup.objects.bulk_create(
+        (
+            Signup(
+                newsletter=news,
+                email=f"reader{i}@example.com",
+                user_id=ids.get(f"r{i}"),
+                status=SignupStatus.ACTIVE,
+                confirmed_at=now,
+            )
+            for i in range(count)
+        ),
+        batch_size=5_000,
+    )
+    issue = Issue.objects.create(
+        newsletter=news, subject="Markets this morning", introduction="Good morning.\n\nThree."
+    )
+    services.set_stories(issue=issue, articles=stories)
+    services.schedule(issue_id=issue.pk, send_at=now)
+    return {"issue_id": issue.pk, "accounts": accounts, "entitled": (accounts + 1) // 2}
+
+
+def send(issue_id: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from masthead.newsletters import sending
+    from masthead.newsletters.models import Delivery, DeliveryStatus
+
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu_before = _cpu_seconds()
+    started = time.perf_counter()
+    report = sending.send_issue(issue_id=issue_id)
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sent = Delivery.objects.filter(issue_id=issue_id, status=DeliveryStatus.SENT).count()
+    return {
+        "seconds": seconds,
+        "sender_cpu_seconds": cpu,
+        "reported_sent": report.sent,
+        "finished": report.finished,
+        "records_sent": sent,
+        "records": Delivery.objects.filter(issue_id=issue_id).count(),
+        "peak_rss_mib": peak_kib / 1024,
+        "rss_before_send_mib": baseline / 1024,
+        "vendor": connection.vendor,
+    }
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of another process so far (Linux /proc), 0 when unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """Share of all cores busy (Linux /proc/stat) before we start: other people's work."""
+
+    def sample() -> tuple[int, int]:
+        values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values[:8]), values[3] + values[4]
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+# --- Orchestration --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def report_progress(database: Path, count: int, done: threading.Event) -> None:
+    """Every 10 s: copies marked sent so far (read-only, from the send records)."""
+    started = time.monotonic()
+    while not done.wait(10):
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
+                (sent,) = db.execute(
+                    "SELECT count(*) FROM newsletters_delivery WHERE status = 'sent'"
+                ).fetchone()
+        except sqlite3.Error:
+            continue
+        rate = sent / max(1e-9, time.monotonic() - started)
+        step(f"  {sent:,} of {count:,} sent ({rate:,.0f}/s so far)")
+
+
+def child_env(*, var_dir: Path, port: int) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MASTHEAD_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "masthead.settings",
+            "MASTHEAD_ENV": "test",
+            "MASTHEAD_DEBUG": "false",
+            "MASTHEAD_LOG_LEVEL": "WARNING",
+            "MASTHEAD_VAR_DIR": str(var_dir),
+            "DATABASE_URL": f"sqlite:///{var_dir / 'bench.sqlite3'}",
+            "MASTHEAD_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "MASTHEAD_EMAIL_HOST": "127.0.0.1",
+            "MASTHEAD_EMAIL_PORT": str(port),
+            "MASTHEAD_NEWSLETTERS_CONNECTIONS": str(CONNECTIONS),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+    )
+    return env
+
+
+def child(role: str, args: list[str], env: dict[str, str], out: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.newsletters", "--role", role, *args, "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0 or not out.exists():
+        raise SystemExit(f"bench.newsletters --role {role} failed (exit {done.returncode})")
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+def orchestrate(count: int, out: str | None) -> int:
+    scratch = Path(tempfile.mkdtemp(prefix="masthead-bench-newsletters-"))
+    port = free_port()
+    env = child_env(var_dir=scratch, port=port)
+    sinks: list[subprocess.Popen[str]] = []
+    try:
+        step(f"seeding {count:,} confirmed addresses into SQLite ({scratch})")
+        seeded = child("seed", ["--count", str(count)], env, scratch / "seed.json")
+        step(
+            f"starting the SMTP sink: {SINK_PROCESSES} aiosmtpd processes sharing "
+            f"127.0.0.1:{port} (SO_REUSEPORT)"
+        )
+        for _ in range(SINK_PROCESSES):
+            sink = subprocess.Popen(
+                [PYTHON, "-m", "masthead.newsletters.sink", "--port", str(port)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            sinks.append(sink)
+            assert sink.stdout is not None
+            sink.stdout.readline()  # "listening on ..."
+        busy = cpu_busy()
+        step(f"sending issue {seeded['issue_id']} to {count:,} recipients")
+        done = threading.Event()
+        watcher = threading.Thread(
+            target=report_progress, args=(scratch / "bench.sqlite3", count, done), daemon=True
+        )
+        watcher.start()
+        try:
+            result = child("send", ["--issue", str(seeded["issue_id"])], env, scratch / "send.json")
+        finally:
+            done.set()
+            watcher.join()
+        accepted = 0
+        sink_cpu = sum(process_cpu_seconds(sink.pid) for sink in sinks)
+        for sink in sinks:
+            sink.send_signal(signal.SIGTERM)
+            tail, _ = sink.communicate(timeout=30)
+            accepted += int(tail.strip().rsplit(" ", 1)[-1])
+    finally:
+        for sink in sinks:
+            if sink.poll() is None:
+                sink.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
+    rate = count / result["seconds"]
+    ok = accepted == count == result["records_sent"] == result["records"] and result["finished"]
+    summary = [
+        f"Newsletter send, {count:,} messages to a local aiosmtpd sink (SQLite, one worker "
+        f"process; {seeded['accounts']:,} recipients with accounts, "
+        f"{seeded['entitled']:,} of them subscribers)",
+        f"  {rate:,.0f} messages/s ({result['seconds']:.1f} s); aim ≥ {AIM:,.0f}/s: "
+        f"{'met' if rate >= AIM else 'NOT met'}",
+        f"  CPU per message: sender {1000 * result['sender_cpu_seconds'] / count:.2f} ms, "
+        f"sink {1000 * sink_cpu / count:.2f} ms; machine busy with other work before the "
+        f"send: {'n/a' if busy is None else f'{busy:.0%}'}",
+        f"  peak memory of the sending process: {result['peak_rss_mib']:.0f} MiB RSS "
+        f"({result['rss_before_send_mib']:.0f} MiB before the send began)",
+        f"  sink accepted {accepted:,}; send records marked sent {result['records_sent']:,} of "
+        f"{result['records']:,}: {'each exactly once' if ok else 'MISMATCH'}",
+    ]
+    print("\n".join(summary), flush=True)
+    if out:
+        Path(out).write_text(
+            json.dumps(
+                {
+                    **result,
+                    **seeded,
+                    "accepted": accepted,
+                    "rate": rate,
+                    "ok": ok,
+                    "summary": summary,
+                },
+                indent=2,
+            )
+        )
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=100_000, help="messages to send")
+    parser.add_argument("--out", help="write the figures to this JSON file")
+    parser.add_argument("--role", choices=["run", "seed", "send"], default="run")
+    parser.add_argument("--issue", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.role == "run":
+        return orchestrate(args.count, args.out)
+    from bench.common import setup_django, write_result
+
+    setup_django()
+    data = seed(args.count) if args.role == "seed" else send(args.issue)
+    write_result(args.out, data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

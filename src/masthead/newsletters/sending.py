@@ -1,0 +1,365 @@
+"""Sending an issue: resumable, and every recipient gets it once.
+
+1. **List** the recipients once: one ``Delivery`` per address, bulk-inserted under the unique
+   constraint (issue, email), so listing again after a crash adds nobody twice. Then the list
+   is fixed (``Issue.recipients_listed_at``).
+2. **Claim** a batch: pending records (or records whose claim has outlived the lease, because
+   the sender holding them died) are stamped with this sender's claim token in one UPDATE. On
+   PostgreSQL the candidates are picked with ``SKIP LOCKED``, so several workers share a send.
+3. **Send** the batch through one ``get_connection()``, one message per ``send_messages``
+   call, and mark each record sent as soon as the backend has accepted it (one small committed
+   UPDATE). A sender killed mid-batch leaves its unsent records claimed; after the lease another
+   sender takes them. The only copy that can be sent twice is one whose acceptance arrived in
+   the microseconds before its mark was committed; it goes out again with the same Message-ID.
+4. When no record is pending or claimed, the issue is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from masthead.access.identity import Reader
+from masthead.newsletters import mail
+from masthead.newsletters.models import (
+    Delivery,
+    DeliveryStatus,
+    Issue,
+    IssueStatus,
+    Signup,
+    SignupStatus,
+    Suppression,
+)
+from masthead.newsletters.rendering import IssueRenderer, Recipient, message_id_local
+from masthead.newsletters.services import may_receive
+
+logger = logging.getLogger(__name__)
+
+LIST_CHUNK = 2000
+
+
+@dataclass
+class SendReport:
+    issue_id: int
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    finished: bool = False
+    interrupted: str = ""  # why the send stopped early (the backend failed), if it did
+
+
+def _chunks(items: Iterator[Delivery], size: int) -> Iterator[list[Delivery]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def list_recipients(*, issue: Issue, now: dt.datetime) -> int:
+    """Write a send record for everyone the issue goes to. Idempotent; returns the count."""
+    if issue.recipients_listed_at is not None:
+        return Delivery.objects.filter(issue=issue).count()
+    newsletter = issue.newsletter
+    signups = (
+        Signup.objects.filter(newsletter=newsletter, status=SignupStatus.ACTIVE)
+        .exclude(email__in=Suppression.objects.values("email"))
+        .order_by("pk")
+        .values_list("pk", "email", "user_id")
+    )
+    records = (
+        Delivery(issue=issue, signup_id=pk, email=email, user_id=user_id)
+        for pk, email, user_id in signups.iterator(chunk_size=LIST_CHUNK)
+        if may_receive(newsletter=newsletter, user_id=user_id, now=now)
+    )
+    for chunk in _chunks(records, LIST_CHUNK):
+        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+    with transaction.atomic():
+        Issue.objects.filter(pk=issue.pk, recipients_listed_at__isnull=True).update(
+            recipients_listed_at=now
+        )
+    issue.recipients_listed_at = now
+    return Delivery.objects.filter(issue=issue).count()
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    pk: int
+    email: str
+    signup_id: int | None
+    user_id: int | None
+    signup_status: str | None
+
+
+def claim_batch(*, issue_id: int, claim: str, now: dt.datetime, size: int) -> list[Claimed]:
+    lease = dt.timedelta(seconds=settings.NEWSLETTERS_CLAIM_SECONDS)
+    with transaction.atomic():
+        candidates = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=DeliveryStatus.PENDING)
+                | Q(status=DeliveryStatus.CLAIMED, claimed_at__lt=now - lease),
+                issue_id=issue_id,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        ids = list(candidates)
+        if not ids:
+            return []
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.CLAIMED, claim=claim, claimed_at=now
+        )
+    rows = (
+        Delivery.objects.filter(pk__in=ids, claim=claim)
+        .order_by("pk")
+        .values_list("pk", "email", "signup_id", "user_id", "signup__status")
+    )
+    return [Claimed(*row) for row in rows]
+
+
+class _Marks:
+    """Commits one record's outcome right after the backend answers (see the module doc)."""
+
+    def __init__(self, claim: str) -> None:
+        table = Delivery._meta.db_table
+        self.claim = claim
+        self.sent_sql = (
+            f"UPDATE {table} SET status = %s, sent_at = %s "  # noqa: S608 - our table name
+            "WHERE id = %s AND claim = %s AND status = %s"
+        )
+
+    def sent(self, pk: int, now: dt.datetime) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self.sent_sql,
+                [DeliveryStatus.SENT, now, pk, self.claim, DeliveryStatus.CLAIMED],
+            )
+
+    def others(self, pks: list[int], status: str, error: str) -> None:
+        if pks:
+            Delivery.objects.filter(pk__in=pks, claim=self.claim).update(
+                status=status, error=error[:300]
+            )
+
+
+def send_issue(
+    *,
+    issue_id: int,
+    batch_size: int | None = None,
+    now: Callable[[], dt.datetime] = timezone.now,
+    max_batches: int | None = None,
+) -> SendReport:
+    """Send (or go on sending) one issue. Safe to run in several processes at once."""
+    report = SendReport(issue_id=issue_id)
+    size = batch_size or settings.NEWSLETTERS_BATCH_SIZE
+    with transaction.atomic():
+        issue = (
+            Issue.objects.select_for_update().select_related("newsletter").filter(pk=issue_id)
+        ).first()
+        if issue is None or issue.status not in {IssueStatus.SCHEDULED, IssueStatus.SENDING}:
+            report.finished = issue is not None and issue.status == IssueStatus.SENT
+            return report
+        if issue.status == IssueStatus.SCHEDULED:
+            if issue.send_at and issue.send_at > now():
+                return report
+            issue.status = IssueStatus.SENDING
+            issue.started_at = now()
+            issue.save(update_fields=["status", "started_at"])
+    started = now()
+    list_recipients(issue=issue, now=started)
+    threads = 1 if max_batches is not None else max(1, settings.NEWSLETTERS_CONNECTIONS)
+    if threads == 1:
+        _sender(issue=issue, started=started, size=size, now=now, max_batches=max_batches,
+                report=report)  # fmt: skip
+    else:
+        _in_threads(issue=issue, started=started, size=size, now=now, threads=threads,
+                    report=report)  # fmt: skip
+    if not report.interrupted:
+        _finish_if_done(issue=issue, now=now(), report=report)
+    return report
+
+
+def _in_threads(
+    *,
+    issue: Issue,
+    started: dt.datetime,
+    size: int,
+    now: Callable[[], dt.datetime],
+    threads: int,
+    report: SendReport,
+) -> None:
+    """Several SMTP conversations at once: while one waits for the server, another renders.
+    Each thread claims its own batches (and has its own database connection)."""
+    reports = [SendReport(issue_id=issue.pk) for _ in range(threads)]
+    errors: list[BaseException] = []
+
+    def run(mine: SendReport) -> None:
+        try:
+            _sender(issue=issue, started=started, size=size, now=now, max_batches=None,
+                    report=mine)  # fmt: skip
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(r,), daemon=True) for r in reports]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    for mine in reports:
+        report.sent += mine.sent
+        report.failed += mine.failed
+        report.skipped += mine.skipped
+        report.interrupted = report.interrupted or mine.interrupted
+    if errors:
+        raise errors[0]
+
+
+def _sender(
+    *,
+    issue: Issue,
+    started: dt.datetime,
+    size: int,
+    now: Callable[[], dt.datetime],
+    max_batches: int | None,
+    report: SendReport,
+) -> None:
+    renderer = IssueRenderer.for_issue(issue=issue, now=started)
+    claim = uuid.uuid4().hex
+    marks = _Marks(claim)
+    names: dict[int, str] = {}
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batch = claim_batch(issue_id=issue.pk, claim=claim, now=now(), size=size)
+        if not batch:
+            break
+        batches += 1
+        if not _send_batch(
+            issue=issue,
+            batch=batch,
+            renderer=renderer,
+            marks=marks,
+            names=names,
+            report=report,
+            now=now,
+        ):
+            break
+
+
+def _first_names(user_ids: list[int], cache: dict[int, str]) -> None:
+    missing = [u for u in user_ids if u not in cache]
+    if missing:
+        users = get_user_model().objects.filter(pk__in=missing).values_list("pk", "first_name")
+        cache.update(dict(users))
+        cache.update({u: "" for u in missing if u not in cache})
+
+
+def _send_batch(
+    *,
+    issue: Issue,
+    batch: list[Claimed],
+    renderer: IssueRenderer,
+    marks: _Marks,
+    names: dict[int, str],
+    report: SendReport,
+    now: Callable[[], dt.datetime],
+) -> bool:
+    """Send one claimed batch. False when the backend failed and the send should stop."""
+    suppressed = set(
+        Suppression.objects.filter(email__in=[c.email for c in batch]).values_list(
+            "email", flat=True
+        )
+    )
+    _first_names([c.user_id for c in batch if c.user_id is not None], names)
+    skipped: list[int] = []
+    newsletter = issue.newsletter
+    at = renderer.now
+    with get_connection(mail.backend_for_newsletters()) as backend:
+        for copy in batch:
+            reader = Reader(user_id=copy.user_id, anonymous_id=None)
+            if (
+                copy.signup_id is None
+                or copy.signup_status != SignupStatus.ACTIVE
+                or copy.email in suppressed
+                or not may_receive(
+                    newsletter=newsletter, user_id=copy.user_id, now=at, reader=reader
+                )
+            ):
+                skipped.append(copy.pk)
+                continue
+            recipient = Recipient(
+                email=copy.email,
+                signup_id=copy.signup_id,
+                user_id=copy.user_id,
+                first_name=names.get(copy.user_id, "") if copy.user_id else "",
+                message_id=message_id_local(issue_id=issue.pk, delivery_id=copy.pk),
+            )
+            message = renderer.message(recipient=recipient, reader=reader)
+            try:
+                accepted = backend.send_messages([message])
+            except smtplib.SMTPRecipientsRefused as exc:
+                marks.others([copy.pk], DeliveryStatus.FAILED, _describe(exc))
+                report.failed += 1
+                continue
+            except (smtplib.SMTPException, OSError) as exc:
+                # The server went away: what is claimed and unsent is retried after the lease.
+                report.interrupted = _describe(exc)
+                logger.warning("issue %s: sending stopped: %s", issue.pk, report.interrupted)
+                marks.others(skipped, DeliveryStatus.SKIPPED, "unsubscribed or suppressed")
+                report.skipped += len(skipped)
+                return False
+            if accepted:
+                marks.sent(copy.pk, now())
+                report.sent += 1
+            else:
+                marks.others([copy.pk], DeliveryStatus.FAILED, "the email backend refused it")
+                report.failed += 1
+    marks.others(skipped, DeliveryStatus.SKIPPED, "unsubscribed, suppressed or no longer entitled")
+    report.skipped += len(skipped)
+    return True
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _finish_if_done(*, issue: Issue, now: dt.datetime, report: SendReport) -> None:
+    open_statuses = [DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]
+    with transaction.atomic():
+        if Delivery.objects.filter(issue=issue, status__in=open_statuses).exists():
+            return
+        done = Issue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).update(
+            status=IssueStatus.SENT, finished_at=now
+        )
+    report.finished = True
+    if done:
+        logger.info("issue %s sent", issue.pk)
+
+
+def due_issue_ids(*, now: dt.datetime) -> list[int]:
+    """Scheduled issues whose time has come, and sends that stopped before finishing."""
+    return list(
+        Issue.objects.filter(
+            Q(status=IssueStatus.SCHEDULED, send_at__lte=now) | Q(status=IssueStatus.SENDING)
+        )
+        .order_by("send_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def run_due_sends(*, now: dt.datetime | None = None) -> list[SendReport]:
+    """The worker's sweep: send what is due, go on with sends a dead worker left."""
+    at = now or timezone.now()
+    return [send_issue(issue_id=pk) for pk in due_issue_ids(now=at)]
