@@ -231,6 +231,10 @@ class SeedRows:
                 "end_reason": "",
                 "checkout_key": f"bench-{i:07d}-checkout",
                 "next_url": "",
+                # Renewals on our own billing clock: no hosted checkout, no gateway schedule.
+                "gateway_checkout_id": "",
+                "gateway_checkout_url": "",
+                "gateway_subscription_id": "",
                 "created_at": self.anchor[i],
             }
 
