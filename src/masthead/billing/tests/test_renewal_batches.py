@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from masthead.billing import renewals, services
@@ -98,11 +99,12 @@ def assert_each_renewed_once(subs):
     assert renewal_numbers() == list(range(1, len(subs) + 1))
 
 
-def test_a_batch_of_renewals_costs_a_fixed_number_of_statements_plus_one_email_each(
-    clock, settings
+def test_a_batch_of_renewals_costs_a_fixed_number_of_statements_and_the_worker_emails_each(
+    clock, settings, mailoutbox
 ):
     subs = subscribe_many(clock, 30)
     bring_renewals_due(clock)
+    mailoutbox.clear()
     # As in production: emails are queued in the database for the worker, not sent inline.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
@@ -112,14 +114,29 @@ def test_a_batch_of_renewals_costs_a_fixed_number_of_statements_plus_one_email_e
     assert report.processed == 30
     assert report.failed == 0
     assert_each_renewed_once(subs)
+    assert mailoutbox == []  # nothing sent by the sweep itself
     emails = [q for q in captured.captured_queries if "dbtaskresult" in q["sql"]]
     others = [q for q in captured.captured_queries if "dbtaskresult" not in q["sql"]]
-    assert len(emails) == 30  # one renewal email queued per renewal
+    assert len(emails) == 1  # the batch's 30 renewal emails queued in one INSERT
     queued = DBTaskResult.objects.filter(task_path__endswith=".send_renewal_succeeded")
     assert queued.count() == 30
     # Claims, loads, invoices, payments, the gateway, settling, numbering, grants, events and
     # their BEGIN/COMMITs: the same count for 30 renewals as for 300.
     assert len(others) <= 40, [q["sql"][:80] for q in others]
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.customer.user.email for s in subs)
+    assert all("renew" in m.subject.lower() for m in mailoutbox), [m.subject for m in mailoutbox]
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
 
 
 def test_a_decline_in_a_batch_is_dunned_alone_and_the_rest_renew(clock):
