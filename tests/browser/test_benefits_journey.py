@@ -1,5 +1,6 @@
-"""Plan benefits in a real browser: the demo subscriber reads with no ads at all (and opens the
-premium, market-analysis and archive stories); the demo reader without ad-free sees the ads."""
+"""Plan benefits in a real browser: the demo subscriber reads with no ads at all, opens the
+premium, market-analysis and archive stories, finds every benefit's way in and their partner
+code; the demo reader, who holds none, sees the ads and the right prompt for each."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def test_the_demo_subscriber_reads_every_benefit_without_a_single_ad(
         .first()
     )
     assert old is not None
-    pages = ["/", "/markets/", premium.get_absolute_url(), old.get_absolute_url()]
+    analysis = market_analysis_story()
+    pages = ["/", "/market-analysis/", premium.get_absolute_url(), old.get_absolute_url()]
 
     page = page_factory(**DESKTOP)
     log_in(page, site, "subscriber")
@@ -54,7 +56,7 @@ def test_the_demo_subscriber_reads_every_benefit_without_a_single_ad(
         for marker in ("ad-slot", "Advertisement", 'rel="sponsored'):
             assert marker not in html, (path, marker)
     # Premium, market analysis and the archives open in full for the demo subscriber.
-    for story in (premium, old):
+    for story in (premium, analysis, old):
         page.goto(site + story.get_absolute_url())
         expect(page.locator("section.prompt")).to_have_count(0)
         expect(
@@ -65,10 +67,38 @@ def test_the_demo_subscriber_reads_every_benefit_without_a_single_ad(
     expect(included.get_by_role("link", name="Today's premium stories")).to_be_visible()
     expect(included.get_by_role("link", name="Browse the archive")).to_be_visible()
     expect(included.get_by_role("link", name="Market analysis")).to_be_visible()
+    for way_in in (
+        "Read today's e-paper",
+        "Choose your newsletters",
+        "Your partner subscription code",
+        "Your devices",
+        "Give a story",
+    ):
+        expect(included.get_by_role("link", name=way_in)).to_be_visible()
     shoot(page, "benefits-subscriber")
+    # The bundled partner subscription: the demo pool hands the subscriber one code, the same
+    # one on every visit.
+    included.get_by_role("link", name="Your partner subscription code").click()
+    code = page.locator(".partner-code code")
+    expect(code).to_have_count(1)
+    first = code.inner_text()
+    assert len(first) >= 6, first
+    page.reload()
+    expect(page.locator(".partner-code code")).to_have_text(first)
 
 
-def test_a_reader_without_ad_free_sees_the_ads_and_the_archive_prompt(
+def market_analysis_story() -> Article:
+    story = (
+        Article.objects.filter(section__is_market_analysis=True, access_level="metered")
+        .select_related("section")
+        .order_by("-published_at")
+        .first()
+    )
+    assert story is not None, "the demo names a market-analysis vertical with stories"
+    return story
+
+
+def test_a_reader_without_the_benefits_sees_the_ads_and_the_right_prompts(
     site: str, page_factory: Any
 ) -> None:
     old = (
@@ -88,3 +118,12 @@ def test_a_reader_without_ad_free_sees_the_ads_and_the_archive_prompt(
     html = raw(page, site + old.get_absolute_url())
     for paragraph in story_snippets(old):
         assert paragraph not in html
+    # Market analysis needs its own benefit, however many free stories are left.
+    analysis = market_analysis_story()
+    html = raw(page, site + analysis.get_absolute_url())
+    expect(page.locator("section.prompt")).to_be_visible()
+    assert story_snippets(analysis)[-1] not in html
+    # No partner code without a plan that includes it; the page says how to get one.
+    page.goto(site + "/partner/")
+    expect(page.locator(".partner-code")).to_have_count(0)
+    expect(page.get_by_role("link", name="See the plans")).to_be_visible()
