@@ -357,6 +357,8 @@ EMAIL_PORT = _env_int("MASTHEAD_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = _env("MASTHEAD_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = _env("MASTHEAD_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = _env_bool("MASTHEAD_EMAIL_USE_TLS", default=False)
+# A mail server that stops answering must not hold a newsletter sender past its claim (ADR 0008).
+EMAIL_TIMEOUT = _env_int("MASTHEAD_EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = _env("MASTHEAD_FROM_EMAIL", f"{PUBLISHER_NAME} <desk@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

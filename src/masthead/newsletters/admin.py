@@ -62,7 +62,11 @@ class NewsletterAdmin(admin.ModelAdmin[Newsletter]):
             super()
             .get_queryset(request)
             .annotate(
-                receiving_count=Count("signups", filter=Q(signups__status=SignupStatus.ACTIVE)),
+                receiving_count=Count(
+                    "signups",
+                    filter=Q(signups__status=SignupStatus.ACTIVE)
+                    & ~Q(signups__email__in=Suppression.objects.values("email")),
+                ),
                 waiting_count=Count("signups", filter=Q(signups__status=SignupStatus.PENDING)),
             )
         )
@@ -228,9 +232,7 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
                 return HttpResponseRedirect(
                     reverse("admin:newsletters_issue_change", args=[issue.pk])
                 )
-        audience = Signup.objects.filter(
-            newsletter=issue.newsletter, status=SignupStatus.ACTIVE
-        ).count()
+        audience = selectors.receiving_signups().filter(newsletter=issue.newsletter).count()
         return TemplateResponse(
             request,
             "admin/newsletters/issue/send.html",

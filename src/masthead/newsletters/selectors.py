@@ -17,6 +17,7 @@ from masthead.newsletters.models import (
     Newsletter,
     Signup,
     SignupStatus,
+    Suppression,
 )
 from masthead.newsletters.services import may_receive
 
@@ -70,9 +71,17 @@ def choices_for(
     ]
 
 
+def receiving_signups() -> QuerySet[Signup]:
+    """Active sign-ups whose address is not suppressed (bounced, complained, stopped by staff):
+    the addresses an issue would go to, before the subscriber-only check."""
+    return Signup.objects.filter(status=SignupStatus.ACTIVE).exclude(
+        email__in=Suppression.objects.values("email")
+    )
+
+
 def active_counts() -> dict[int, int]:
     rows = (
-        Signup.objects.filter(status=SignupStatus.ACTIVE)
+        receiving_signups()
         .values("newsletter_id")
         .annotate(n=Count("pk"))
         .values_list("newsletter_id", "n")
@@ -84,8 +93,9 @@ def subscribers_over_time(
     *, newsletter: Newsletter, days: int = 28, step: int = 7, now: dt.datetime | None = None
 ) -> list[tuple[dt.date, int]]:
     """Confirmed addresses on the list at the end of each ``step``-day period, oldest first
-    (the publisher's days). Worked out from the sign-ups' confirmed and unsubscribed times, so
-    it needs no snapshot job."""
+    (the publisher's days). Worked out from the sign-ups' confirmed and unsubscribed times and
+    the suppressions' times, so it needs no snapshot job. A sign-up keeps only its latest
+    spell: an address that left and came back counts from its return."""
     now = now or timezone.now()
     tz = ZoneInfo(settings.TIME_ZONE)
     today = now.astimezone(tz).date()
@@ -93,11 +103,16 @@ def subscribers_over_time(
     for back in range(days - step, -step, -step):
         day = today - dt.timedelta(days=back)
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        count = Signup.objects.filter(
-            Q(unsubscribed_at__isnull=True) | Q(unsubscribed_at__gte=end),
-            newsletter=newsletter,
-            confirmed_at__lt=end,
-        ).count()
+        count = (
+            Signup.objects.filter(
+                Q(unsubscribed_at__isnull=True) | Q(unsubscribed_at__gte=end),
+                newsletter=newsletter,
+                confirmed_at__lt=end,
+            )
+            # Nothing goes to a suppressed address: from then on it is not a subscriber.
+            .exclude(email__in=Suppression.objects.filter(created_at__lt=end).values("email"))
+            .count()
+        )
         points.append((day, count))
     return points
 

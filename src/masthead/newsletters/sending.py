@@ -8,15 +8,20 @@
    PostgreSQL the candidates are picked with ``SKIP LOCKED``, so several workers share a send.
 3. **Send** the batch through one ``get_connection()``, one message per ``send_messages``
    call, and mark each record sent as soon as the backend has accepted it (one small committed
-   UPDATE). A sender killed mid-batch leaves its unsent records claimed; after the lease another
-   sender takes them. The only copy that can be sent twice is one whose acceptance arrived in
-   the microseconds before its mark was committed; it goes out again with the same Message-ID.
+   UPDATE). Just before each copy goes, the sender renews its claim on that record with an
+   UPDATE that succeeds only while the claim is still its own and inside the lease (and every
+   quarter lease renews the rest of the batch); if it fails, the sender leaves the batch, so a
+   slow sender and the one that took over never both send a copy. A sender killed mid-batch
+   leaves its unsent records claimed; after the lease another sender takes them. The only
+   copy that can be sent twice is one whose acceptance arrived in the microseconds before its
+   mark was committed; it goes out again with the same Message-ID.
 4. When no record is pending or claimed, the issue is sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 import smtplib
 import threading
@@ -49,6 +54,7 @@ from masthead.newsletters.services import may_receive
 logger = logging.getLogger(__name__)
 
 LIST_CHUNK = 2000
+NOT_ENTITLED = "unsubscribed, suppressed or no longer entitled"
 
 
 @dataclass
@@ -129,22 +135,51 @@ def claim_batch(*, issue_id: int, claim: str, now: dt.datetime, size: int) -> li
 
 
 class _Marks:
-    """Commits one record's outcome right after the backend answers (see the module doc)."""
+    """Commits one record's outcome right after the backend answers (see the module doc), and
+    keeps this sender's claim alive while it sends."""
 
     def __init__(self, claim: str) -> None:
         table = Delivery._meta.db_table
         self.claim = claim
+        self.lease = dt.timedelta(seconds=settings.NEWSLETTERS_CLAIM_SECONDS)
         self.sent_sql = (
             f"UPDATE {table} SET status = %s, sent_at = %s "  # noqa: S608 - our table name
             "WHERE id = %s AND claim = %s AND status = %s"
+        )
+        self.hold_sql = (
+            f"UPDATE {table} SET claimed_at = %s "  # noqa: S608 - our table name
+            "WHERE id = %s AND claim = %s AND status = %s AND claimed_at >= %s"
         )
 
     def sent(self, pk: int, now: dt.datetime) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 self.sent_sql,
-                [DeliveryStatus.SENT, now, pk, self.claim, DeliveryStatus.CLAIMED],
+                [DeliveryStatus.SENT, _db_time(now), pk, self.claim, DeliveryStatus.CLAIMED],
             )
+
+    def hold(self, pk: int, now: dt.datetime) -> bool:
+        """Renew the claim on the copy about to be sent; False if it is no longer ours.
+
+        Another sender may take a record only once its claim is older than the lease, and
+        this UPDATE succeeds only while the claim is ours and younger than the lease: so a
+        copy is handed to the mail server by one sender, within a lease of its renewal.
+        """
+        at = _db_time(now)
+        cutoff = _db_time(now - self.lease)
+        with connection.cursor() as cursor:
+            cursor.execute(self.hold_sql, [at, pk, self.claim, DeliveryStatus.CLAIMED, cutoff])
+            held: bool = cursor.rowcount == 1
+            return held
+
+    def hold_batch(self, pks: list[int], now: dt.datetime) -> None:
+        """Renew what is left of the batch, so a slow sender keeps it (nobody takes it over)."""
+        Delivery.objects.filter(
+            pk__in=pks,
+            claim=self.claim,
+            status=DeliveryStatus.CLAIMED,
+            claimed_at__gte=now - self.lease,
+        ).update(claimed_at=now)
 
     def others(self, pks: list[int], status: str, error: str) -> None:
         if pks:
@@ -242,19 +277,22 @@ def _sender(
     names: dict[int, str] = {}
     batches = 0
     while max_batches is None or batches < max_batches:
-        batch = claim_batch(issue_id=issue.pk, claim=claim, now=now(), size=size)
+        claimed_at = now()
+        batch = claim_batch(issue_id=issue.pk, claim=claim, now=claimed_at, size=size)
         if not batch:
             break
         batches += 1
-        if not _send_batch(
+        outcome = _send_batch(
             issue=issue,
             batch=batch,
+            claimed_at=claimed_at,
             renderer=renderer,
             marks=marks,
             names=names,
             report=report,
             now=now,
-        ):
+        )
+        if outcome is _Outcome.FAILED or outcome is _Outcome.LOST_AT_ONCE:
             break
 
 
@@ -266,17 +304,25 @@ def _first_names(user_ids: list[int], cache: dict[int, str]) -> None:
         cache.update({u: "" for u in missing if u not in cache})
 
 
+class _Outcome(enum.Enum):
+    DONE = "done"
+    LOST = "lost"  # the claim lapsed partway: the rest is someone else's (or claimed again)
+    LOST_AT_ONCE = "lost at once"  # lapsed before a single copy went: stop, do not spin
+    FAILED = "failed"  # the mail server went away: stop the send
+
+
 def _send_batch(
     *,
     issue: Issue,
     batch: list[Claimed],
+    claimed_at: dt.datetime,
     renderer: IssueRenderer,
     marks: _Marks,
     names: dict[int, str],
     report: SendReport,
     now: Callable[[], dt.datetime],
-) -> bool:
-    """Send one claimed batch. False when the backend failed and the send should stop."""
+) -> _Outcome:
+    """Send one claimed batch, renewing the claim as it goes (see ``_Marks.hold``)."""
     suppressed = set(
         Suppression.objects.filter(email__in=[c.email for c in batch]).values_list(
             "email", flat=True
@@ -286,6 +332,9 @@ def _send_batch(
     skipped: list[int] = []
     newsletter = issue.newsletter
     at = renderer.now
+    batch_pks = [c.pk for c in batch]
+    renewed_at = claimed_at
+    handed = 0
     with get_connection(mail.backend_for_newsletters()) as backend:
         for copy in batch:
             reader = Reader(user_id=copy.user_id, anonymous_id=None)
@@ -307,6 +356,17 @@ def _send_batch(
                 message_id=message_id_local(issue_id=issue.pk, delivery_id=copy.pk),
             )
             message = renderer.message(recipient=recipient, reader=reader)
+            moment = now()
+            if moment - renewed_at >= marks.lease / 4:
+                marks.hold_batch(batch_pks, moment)
+                renewed_at = moment
+            if not marks.hold(copy.pk, moment):
+                # Too slow: the lease ran out and another sender may have this copy now.
+                logger.warning("issue %s: claim lapsed mid-batch; leaving the rest", issue.pk)
+                marks.others(skipped, DeliveryStatus.SKIPPED, NOT_ENTITLED)
+                report.skipped += len(skipped)
+                return _Outcome.LOST if handed else _Outcome.LOST_AT_ONCE
+            handed += 1
             try:
                 accepted = backend.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:
@@ -319,16 +379,22 @@ def _send_batch(
                 logger.warning("issue %s: sending stopped: %s", issue.pk, report.interrupted)
                 marks.others(skipped, DeliveryStatus.SKIPPED, "unsubscribed or suppressed")
                 report.skipped += len(skipped)
-                return False
+                return _Outcome.FAILED
             if accepted:
                 marks.sent(copy.pk, now())
                 report.sent += 1
             else:
                 marks.others([copy.pk], DeliveryStatus.FAILED, "the email backend refused it")
                 report.failed += 1
-    marks.others(skipped, DeliveryStatus.SKIPPED, "unsubscribed, suppressed or no longer entitled")
+    marks.others(skipped, DeliveryStatus.SKIPPED, NOT_ENTITLED)
     report.skipped += len(skipped)
-    return True
+    return _Outcome.DONE
+
+
+def _db_time(value: dt.datetime) -> str | dt.datetime | None:
+    # What the ORM would store (SQLite: naive UTC text), so raw SQL compares times as it does.
+    adapted: str | dt.datetime | None = connection.ops.adapt_datetimefield_value(value)
+    return adapted
 
 
 def _describe(exc: Exception) -> str:

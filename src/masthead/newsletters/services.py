@@ -90,13 +90,18 @@ def sign_up(
     An address the reader has already proved theirs (a signed-in reader's verified address)
     starts receiving at once; any other must be confirmed from the link we email (double
     opt-in), and the caller sends that email after commit with ``to_confirm``.
+
+    ``user`` counts only when ``email`` is that account's own address: a sign-up is tied to
+    the account whose benefits it is judged by (and whose access decides what each copy
+    shows), so a signed-in reader typing someone else's address signs it up as anyone would.
     """
     now = now or timezone.now()
     address = normalise_email(email)
     chosen = list(newsletters)
     if not chosen:
         raise NewsletterError("Choose at least one newsletter to sign up for.")
-    user_id = user.pk if user is not None else None
+    owner = user if user is not None and _own_address(user=user, email=address) else None
+    user_id = owner.pk if owner is not None else None
     refused = [n for n in chosen if not may_receive(newsletter=n, user_id=user_id, now=now)]
     if refused:
         names = ", ".join(n.name for n in refused)
@@ -107,14 +112,15 @@ def sign_up(
     inactive = [n for n in chosen if not n.is_active]
     if inactive:
         raise NewsletterError(f"{inactive[0].name} is no longer offered; choose another.")
-    trusted = email_verified and user is not None
+    trusted = email_verified and owner is not None
     active: list[Newsletter] = []
     pending: list[int] = []
     with transaction.atomic():
         for newsletter in chosen:
             signup = _signup_row(newsletter=newsletter, email=address, now=now, source=source)
-            if user is not None and signup.user_id is None:
-                signup.user_id = user.pk
+            # The address's proven owner takes the row over from any account linked before.
+            if owner is not None and (signup.user_id is None or trusted):
+                signup.user_id = owner.pk
             if signup.status == SignupStatus.ACTIVE:
                 active.append(newsletter)
             elif trusted:
@@ -127,6 +133,11 @@ def sign_up(
                 pending.append(signup.pk)
             signup.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "user"])
     return SignupResult(email=address, active=active, to_confirm=pending)
+
+
+def _own_address(*, user: AbstractBaseUser, email: str) -> bool:
+    own = str(getattr(user, user.get_email_field_name(), "") or "").strip().lower()
+    return bool(own) and own == email
 
 
 def _signup_row(*, newsletter: Newsletter, email: str, now: dt.datetime, source: str) -> Signup:
@@ -173,7 +184,9 @@ def confirm(*, token: str, now: dt.datetime | None = None) -> list[Signup]:
             if signup.status == SignupStatus.PENDING:
                 signup.status = SignupStatus.ACTIVE
                 signup.confirmed_at = now
-                signup.save(update_fields=["status", "confirmed_at"])
+                # A reader coming back: an earlier unsubscribe no longer ends this spell.
+                signup.unsubscribed_at = None
+                signup.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
         # The reader just showed the mailbox works and wants our mail.
         Suppression.objects.filter(email=email, reason=SuppressionReason.BOUNCE).delete()
     return signups

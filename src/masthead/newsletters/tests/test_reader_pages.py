@@ -207,3 +207,74 @@ def test_signing_up_an_address_already_on_the_list_reveals_nothing(
         "unknown@", "X@"
     )
     assert [m.to for m in mailoutbox] == [["unknown@example.com"]]
+
+
+def test_a_subscriber_cannot_put_someone_elses_address_on_a_subscriber_only_newsletter(
+    client: Client, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    newsletter("finance", audience=Audience.SUBSCRIBERS)
+    client.force_login(subscriber("paying@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _sign_up(client, "friend@example.com", "finance")
+    assert response.status_code == 400
+    assert "Finance is for subscribers with the newsletters benefit" in response.content.decode()
+    assert not Signup.objects.exists()
+    assert mailoutbox == []
+
+
+def test_an_address_a_subscriber_signs_up_for_someone_else_gets_what_anyone_would(
+    client: Client,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+    gated_stories: list[Any],
+) -> None:
+    from masthead.newsletters import sending, services
+    from masthead.newsletters.tests.conftest import issue
+
+    markets = newsletter("markets")
+    paying = subscriber("paying@example.com")
+    client.force_login(paying)
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_up(client, "paying@example.com", "markets")  # their own: starts at once
+        response = _sign_up(client, " Friend@Example.com", "markets")
+    assert response.status_code == 200
+    assert "Check your inbox" in response.content.decode()
+    friend = Signup.objects.get(email="friend@example.com")
+    assert friend.status == SignupStatus.PENDING, "someone else's address confirms first"
+    assert friend.user_id is None, "and is not tied to the subscriber's account"
+    assert Client().post(_confirm_link(mailoutbox)).status_code == 200
+    mailoutbox.clear()
+
+    premium = gated_stories[2]
+    made = issue(markets, [premium])
+    services.schedule(issue_id=made.pk, send_at=made.created_at)
+    sending.send_issue(issue_id=made.pk)
+
+    got = {m.to[0]: m.body + "".join(str(a[0]) for a in m.alternatives) for m in mailoutbox}
+    assert set(got) == {"paying@example.com", "friend@example.com"}
+    secrets = [p for p in testing.PARAGRAPHS if p.startswith("SECRET")]
+    assert all(s in got["paying@example.com"] for s in secrets), "the subscriber reads it all"
+    friends = got["friend@example.com"]
+    assert premium.headline in friends and premium.standfirst in friends
+    assert premium.get_absolute_url() in friends
+    assert not any(s in friends for s in secrets), "headline, standfirst and link only"
+
+
+def test_the_sign_up_service_never_starts_or_links_another_persons_address() -> None:
+    from masthead.newsletters import services
+
+    markets = newsletter("markets")
+    paying = subscriber("paying@example.com")
+    result = services.sign_up(
+        newsletters=[markets], email="friend@example.com", user=paying, email_verified=True
+    )
+    assert result.active == [] and len(result.to_confirm) == 1
+    friend = Signup.objects.get()
+    assert (friend.status, friend.user_id) == (SignupStatus.PENDING, None)
+
+    # Their own address, typed differently, is still theirs.
+    mine = services.sign_up(
+        newsletters=[markets], email=" Paying@Example.COM", user=paying, email_verified=True
+    )
+    assert mine.active == [markets]
+    assert Signup.objects.get(email="paying@example.com").user_id == paying.pk

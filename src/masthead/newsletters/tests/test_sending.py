@@ -311,3 +311,76 @@ def test_a_name_outside_ascii_takes_the_ordinary_path() -> None:
     )
     assert message.prebuilt is None
     assert message.body.startswith("Hello आशा,")
+
+
+def _five_readers_and_an_issue() -> tuple[Any, list[str]]:
+    news = newsletter()
+    addresses = [f"reader{i}@example.com" for i in range(5)]
+    for address in addresses:
+        active_signup(news, address)
+    made = issue(news)
+    _schedule_now(made)
+    return made, addresses
+
+
+def test_a_sender_whose_claim_was_taken_over_mid_batch_sends_none_of_the_others_copies(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.conf import settings as django_settings
+
+    made, addresses = _five_readers_and_an_issue()
+    clock = [timezone.now()]
+    real_mark = sending._Marks.sent
+    second: list[sending.SendReport] = []
+
+    def stall_then_take_over(self: Any, pk: int, at: dt.datetime) -> None:
+        real_mark(self, pk, at)
+        if len(mailoutbox) == 2 and not second:
+            # The first sender stalls past its lease; a second one takes the batch over. (The
+            # placeholder goes in first: the second sender's own marks come through here too.)
+            second.append(sending.SendReport(issue_id=made.pk))
+            clock[0] += dt.timedelta(seconds=django_settings.NEWSLETTERS_CLAIM_SECONDS + 1)
+            second[0] = sending.send_issue(issue_id=made.pk, batch_size=5, now=lambda: clock[0])
+
+    monkeypatch.setattr(sending._Marks, "sent", stall_then_take_over)
+    first = sending.send_issue(issue_id=made.pk, batch_size=5, now=lambda: clock[0])
+
+    assert (first.sent, second[0].sent) == (2, 3)
+    assert sorted(_by_recipient(mailoutbox)) == addresses, "each reader once"
+    made.refresh_from_db()
+    assert made.status == IssueStatus.SENT
+    assert Delivery.objects.filter(issue=made, status=DeliveryStatus.SENT).count() == 5
+
+
+def test_a_slow_sender_keeps_its_batch_and_nobody_else_sends_it(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.conf import settings as django_settings
+    from django.core.mail.backends.locmem import EmailBackend
+
+    made, addresses = _five_readers_and_an_issue()
+    lease = dt.timedelta(seconds=django_settings.NEWSLETTERS_CLAIM_SECONDS)
+    clock = [timezone.now()]
+    real_send = EmailBackend.send_messages
+    meanwhile: list[sending.SendReport] = []
+
+    def slow_server(self: Any, messages: list[Any]) -> int:
+        accepted = real_send(self, messages)
+        clock[0] += lease / 2  # each copy takes half the lease: the batch, 2.5 leases
+        return accepted
+
+    real_mark = sending._Marks.sent
+
+    def another_sender_arrives(self: Any, pk: int, at: dt.datetime) -> None:
+        real_mark(self, pk, at)
+        if len(mailoutbox) == 3 and not meanwhile:  # (placeholder first, as above)
+            meanwhile.append(sending.SendReport(issue_id=made.pk))
+            meanwhile[0] = sending.send_issue(issue_id=made.pk, now=lambda: clock[0])
+
+    monkeypatch.setattr(EmailBackend, "send_messages", slow_server)
+    monkeypatch.setattr(sending._Marks, "sent", another_sender_arrives)
+    first = sending.send_issue(issue_id=made.pk, batch_size=5, now=lambda: clock[0])
+
+    assert meanwhile[0].sent == 0, "the batch was still claimed: nothing for the second sender"
+    assert first.sent == 5 and first.finished
+    assert sorted(_by_recipient(mailoutbox)) == addresses

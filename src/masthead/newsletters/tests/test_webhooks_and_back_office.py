@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -13,8 +16,13 @@ from django.utils import timezone
 
 from masthead.core import testing
 from masthead.core.testing import PARAGRAPHS
-from masthead.newsletters import sending, services, webhooks
-from masthead.newsletters.models import IssueStatus, Suppression, SuppressionReason
+from masthead.newsletters import selectors, sending, services, tokens, webhooks
+from masthead.newsletters.models import (
+    IssueStatus,
+    Newsletter,
+    Suppression,
+    SuppressionReason,
+)
 from masthead.newsletters.tests.conftest import active_signup, issue, newsletter
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +156,61 @@ def test_scheduling_in_the_back_office_leaves_sending_to_the_worker(
     assert made.status == IssueStatus.SCHEDULED
     assert timezone.localtime(made.send_at).hour == 8
     assert mailoutbox == []
+
+
+def _a_month_of_sign_ups(news: Newsletter) -> tuple[dt.datetime, list[dt.date]]:
+    """Readers coming, leaving, coming back and bouncing over four weeks; returns the noon
+    of today (the publisher's) and the four days the counts are for, oldest first."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.now().astimezone(tz).date()
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=tz)
+
+    def days_ago(n: int) -> dt.datetime:
+        return noon - dt.timedelta(days=n)
+
+    def join(email: str, at: dt.datetime) -> None:
+        result = services.sign_up(newsletters=[news], email=email, user=None,
+                                  email_verified=False, now=at)  # fmt: skip
+        token = tokens.confirm_token(signup_ids=result.to_confirm, email=result.email)
+        services.confirm(token=token, now=at)
+
+    join("steady@example.com", days_ago(26))
+    join("returner@example.com", days_ago(22))
+    services.unsubscribe(
+        signup_id=news.signups.get(email="returner@example.com").pk, now=days_ago(15)
+    )
+    join("returner@example.com", days_ago(8))
+    join("bounced@example.com", days_ago(26))
+    services.suppress(email="bounced@example.com", reason=SuppressionReason.BOUNCE)
+    Suppression.objects.update(created_at=days_ago(3))
+    join("newcomer@example.com", days_ago(10))
+    services.sign_up(newsletters=[news], email="never-confirmed@example.com", user=None,
+                     email_verified=False, now=days_ago(20))  # fmt: skip
+    return noon, [today - dt.timedelta(days=n) for n in (21, 14, 7, 0)]
+
+
+def test_subscriber_counts_follow_readers_who_leave_come_back_or_bounce() -> None:
+    news = newsletter()
+    noon, days = _a_month_of_sign_ups(news)
+
+    points = selectors.subscribers_over_time(newsletter=news, now=noon)
+
+    # steady: every week; bounced: until its suppression 3 days ago; newcomer: from 10 days
+    # ago; returner: from its return 8 days ago (a sign-up keeps only its latest spell).
+    assert points == list(zip(days, [2, 2, 4, 3], strict=True))
+    assert selectors.active_counts() == {news.pk: 3}
+
+
+def test_the_newsletter_page_in_the_back_office_shows_those_counts(
+    client: Client, editor: Any
+) -> None:
+    news = newsletter()
+    _, days = _a_month_of_sign_ups(news)
+
+    page = client.get(
+        reverse("admin:newsletters_newsletter_change", args=[news.pk])
+    ).content.decode()
+    for day, count in zip(days, [2, 2, 4, 3], strict=True):
+        assert f'<th scope="row">{day:%d %b %Y}</th><td>{count}</td>' in page
+    listing = client.get(reverse("admin:newsletters_newsletter_changelist")).content.decode()
+    assert '<td class="field-receiving">3</td>' in listing
