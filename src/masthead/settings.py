@@ -426,6 +426,8 @@ else:
 EPAPER_MAX_UPLOAD_MB = _env_int("MASTHEAD_EPAPER_MAX_UPLOAD_MB", default=300)
 # Shared pages and clips: links signed with SECRET_KEY, valid this many days.
 EPAPER_SHARE_DAYS = _env_int("MASTHEAD_EPAPER_SHARE_DAYS", default=30)
+# A render that finishes no page for this long is taken to be dead and rendered again.
+EPAPER_RENDER_LEASE_MINUTES = _env_int("MASTHEAD_EPAPER_RENDER_LEASE_MINUTES", default=15)
 MEDIA_URL = "/media/"
 
 # --- Requests and security -----------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -48,30 +48,36 @@ def _print_stories() -> list[PrintStory]:
     return stories
 
 
-def load(*, progress: Callable[[str], None] = lambda _m: None) -> int:
-    """Publish the last DAYS days of each demo edition; returns how many were made now."""
+def load(
+    *,
+    days: int = DAYS,
+    editions: Sequence[str] = EDITIONS,
+    pages: int = PAGES,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> int:
+    """Publish the last ``days`` days of each demo edition; returns how many were made now."""
     stories = _print_stories()
     if not stories:
         return 0
     today = timezone.localdate()
     made = 0
-    for days_ago in range(DAYS - 1, -1, -1):
+    for days_ago in range(days - 1, -1, -1):
         date = today - dt.timedelta(days=days_ago)
-        for position, name in enumerate(EDITIONS):
+        for position, name in enumerate(editions):
             published = Edition.objects.filter(
                 date=date, name=name, status=EditionStatus.READY
             ).exists()
             if published:
                 continue
             # Each day and edition leads with different stories, as real ones would.
-            shift = (days_ago * len(EDITIONS) + position) * 3 % len(stories)
+            shift = (days_ago * len(editions) + position) * 3 % len(stories)
             pdf = lay_out_edition(
                 publisher=settings.PUBLISHER_NAME,
                 tagline=settings.PUBLISHER_TAGLINE,
                 edition=name,
                 date=date,
                 stories=stories[shift:] + stories[:shift],
-                pages=PAGES,
+                pages=pages,
             )
             with tempfile.TemporaryDirectory(prefix="demo-edition-") as scratch:
                 path = Path(scratch) / f"{name.lower()}-{date.isoformat()}.pdf"

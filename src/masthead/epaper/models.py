@@ -37,6 +37,13 @@ class Edition(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Rendering holds a lease: each attempt takes the next number as it starts and stamps
+    # ``render_lease_at`` then and after every page. A processing edition whose stamp is older
+    # than EPAPER_RENDER_LEASE_MINUTES was abandoned (its worker was killed): the worker's sweep
+    # renders it again (``services.recover_stale_renders``), and the older attempt, should it
+    # still be alive, stops at its next page.
+    render_attempt = models.PositiveIntegerField(default=0)
+    render_lease_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-date", "name")

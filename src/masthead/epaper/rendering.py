@@ -2,7 +2,7 @@
 
 pypdfium2 (PDFium, Apache-2.0/BSD) opens, checks and renders pages and extracts their text;
 pypdf (BSD) splits pages and stamps downloads; Pillow scales, crops and blurs images. See
-docs/adr/0007-epaper-pdf-libraries.md for why these and not PyMuPDF (AGPL).
+docs/adr/0007-epaper-pdf-libraries-and-files.md for why these and not PyMuPDF (AGPL).
 
 PDFium is not thread-safe: each worker process renders one edition at a time.
 """
@@ -44,8 +44,8 @@ REFUSAL_MESSAGES = {
     Refusal.EMPTY: "The file is empty: {detail}. Export the edition again and upload the PDF.",
     Refusal.NOT_PDF: "The file is not a PDF ({detail}). Upload the edition exported as PDF.",
     Refusal.ENCRYPTED: (
-        "The PDF is encrypted (password-protected or with security restrictions). Export it "
-        "again without a password or security settings and upload that."
+        "The PDF is encrypted: {detail}. Export it again without a password or security "
+        "settings and upload that."
     ),
     Refusal.CORRUPT: (
         "The PDF is corrupt and cannot be read ({detail}). Export it again from the layout "
@@ -55,6 +55,14 @@ REFUSAL_MESSAGES = {
         "The file is too large ({detail}). Reduce image resolution and export again."
     ),
 }
+
+
+# Both are "encrypted"; staff holding a file that opens without a password must be told why.
+LOCKED_TO_OPEN = "it needs a password to open"
+RESTRICTED_BY_OWNER = (
+    "it opens without a password, but an owner password restricts it (printing, copying or "
+    "changes), and downloads cannot be stamped into a restricted file"
+)
 
 
 class PdfRefused(Exception):
@@ -110,12 +118,12 @@ def inspect_pdf(path: Path, *, max_bytes: int | None = None) -> PdfFacts:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise PdfRefused(Refusal.ENCRYPTED) from exc
+            raise PdfRefused(Refusal.ENCRYPTED, LOCKED_TO_OPEN) from exc
         raise PdfRefused(Refusal.CORRUPT, _pdfium_reason(exc)) from exc
     try:
         if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
             # Opens without a password but carries an owner password: stamping would break it.
-            raise PdfRefused(Refusal.ENCRYPTED)
+            raise PdfRefused(Refusal.ENCRYPTED, RESTRICTED_BY_OWNER)
         count = len(pdf)
         if count == 0:
             raise PdfRefused(Refusal.EMPTY, "the PDF has no pages")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 import shutil
@@ -16,8 +17,9 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,14 +28,20 @@ from masthead.epaper.models import Download, Edition, EditionPage, EditionStatus
 from masthead.epaper.rendering import PdfRefused
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 SIZES = ("large", "medium", "thumb")
+# An edition that stopped its worker this many times (out of memory, say) fails instead of
+# taking down the next worker too.
+MAX_RENDER_ATTEMPTS = 3
+
+
+def render_lease() -> dt.timedelta:
+    """How long a render may go without finishing a page before it counts as abandoned."""
+    return dt.timedelta(minutes=settings.EPAPER_RENDER_LEASE_MINUTES)
 
 
 def storage() -> Storage:
@@ -120,6 +128,7 @@ def receive_edition(
                 source_bytes=facts.size_bytes,
                 page_count=facts.page_count,
                 uploaded_by=uploaded_by,
+                render_lease_at=timezone.now(),
             )
             if not render_now:
                 from masthead.epaper.tasks import render_edition_task
@@ -134,11 +143,25 @@ def receive_edition(
     return edition
 
 
-def render_edition(*, edition_id: int, progress: Progress | None = None) -> None:
+class _Superseded(Exception):
+    """A newer attempt took this edition's render over: this one leaves everything to it."""
+
+
+def render_edition(*, edition_id: int, attempt: int = 0, progress: Progress | None = None) -> None:
     """Render every page, then publish. Idempotent: an edition no longer processing is left
     alone, and a retry starts its pages again. On any failure the upload's files and pages go
-    and the row says why; the edition readers had stays published."""
-    edition = Edition.objects.filter(pk=edition_id, status=EditionStatus.PROCESSING).first()
+    and the row says why; the edition readers had stays published.
+
+    ``attempt`` is the edition's ``render_attempt`` when this render was asked for: the render
+    claims the edition by moving it on by one (a conditional UPDATE), so of two tasks for the
+    same attempt only one renders, and a render that was given up on and handed to a new
+    attempt stops at its next page without touching the new attempt's files.
+    """
+    mine = attempt + 1
+    claimed = Edition.objects.filter(
+        pk=edition_id, status=EditionStatus.PROCESSING, render_attempt=attempt
+    ).update(render_attempt=mine, render_lease_at=timezone.now())
+    edition = Edition.objects.filter(pk=edition_id).first() if claimed else None
     if edition is None:
         return
     stored = storage()
@@ -172,24 +195,77 @@ def render_edition(*, edition_id: int, progress: Progress | None = None) -> None
                         text=page.text,
                     )
                 )
+                # The heartbeat: this render is alive, and still the one that counts.
+                alive = Edition.objects.filter(pk=edition.pk, render_attempt=mine).update(
+                    render_lease_at=timezone.now()
+                )
+                if not alive:
+                    raise _Superseded
                 if progress:
                     progress(page.number, total)
+    except _Superseded:
+        logger.warning("e-paper edition %s: render attempt %s was superseded", edition.pk, mine)
+        return
     except PdfRefused as exc:
-        _fail(edition, exc.message)
+        _fail(edition, exc.message, attempt=mine)
         return
     except Exception as exc:
         logger.exception("e-paper edition %s failed to render", edition.pk)
-        _fail(edition, f"Rendering failed ({type(exc).__name__}). Try the upload again.")
+        _fail(
+            edition, f"Rendering failed ({type(exc).__name__}). Try the upload again.", attempt=mine
+        )
         return
     if not pages:
         _fail(
-            edition, rendering.REFUSAL_MESSAGES[rendering.Refusal.EMPTY].format(detail="no pages")
+            edition,
+            rendering.REFUSAL_MESSAGES[rendering.Refusal.EMPTY].format(detail="no pages"),
+            attempt=mine,
         )
         return
-    _publish(edition, pages)
+    _publish(edition, pages, attempt=mine)
 
 
-def _publish(edition: Edition, pages: list[EditionPage]) -> None:
+def recover_stale_renders(*, now: dt.datetime | None = None) -> int:
+    """The worker's sweep: render again every edition left processing without a sign of life
+    for longer than the lease (its worker was killed mid-render). Returns how many were handed
+    on. Safe with several workers: each stale row is claimed with a conditional UPDATE on what
+    was read, so one sweep wins it, and the render's own claim stops a second render."""
+    from masthead.epaper.tasks import render_edition_task
+
+    now = now or timezone.now()
+    cutoff = now - render_lease()
+    stale = list(
+        Edition.objects.filter(status=EditionStatus.PROCESSING)
+        .filter(
+            Q(render_lease_at__lt=cutoff) | Q(render_lease_at__isnull=True, created_at__lt=cutoff)
+        )
+        .order_by("pk")
+        .values_list("pk", "render_attempt", "render_lease_at")
+    )
+    recovered = 0
+    for pk, attempt, lease_at in stale:
+        # Stamping the lease also keeps the next sweeps off it while the task waits its turn.
+        claimed = Edition.objects.filter(
+            pk=pk, status=EditionStatus.PROCESSING, render_attempt=attempt, render_lease_at=lease_at
+        ).update(render_lease_at=now)
+        if not claimed:
+            continue  # another worker's sweep took it, or the render showed a sign of life
+        if attempt >= MAX_RENDER_ATTEMPTS:
+            logger.error("e-paper edition %s: gave up after %s renders", pk, attempt)
+            _fail(
+                Edition.objects.get(pk=pk),
+                f"Rendering stopped {attempt} times before finishing (the worker was stopped "
+                "or ran out of memory). Try the upload again, or a smaller file.",
+                attempt=attempt,
+            )
+            continue
+        logger.warning("e-paper edition %s: render abandoned; rendering it again", pk)
+        transaction.on_commit(partial(render_edition_task.enqueue, edition_id=pk, attempt=attempt))
+        recovered += 1
+    return recovered
+
+
+def _publish(edition: Edition, pages: list[EditionPage], *, attempt: int) -> None:
     replaced: list[str] = []
     with transaction.atomic():
         # Lock this date and name's rows: two uploads finishing at once publish one at a time.
@@ -200,6 +276,8 @@ def _publish(edition: Edition, pages: list[EditionPage]) -> None:
             .order_by("pk")
         )
         current = Edition.objects.select_for_update().filter(pk=edition.pk).first()
+        if current is not None and current.render_attempt != attempt:
+            return  # a newer attempt owns this edition and its folder now
         if current is None or current.status != EditionStatus.PROCESSING:
             # Deleted (or settled) while it rendered: what it wrote goes too.
             transaction.on_commit(partial(_delete_folder, edition.folder))
@@ -227,11 +305,17 @@ def _publish(edition: Edition, pages: list[EditionPage]) -> None:
             transaction.on_commit(partial(_delete_folder, folder))
 
 
-def _fail(edition: Edition, message: str) -> None:
+def _fail(edition: Edition, message: str, *, attempt: int) -> None:
     with transaction.atomic():
-        EditionPage.objects.filter(edition=edition).delete()
-        Edition.objects.filter(pk=edition.pk).update(status=EditionStatus.FAILED, error=message)
-    _delete_folder(edition.folder)
+        failed = Edition.objects.filter(pk=edition.pk, render_attempt=attempt).update(
+            status=EditionStatus.FAILED, error=message
+        )
+        if failed:
+            EditionPage.objects.filter(edition=edition).delete()
+        # A newer attempt owns the folder: leave it. A deleted row's files go.
+        superseded = not failed and Edition.objects.filter(pk=edition.pk).exists()
+    if not superseded:
+        _delete_folder(edition.folder)
 
 
 def _delete_folder(folder: str) -> None:
@@ -244,10 +328,10 @@ def _delete_folder(folder: str) -> None:
         stored.delete(f"{folder}/{name}")
     for name in directories:
         _delete_folder(f"{folder}/{name}")
-    location = getattr(stored, "location", None)
-    if location:  # a local folder: remove the now-empty directories too
-        with_root = Path(location) / folder
-        shutil.rmtree(with_root, ignore_errors=True)
+    # Only a local folder leaves empty directories behind. Object stores (S3) have none, and
+    # their ``location`` is a key prefix, not a path here: never test for that attribute.
+    if isinstance(stored, FileSystemStorage):
+        shutil.rmtree(stored.path(folder), ignore_errors=True)
 
 
 def delete_edition(*, edition: Edition) -> None:

@@ -8,6 +8,8 @@ from masthead.epaper import services
 
 
 @task()
-def render_edition_task(*, edition_id: int) -> None:
-    """Idempotent: an edition already published, failed or deleted is left alone."""
-    services.render_edition(edition_id=edition_id)
+def render_edition_task(*, edition_id: int, attempt: int = 0) -> None:
+    """Idempotent: an edition already published, failed, deleted or taken over by another
+    attempt is left alone. ``attempt``: the edition's render attempt when this was enqueued
+    (0 for an upload; tasks queued before attempts existed carry none and mean 0)."""
+    services.render_edition(edition_id=edition_id, attempt=attempt)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,7 +32,7 @@ from masthead.access.clock import reader_now
 from masthead.access.gate import may_use
 from masthead.access.identity import Reader
 from masthead.access.models import Benefit, GrantSource
-from masthead.access.selectors import benefit_held_since, holders_of
+from masthead.access.selectors import benefit_held_since
 from masthead.partners import selectors
 from masthead.partners.codefile import CodeFileError, read_code_file
 from masthead.partners.models import PartnerCode, PartnerPool
@@ -184,26 +183,38 @@ class SweepReport:
     waiting: int = 0  # eligible readers left without a code because a pool ran out
 
 
-def assign_codes(*, limit: int = 500) -> SweepReport:
+def assign_codes(*, batch_size: int = 500) -> SweepReport:
     """The worker's sweep: every eligible reader without a code gets one. Idempotent: readers
-    with a code are skipped, and the constraints make a repeated or parallel run harmless."""
+    with a code are skipped, and the constraints make a repeated or parallel run harmless.
+
+    Candidates come in id order, ``batch_size`` at a time, each batch after the last id seen,
+    so one sweep reaches every eligible reader however many wait, and always ends.
+    """
     assigned = waiting_in_all = 0
-    users = get_user_model().objects
     for pool in PartnerPool.objects.filter(is_active=True):
         waiting = 0
-        have = PartnerCode.objects.filter(pool=pool, claimed_by__isnull=False).values("claimed_by")
-        candidates = list(
-            holders_of(benefit=Benefit.PARTNER_BUNDLE).exclude(user_id__in=have)[:limit]
-        )
-        for user in users.filter(pk__in=candidates, is_active=True).order_by("pk"):
-            try:
-                claim_code(user=user, pool=pool)
-            except NotEligible:
-                continue
-            except PoolEmpty:
-                waiting += 1
-                continue
-            assigned += 1
+        empty = False
+        after = 0
+        now = timezone.now()
+        while batch := selectors.sweep_candidates(
+            pool=pool, after_user_id=after, limit=batch_size, now=now
+        ):
+            after = batch[-1].pk
+            for user in batch:
+                if empty:
+                    # No code left to try: only count who waits for the next upload.
+                    if eligibility(user_id=user.pk, pool=pool).eligible:
+                        waiting += 1
+                    continue
+                try:
+                    claim_code(user=user, pool=pool)
+                except NotEligible:
+                    continue
+                except PoolEmpty:
+                    empty = True
+                    waiting += 1
+                    continue
+                assigned += 1
         if waiting:
             logger.warning(
                 "partner pool %s is empty: %s eligible reader(s) wait for codes", pool.pk, waiting

@@ -19,6 +19,9 @@ from masthead.epaper.tests.conftest import (
     HEADLINE,
     edition_pdf,
     encrypted_pdf,
+    killed_mid_render,
+    lease_ago,
+    owner_locked_pdf,
     stored_files,
 )
 
@@ -121,6 +124,24 @@ def test_a_bad_file_is_refused_saying_which_problem_and_leaves_nothing_behind(
     assert stored_files(epaper_storage) == []
 
 
+def test_a_pdf_locked_only_by_an_owner_password_is_refused_saying_so(
+    tmp_path: Path, epaper_storage: Path
+) -> None:
+    with pytest.raises(EditionRefused) as refused:
+        upload(owner_locked_pdf(tmp_path))
+    with pytest.raises(EditionRefused) as needs_password:
+        upload(encrypted_pdf(tmp_path))
+
+    message = refused.value.messages[0]
+    assert refused.value.reason == Refusal.ENCRYPTED
+    assert "opens without a password, but an owner password restricts it" in message
+    assert "Export it again without a password or security settings" in message
+    assert "it needs a password to open" in needs_password.value.messages[0]
+    assert message != needs_password.value.messages[0]
+    assert Edition.objects.count() == 0
+    assert stored_files(epaper_storage) == []
+
+
 def test_uploading_again_replaces_the_edition_and_its_files(
     tmp_path: Path, epaper_storage: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -194,6 +215,70 @@ def test_a_render_retried_after_a_crash_overwrites_its_half_made_pages(
     assert edition.status == EditionStatus.READY
     assert width_of(edition, 1, "large") == rendering.LARGE_WIDTH
     assert len(list((epaper_storage / edition.folder / "pages").iterdir())) == 6
+
+
+def test_an_edition_whose_render_was_killed_is_rendered_again_and_published(
+    tmp_path: Path,
+    epaper_storage: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    stuck = killed_mid_render(tmp_path, monkeypatch, pages=3)
+    assert Edition.objects.get(pk=stuck.pk).status == EditionStatus.PROCESSING
+    lease_ago(stuck, 16)  # the lease is 15 minutes
+    fresh = upload(
+        edition_pdf(tmp_path, pages=2, headline="Just in"), name="Delhi", render_now=False
+    )
+    lease_ago(fresh, 14)  # uploaded a while ago, still waiting for (or in) its render
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.recover_stale_renders() == 1
+
+    stuck.refresh_from_db()
+    assert stuck.status == EditionStatus.READY
+    assert [p.number for p in stuck.pages.all()] == [1, 2, 3]
+    assert len(list((epaper_storage / stuck.folder / "pages").iterdir())) == 9
+    fresh.refresh_from_db()
+    assert fresh.status == EditionStatus.PROCESSING
+    assert fresh.render_attempt == 0
+    assert not (epaper_storage / fresh.folder / "pages").exists()
+
+
+def test_an_abandoned_edition_is_rendered_once_however_many_sweeps_hand_it_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    stuck = killed_mid_render(tmp_path, monkeypatch, pages=2)
+    lease_ago(stuck, 60)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        swept = [services.recover_stale_renders() for _worker in range(3)]
+    assert swept == [1, 0, 0]
+    # The queue ran late: a later sweep handed the same attempt on again.
+    lease_ago(stuck, 16)
+    with django_capture_on_commit_callbacks(execute=False) as late:
+        assert services.recover_stale_renders() == 1
+
+    for task in [*callbacks, *late]:  # both tasks run
+        task()
+
+    stuck.refresh_from_db()
+    assert stuck.status == EditionStatus.READY
+    assert stuck.render_attempt == 2  # the killed render, then exactly one more
+    assert stuck.pages.count() == 2
+
+
+def test_an_edition_that_kills_its_worker_every_time_fails_after_three_renders(
+    tmp_path: Path, epaper_storage: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stuck = killed_mid_render(tmp_path, monkeypatch, pages=2)
+    Edition.objects.filter(pk=stuck.pk).update(render_attempt=services.MAX_RENDER_ATTEMPTS)
+    lease_ago(stuck, 16)
+
+    assert services.recover_stale_renders() == 0
+
+    stuck.refresh_from_db()
+    assert stuck.status == EditionStatus.FAILED
+    assert "Rendering stopped 3 times" in stuck.error
+    assert not (epaper_storage / stuck.folder).exists()
 
 
 def test_the_import_command_shows_progress_and_publishes(tmp_path: Path) -> None:

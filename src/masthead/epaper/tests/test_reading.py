@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -86,6 +87,57 @@ def test_home_shows_todays_edition_and_the_calendar(client: Client, edition: Edi
     assert "Mumbai edition" in html
     assert f"{edition.date:%B %Y}" in html
     assert url("epaper:page", edition, number=1) in html
+
+
+def month_link(html: str, rel: str) -> str:
+    found = re.search(rf'<a href="(\?month=[0-9-]+)" rel="{rel}"', html)
+    assert found, f"no {rel} month link"
+    return found.group(1)
+
+
+def test_a_subscriber_opens_a_past_edition_from_the_calendar_moving_between_months(
+    subscriber: Client, tmp_path: Path
+) -> None:
+    today = timezone.localdate()
+    # Two months back, with an empty month between: the calendar steps over it.
+    past_day = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=10)
+    editions = {}
+    for day, headline in ((past_day, "An older front page"), (today, HEADLINE)):
+        path = edition_pdf(tmp_path, pages=1, headline=headline)
+        editions[day] = services.receive_edition(
+            path=path,
+            filename=path.name,
+            date=day,
+            name="Mumbai",
+            uploaded_by=None,
+            render_now=True,
+        )
+    past = editions[past_day]
+
+    home = subscriber.get("/epaper/").content.decode()
+    assert f"{today:%B %Y}</span>" in home
+    assert url("epaper:page", past, number=1) not in home  # not this month's
+    earlier = month_link(home, "prev")
+    assert earlier == f"?month={past_day:%Y-%m}"
+
+    month = subscriber.get(f"/epaper/{earlier}").content.decode()
+    assert f"{past_day:%B %Y}</span>" in month
+    assert f'aria-label="Mumbai edition, {past_day.day} {past_day:%B %Y}"' in month
+    assert url("epaper:page", past, number=1) in month
+    assert month_link(month, "next") == f"?month={today:%Y-%m}"
+    assert 'rel="prev"' not in month  # nothing earlier
+
+    page = subscriber.get(url("epaper:page", past, number=1))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"Mumbai edition · {past_day:%A}, {past_day.day} {past_day:%B %Y}" in html
+    assert url("epaper:page_image", past, number=1, size="medium") in html
+    image = subscriber.get(url("epaper:page_image", past, number=1, size="medium"))
+    assert image.status_code == 200
+
+    later = subscriber.get(f"/epaper/{month_link(month, 'next')}").content.decode()
+    assert f"{today:%B %Y}</span>" in later
+    assert url("epaper:page", editions[today], number=1) in later
 
 
 @pytest.mark.parametrize("who", ["anonymous", "registered_without_epaper"])

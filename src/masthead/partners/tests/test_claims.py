@@ -143,6 +143,37 @@ def test_the_sweep_gives_each_eligible_reader_one_code_and_emails_it_once(
     assert len(mailoutbox) == 4
 
 
+def test_one_sweep_reaches_every_eligible_reader_however_many_still_wait(
+    db, django_capture_on_commit_callbacks, mailoutbox
+):
+    """More readers inside the pool's 30 days than a batch holds, and they come first by id:
+    they must not hide the readers whose month is up."""
+    pool = make_pool(count=10, min_paid_days=30)
+    for _ in range(7):
+        holder(days_ago=5)
+    due = [holder(days_ago=40) for _ in range(4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.assign_codes(batch_size=3)
+
+    assert report.assigned == 4
+    claimed = PartnerCode.objects.filter(pool=pool, claimed_by__isnull=False)
+    assert sorted(claimed.values_list("claimed_by", flat=True)) == [r.pk for r in due]
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(r.email for r in due)
+
+
+def test_a_sweep_gives_out_the_last_codes_counts_who_waits_and_ends(
+    db, django_capture_on_commit_callbacks, mailoutbox
+):
+    pool = make_pool(count=2)
+    readers = [holder() for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.assign_codes(batch_size=2)
+
+    assert (report.assigned, report.waiting) == (2, 3)
+    assert PartnerCode.objects.filter(pool=pool, claimed_by__in=readers).count() == 2
+    assert len(mailoutbox) == 2
+
+
 def test_emailing_a_code_twice_sends_it_once(pool, django_capture_on_commit_callbacks, mailoutbox):
     from masthead.partners import emails
 

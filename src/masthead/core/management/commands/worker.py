@@ -14,6 +14,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals
+from masthead.epaper import services as epaper
 from masthead.newsletters import sending as newsletter_sending
 from masthead.partners import services as partners
 
@@ -21,7 +22,8 @@ from masthead.partners import services as partners
 class Command(BaseCommand):
     help = (
         "Run background work: queued tasks (emails, webhooks, e-paper rendering), the billing "
-        "sweep, the partner-code sweep and scheduled newsletter sends."
+        "sweep, the partner-code sweep, abandoned e-paper renders and scheduled newsletter "
+        "sends."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,6 +59,10 @@ class Command(BaseCommand):
                         f"partners: {given.assigned} code(s) given, {given.waiting} reader(s) "
                         "waiting for codes"
                     )
+            # Editions whose render died with its worker: rendered again from the start.
+            recovered = epaper.recover_stale_renders()
+            if recovered:
+                self.stdout.write(f"e-paper: {recovered} abandoned render(s) started again")
             sends = newsletter_sending.run_due_sends()
             for send in sends:
                 self.stdout.write(f"newsletters: issue {send.issue_id}: {send.sent} sent")
