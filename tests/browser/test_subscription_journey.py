@@ -119,14 +119,16 @@ def test_subscribe_cancel_and_run_out(
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
     path = page.evaluate("location.pathname")
     assert path == checkout_path, f"after signing up the reader is at {page.url}"
-    expect(page.locator(".plan-summary strong")).to_have_text(price)
-    pay = page.get_by_role("button", name=f"Pay {price} and subscribe")
+    every = {3: "every 3 months", 12: "every year", 24: "every 2 years"}[months]
+    expect(page.locator(".plan-summary strong")).to_have_text(
+        f"Pay {price} today, then {price} {every}"
+    )
+    pay = page.get_by_role("button", name=f"Pay {price} today and subscribe")
     expect(pay).to_be_visible()
 
     # 3. Put this sandbox reader on a billing test clock, frozen at now, so the test can move
-    # their time forward. Staff would do this in the back office (the test does it directly:
-    # the back office lists test clocks and advances them, but has no control yet to attach
-    # one to a customer, whose admin page is view-only).
+    # their time forward. Staff do this in the back office ("Put on a test clock", covered by
+    # billing/tests/test_admin_clock.py); this journey stays on the reader's side.
     reader = get_user_model().objects.get(email=email)
     customer = services.ensure_customer(user=reader)
     clock = TestClock.objects.create(name=f"journey {slug}", frozen_time=timezone.now())

@@ -236,12 +236,14 @@ def send_pre_debit_notice(*, notice_id: int) -> None:
     # A downgrade waiting for this renewal is what the charge pays for.
     plan = subscription.next_plan or subscription.plan
     amount = _amount(notice.amount_minor, notice.currency)
+    taxed = notice.currency == "INR" and settings.GST_RATE_BASIS_POINTS > 0
     charge_on = local_day_label(notice.charge_on)
     reference = f"{plan.name} subscription no. {subscription.pk}"
     purpose = f"Renewal of your {plan.name} digital subscription to {settings.PUBLISHER_NAME}"
     facts = [
         ("Merchant", f"{settings.PUBLISHER_LEGAL_NAME} ({settings.PUBLISHER_NAME})"),
-        ("Amount", f"{amount} ({notice.currency})"),
+        # The exact amount debited: GST is in it, whether prices include or exclude it.
+        ("Amount", f"{amount} ({notice.currency}{', GST included' if taxed else ''})"),
         ("Date of debit", charge_on),
         ("Reference", reference),
         ("Purpose", purpose),

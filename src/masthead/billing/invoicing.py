@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 
 from masthead.billing.gst_states import state_name
 from masthead.billing.models import (
@@ -26,7 +28,7 @@ from masthead.billing.models import (
     Payment,
     Subscription,
 )
-from masthead.billing.tax import TaxSplit, financial_year, split_tax
+from masthead.billing.tax import TaxSplit, financial_year, split_credit, split_tax
 from masthead.core.bulk import update_rows
 
 INVOICE_SERIES = "INV"
@@ -48,6 +50,19 @@ def _tax_for(*, customer: Customer, amount_minor: int, currency: str) -> TaxSpli
         intra_state=buyer_state == settings.PUBLISHER_STATE_CODE,
         inclusive=settings.PRICES_INCLUDE_TAX,
     )
+
+
+def charge_total(*, customer: Customer, amount_minor: int, currency: str) -> int:
+    """What the reader pays for a price: the price itself when prices include tax, the price
+    plus GST when they exclude it. An invoice opened for that price totals exactly this, so a
+    pre-debit notice stating it states the amount the renewal charges."""
+    return _tax_for(customer=customer, amount_minor=amount_minor, currency=currency).total
+
+
+def price_of(invoice: Invoice) -> int:
+    """The price an invoice was opened for (``charge_total``'s input): its total when prices
+    include tax, its taxable value when GST was added on top (zero-rated: both are equal)."""
+    return int(invoice.total_minor if settings.PRICES_INCLUDE_TAX else invoice.taxable_minor)
 
 
 def seller_snapshot() -> dict[str, str]:
@@ -273,9 +288,26 @@ def issue_credit_note(
     gateway_refund_id: str,
     issued_at: dt.datetime,
 ) -> CreditNote:
+    """The credit note for a refund of ``amount_minor``: its total is the refund (what went
+    back to the reader), with GST carved out at the invoice's own rate and place of supply,
+    never the settings of the day. Run it in the refund's transaction, holding the payment."""
     invoice = payment.invoice
-    customer = invoice.customer
-    split = _tax_for(customer=customer, amount_minor=amount_minor, currency=invoice.currency)
+    credited = invoice.credit_notes.aggregate(
+        total=Coalesce(Sum("amount_minor"), 0),
+        taxable=Coalesce(Sum("taxable_minor"), 0),
+        cgst=Coalesce(Sum("cgst_minor"), 0),
+        sgst=Coalesce(Sum("sgst_minor"), 0),
+        igst=Coalesce(Sum("igst_minor"), 0),
+    )
+    left = TaxSplit(
+        total=int(invoice.total_minor) - credited["total"],
+        taxable=int(invoice.taxable_minor) - credited["taxable"],
+        cgst=int(invoice.cgst_minor) - credited["cgst"],
+        sgst=int(invoice.sgst_minor) - credited["sgst"],
+        igst=int(invoice.igst_minor) - credited["igst"],
+        rate_bp=int(invoice.tax_rate_bp),
+    )
+    split = split_credit(amount_minor=amount_minor, rate_bp=int(invoice.tax_rate_bp), left=left)
     fy = _fy(issued_at)
     sequence = _next_number(series=CREDIT_SERIES, fy=fy)
     return CreditNote.objects.create(

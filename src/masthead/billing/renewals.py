@@ -30,7 +30,13 @@ from masthead.billing.gateways.base import (
     ChargeStatus,
     GatewayError,
 )
-from masthead.billing.invoicing import RenewalToInvoice, open_invoice, open_renewal_invoices
+from masthead.billing.invoicing import (
+    RenewalToInvoice,
+    charge_total,
+    open_invoice,
+    open_renewal_invoices,
+    price_of,
+)
 from masthead.billing.models import (
     LIVE_STATUSES,
     Invoice,
@@ -113,7 +119,7 @@ def run_due_work(
 class _Renewal:
     sub: Subscription
     upcoming: Period
-    amount: int
+    amount: int  # the price, before any GST added on top (see ``charge_total``)
 
 
 def process_batch(*, subscription_ids: list[int]) -> int:
@@ -204,11 +210,14 @@ def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]]
         assert end is not None
         if sub.currency == "INR":
             notice = notices.get((sub.pk, renewal.upcoming.start))
+            total = charge_total(
+                customer=sub.customer, amount_minor=renewal.amount, currency=sub.currency
+            )
             if (
                 notice is None
-                or notice.amount_minor != renewal.amount
+                or notice.amount_minor != total
                 or now < notice.charge_on
-                or renewal.amount > sub.customer.mandate_limit_minor
+                or total > sub.customer.mandate_limit_minor
             ):
                 one_by_one.append(sub.pk)  # a notice to send, a wait, or the reader to ask
                 continue
@@ -308,6 +317,7 @@ def _next_period(sub: Subscription, *, paid: bool) -> Period:
 
 
 def renewal_amount(sub: Subscription) -> int:
+    """The next period's price (tax excluded when prices exclude it; see ``charge_total``)."""
     if sub.next_plan_id is not None:
         price = PlanPrice.objects.filter(plan_id=sub.next_plan_id, currency=sub.currency).first()
         if price is not None:
@@ -356,6 +366,9 @@ def reconcile_payment(*, payment: Payment, now: dt.datetime) -> None:
         return
     gateway = get_gateway(payment.gateway)
     found = gateway.find_charge(idempotency_key=payment.idempotency_key)
+    if Invoice.objects.filter(pk=payment.invoice_id).exclude(status=InvoiceStatus.OPEN).exists():
+        _retire_superseded(payment=payment, found=found, now=now)
+        return
     if found is not None:
         services.settle_payment(payment_id=payment.pk, result=found)
         return
@@ -371,6 +384,43 @@ def reconcile_payment(*, payment: Payment, now: dt.datetime) -> None:
             payment_id=payment.pk,
             result=ChargeResult(status=ChargeStatus.FAILED, failure_code="abandoned"),
         )
+
+
+def _retire_superseded(*, payment: Payment, found: ChargeResult | None, now: dt.datetime) -> None:
+    """Another attempt paid this payment's invoice (the reader paid while this one was left
+    pending by a crash), or the invoice was voided: this attempt must not charge, and a charge
+    it did make is a second charge for one invoice, returned to the reader in full."""
+    refunded = 0
+    if found is not None and found.status == ChargeStatus.SUCCEEDED:
+        get_gateway(payment.gateway).refund(
+            gateway_payment_id=found.gateway_payment_id,
+            amount_minor=int(payment.amount_minor),
+            idempotency_key=f"superseded:{payment.idempotency_key}",
+        )
+        refunded = int(payment.amount_minor)
+    with transaction.atomic():
+        retired = Payment.objects.filter(
+            pk=payment.pk, status__in=(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
+        ).update(
+            status=PaymentStatus.FAILED,
+            failure_code="superseded",
+            failure_message="The invoice was settled by another payment.",
+            gateway_payment_id=found.gateway_payment_id if found else "",
+            refunded_minor=refunded,
+            settled_at=now,
+        )
+        if retired:
+            invoice = payment.invoice
+            services.record_event(
+                customer=invoice.customer,
+                subscription=invoice.subscription,
+                kind="payment_superseded",
+                message=(
+                    f"Attempt {payment.idempotency_key} not needed: invoice already settled"
+                    + ("; its charge was refunded in full" if refunded else "")
+                ),
+                at=now,
+            )
 
 
 def _run_out(sub: Subscription, now: dt.datetime) -> None:
@@ -398,28 +448,36 @@ def _renew(sub: Subscription, now: dt.datetime) -> None:
     end = sub.current_period_end
     assert end is not None
     upcoming = next_period(sub)
-    amount = renewal_amount(sub)
+    price = renewal_amount(sub)
     if sub.currency == "INR":
+        # India: the notice states the exact amount debited, GST included. The invoice for
+        # ``price`` totals ``charge_total`` of it, and a renewal whose total differs from the
+        # notice (a plan or tax change since) waits for a fresh notice and 24 hours.
+        total = charge_total(customer=sub.customer, amount_minor=price, currency=sub.currency)
         notice = PreDebitNotice.objects.filter(
             subscription=sub, period_start=upcoming.start
         ).first()
         notice_due = end - dt.timedelta(hours=settings.PRE_DEBIT_NOTICE_HOURS)
-        if notice is None or notice.amount_minor != amount:
+        if notice is None or notice.amount_minor != total:
             if now < notice_due:
                 _reschedule(sub, notice_due)
                 return
-            notice = _send_notice(sub=sub, upcoming=upcoming, amount=amount, now=now, old=notice)
+            notice = _send_notice(sub=sub, upcoming=upcoming, amount=total, now=now, old=notice)
         if now < notice.charge_on:
             _reschedule(sub, notice.charge_on)
             return
-        amount = int(notice.amount_minor)  # the amount charged is the amount notified
-        if amount > sub.customer.mandate_limit_minor:
-            _ask_to_authenticate(sub=sub, upcoming=upcoming, amount=amount)
+        if notice.amount_minor != total:
+            # Another worker's notice for another amount won a race: never charge other than
+            # notified; the next run re-notifies.
+            _reschedule(sub, now + LEASE)
+            return
+        if total > sub.customer.mandate_limit_minor:
+            _ask_to_authenticate(sub=sub, upcoming=upcoming, price=price)
             return
     elif now < end - dt.timedelta(hours=24):
         _reschedule(sub, end - dt.timedelta(hours=24))
         return
-    attempt_renewal(sub=sub, upcoming=upcoming, amount=amount, attempt=1)
+    attempt_renewal(sub=sub, upcoming=upcoming, amount=price, attempt=1)
 
 
 def _send_notice(
@@ -430,6 +488,7 @@ def _send_notice(
     now: dt.datetime,
     old: PreDebitNotice | None,
 ) -> PreDebitNotice:
+    """Tell the reader ``amount`` (the total to be debited, GST included) will be charged."""
     end = sub.current_period_end
     assert end is not None
     # At least 24 hours' notice, and ideally a day before the period ends.
@@ -466,7 +525,7 @@ def _send_notice(
     return notice
 
 
-def _ask_to_authenticate(*, sub: Subscription, upcoming: Period, amount: int) -> None:
+def _ask_to_authenticate(*, sub: Subscription, upcoming: Period, price: int) -> None:
     """Above the mandate's limit: no off-session charge; the reader confirms with their bank."""
     with transaction.atomic():
         invoice = open_invoice(
@@ -474,7 +533,7 @@ def _ask_to_authenticate(*, sub: Subscription, upcoming: Period, amount: int) ->
             kind=InvoiceKind.RECURRING,
             period_start=upcoming.start,
             period_end=upcoming.end,
-            amount_minor=amount,
+            amount_minor=price,
         )
         payment, _ = Payment.objects.get_or_create(
             idempotency_key=f"renewal:{sub.pk}:{upcoming.start:%Y%m%d%H%M}:auth",
@@ -500,6 +559,8 @@ def _ask_to_authenticate(*, sub: Subscription, upcoming: Period, amount: int) ->
 
 
 def attempt_renewal(*, sub: Subscription, upcoming: Period, amount: int, attempt: int) -> None:
+    """Charge the renewal invoice for ``upcoming`` (opened for the price ``amount`` if it is
+    not open yet); the payment is for the invoice's total, tax included."""
     with transaction.atomic():
         locked = Subscription.objects.select_for_update().get(pk=sub.pk)
         if locked.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):
@@ -553,9 +614,7 @@ def _dun(sub: Subscription, now: dt.datetime) -> None:
     upcoming = Period(
         index=sub.period_index + 1, start=invoice.period_start, end=invoice.period_end
     )
-    attempt_renewal(
-        sub=sub, upcoming=upcoming, amount=int(invoice.total_minor), attempt=attempts + 1
-    )
+    attempt_renewal(sub=sub, upcoming=upcoming, amount=price_of(invoice), attempt=attempts + 1)
 
 
 def pay_now(*, subscription: Subscription) -> Payment:

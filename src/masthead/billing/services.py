@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masthead.access import services as access
@@ -41,10 +42,12 @@ from masthead.billing.gateways.base import (
     SignatureError,
 )
 from masthead.billing.invoicing import (
+    _tax_for,
     issue_credit_note,
     issue_invoice,
     issue_invoices,
     open_invoice,
+    price_of,
     void_invoice,
 )
 from masthead.billing.models import (
@@ -186,6 +189,61 @@ class CheckoutOutcome:
     created: bool
 
 
+@dataclass(frozen=True)
+class CheckoutTerms:
+    """What a checkout charges today and each period after, as invoice totals (with GST
+    added when prices exclude it): what the checkout page promises is what ``checkout`` does."""
+
+    currency: str
+    today_minor: int  # 0 during a free trial
+    then_minor: int  # each later period (after the trial, or after the introductory period)
+    today_price_minor: int  # the same before GST added on top (equal when prices include it)
+    then_price_minor: int
+    introductory: bool  # the first period is at an introductory price
+    trial_days: int
+    trial_end: dt.datetime | None  # when the first charge is made, after a trial
+    period_months: int
+    taxed: bool  # GST applies (prices in rupees)
+
+
+def _first_period_price(price: PlanPrice) -> int:
+    if price.intro_amount_minor is not None:
+        return int(price.intro_amount_minor)
+    return int(price.amount_minor)
+
+
+def _invoice_total(*, amount_minor: int, currency: str) -> tuple[int, bool]:
+    """The invoice total for a price, and whether GST is in it: the invoice's own tax rule
+    (its total does not depend on the buyer's state, only the CGST/SGST/IGST split does)."""
+    split = _tax_for(customer=Customer(state_code=""), amount_minor=amount_minor, currency=currency)
+    return split.total, split.total != split.taxable
+
+
+def checkout_terms(*, price: PlanPrice, now: dt.datetime) -> CheckoutTerms:
+    """The amounts ``checkout`` would charge for ``price`` if the reader subscribed at ``now``.
+
+    A trial charges nothing today and the full price from its end (the renewal charges the
+    subscription's amount); otherwise the first period costs the introductory price, if any.
+    """
+    plan = price.plan
+    then_price = int(price.amount_minor)
+    today_price = 0 if plan.trial_days else _first_period_price(price)
+    today_total, _ = _invoice_total(amount_minor=today_price, currency=price.currency)
+    then_total, taxed = _invoice_total(amount_minor=then_price, currency=price.currency)
+    return CheckoutTerms(
+        currency=price.currency,
+        today_minor=today_total,
+        then_minor=then_total,
+        today_price_minor=today_price,
+        then_price_minor=then_price,
+        introductory=not plan.trial_days and today_price != then_price,
+        trial_days=int(plan.trial_days),
+        trial_end=now + dt.timedelta(days=plan.trial_days) if plan.trial_days else None,
+        period_months=int(plan.period_months),
+        taxed=taxed,
+    )
+
+
 def checkout(
     *,
     user: User,
@@ -253,9 +311,7 @@ def _open_checkout(
     if not plan.is_active:
         raise BillingError(f"{plan.name} is no longer offered; choose another plan.")
     now = now_for(customer)
-    first_amount = (
-        price.intro_amount_minor if price.intro_amount_minor is not None else price.amount_minor
-    )
+    first_amount = _first_period_price(price)
     try:
         with transaction.atomic():
             customer.payment_method = payment_method
@@ -647,9 +703,16 @@ def _enter_paid_period(*, subscription: Subscription, invoice: Invoice) -> bool:
         subscription.period_index += 1
         first_paid = False
         if subscription.next_plan_id is not None:
+            # A downgrade starts a new run of periods at this one (``renewals._next_period``):
+            # anchor it here, or the next renewal would count the new length from the old
+            # anchor and bill periods already past.
+            subscription.anchor = invoice.period_start
+            subscription.period_index = 0
             subscription.plan = subscription.next_plan  # type: ignore[assignment]
             subscription.next_plan = None
-            subscription.amount_minor = invoice.total_minor
+            # The plan's price, not the total: with prices excluding tax the total carries
+            # GST, which the next renewal would otherwise tax again.
+            subscription.amount_minor = price_of(invoice)
     subscription.current_period_start = invoice.period_start
     subscription.current_period_end = invoice.period_end
     subscription.status = SubscriptionStatus.ACTIVE
@@ -997,14 +1060,20 @@ def staff_end_now(*, subscription: Subscription, refund_unused: bool, note: str 
 
 
 def unused_amount(*, payment: Payment, at: dt.datetime) -> int:
-    """The paid amount times the unused share of its period, rounded down to the paisa."""
+    """The paid amount times the unused share of its period, rounded down to the paisa.
+
+    Integers only: the period and its unused part in whole microseconds (timedelta // its
+    unit is exact), the share floored, so the reader is never promised a paisa more than the
+    exact pro-rata amount and never more than is left unrefunded.
+    """
     invoice = payment.invoice
-    total = (invoice.period_end - invoice.period_start).total_seconds()
-    left = (invoice.period_end - max(at, invoice.period_start)).total_seconds()
+    unit = dt.timedelta(microseconds=1)
+    total = (invoice.period_end - invoice.period_start) // unit
+    left = (invoice.period_end - max(at, invoice.period_start)) // unit
     if total <= 0 or left <= 0:
         return 0
     refundable = int(payment.amount_minor) - int(payment.refunded_minor)
-    share = int(payment.amount_minor) * int(left) // int(total)
+    share = int(payment.amount_minor) * min(left, total) // total
     return max(0, min(refundable, share))
 
 
@@ -1062,38 +1131,47 @@ def change_plan(*, subscription: Subscription, plan: Plan) -> Subscription:
 
     An upgrade is a plan that costs more per billing period (a quarterly reader moving to the
     annual plan upgrades, though the annual plan is cheaper per month).
+
+    Every check is made under the subscription's row lock, and the upgrade's payment key is
+    derived from the subscription, the plan and the period it starts from: a double click, a
+    reload or two requests at once make one charge (a repeat finishes the first, under its
+    key), and only an attempt after a definite decline is charged anew.
     """
-    sub = Subscription.objects.select_related("customer", "customer__test_clock", "plan").get(
-        pk=subscription.pk
-    )
-    if sub.status != SubscriptionStatus.ACTIVE:
-        raise BillingError("Only an active subscription can change plan.")
-    if sub.gateway_subscription_id:
-        # The gateway's mandate is for this plan's amount; a new amount needs a new mandate.
-        raise BillingError(
-            "Your UPI Autopay or card mandate is for your current plan's amount. To change "
-            "plan, cancel (you keep access to the end of the period) and subscribe to the new "
-            "plan then."
-        )
-    if plan.pk == sub.plan_id:
-        raise BillingError("You already have this plan.")
-    new_price = PlanPrice.objects.filter(plan=plan, currency=sub.currency).first()
-    if new_price is None or not plan.is_active:
-        raise BillingError(f"{plan.name} is not offered in {sub.currency}.")
-    if int(new_price.amount_minor) <= int(sub.amount_minor):
-        with transaction.atomic():
-            locked = _locked(sub.pk)
-            locked.next_plan = plan
-            locked.save(update_fields=["next_plan"])
-            record_event(
-                customer=locked.customer,
-                subscription=locked,
-                kind="downgrade_scheduled",
-                message=f"Switches to {plan.name} at the next renewal",
-                at=now_for(locked.customer),
+    new_price = PlanPrice.objects.filter(plan=plan, currency=subscription.currency).first()
+    with transaction.atomic():
+        locked = _lock_for_plan_change(subscription.pk)
+        if locked.status != SubscriptionStatus.ACTIVE:
+            raise BillingError("Only an active subscription can change plan.")
+        if locked.gateway_subscription_id:
+            # The gateway's mandate is for this plan's amount; a new amount needs a new mandate.
+            raise BillingError(
+                "Your UPI Autopay or card mandate is for your current plan's amount. To change "
+                "plan, cancel (you keep access to the end of the period) and subscribe to the "
+                "new plan then."
             )
-        return locked
-    return _upgrade(sub=sub, plan=plan, price=new_price)
+        if plan.pk == locked.plan_id:
+            payment = _upgrade_in_hand(locked=locked, plan=plan)
+            if payment is None:
+                raise BillingError(f"You are already on {plan.name}; nothing was changed.")
+            if payment.status == PaymentStatus.SUCCEEDED:
+                return locked  # this upgrade, asked again: done already, not charged again
+        elif new_price is None or not plan.is_active:
+            raise BillingError(f"{plan.name} is not offered in {locked.currency}.")
+        elif int(new_price.amount_minor) <= int(locked.amount_minor):
+            if locked.next_plan_id != plan.pk:
+                locked.next_plan = plan
+                locked.save(update_fields=["next_plan"])
+                record_event(
+                    customer=locked.customer,
+                    subscription=locked,
+                    kind="downgrade_scheduled",
+                    message=f"Switches to {plan.name} at the next renewal",
+                    at=now_for(locked.customer),
+                )
+            return locked
+        else:
+            payment = _open_upgrade(locked=locked, plan=plan, price=new_price)
+    return _charge_upgrade(subscription=locked, plan=plan, payment=payment)
 
 
 def proration_credit(*, subscription: Subscription, at: dt.datetime) -> int:
@@ -1106,42 +1184,120 @@ def proration_credit(*, subscription: Subscription, at: dt.datetime) -> int:
     return unused_amount(payment=last, at=at) if last else 0
 
 
-def _upgrade(*, sub: Subscription, plan: Plan, price: PlanPrice) -> Subscription:
-    customer = sub.customer
+def _lock_for_plan_change(subscription_id: int) -> Subscription:
+    """The subscription, row-locked. The lock is taken without joins: on PostgreSQL a
+    ``FOR UPDATE`` that waited re-checks its joins against the updated row, so joining the
+    plan would find nothing once the request ahead of it has changed the plan."""
+    Subscription.objects.select_for_update().filter(pk=subscription_id).values_list("pk").get()
+    return Subscription.objects.select_related("customer", "customer__test_clock", "plan").get(
+        pk=subscription_id
+    )
+
+
+def _upgrade_key(*, subscription: Subscription, plan: Plan) -> str:
+    start = subscription.current_period_start
+    return f"upgrade:{subscription.pk}:{plan.pk}:{start:%Y%m%dT%H%M%S}"
+
+
+def _upgrade_in_hand(*, locked: Subscription, plan: Plan) -> Payment | None:
+    """The upgrade payment that moved ``locked`` to ``plan``, if that is how it got there:
+    still in flight (a request in progress, or one that lost the gateway's answer) or paid
+    for the period it is in. None: the reader is simply on that plan."""
+    payment = (
+        Payment.objects.filter(
+            invoice__subscription=locked,
+            invoice__kind=InvoiceKind.PRORATION,
+            idempotency_key__startswith=f"upgrade:{locked.pk}:{plan.pk}:",
+        )
+        .select_related("invoice")
+        .order_by("-pk")
+        .first()
+    )
+    if payment is None:
+        return None
+    if payment.status == PaymentStatus.PENDING:
+        return payment
+    if (
+        payment.status == PaymentStatus.SUCCEEDED
+        and payment.invoice.period_start == locked.current_period_start
+    ):
+        return payment
+    return None
+
+
+def _open_upgrade(*, locked: Subscription, plan: Plan, price: PlanPrice) -> Payment:
+    """Under the row lock: the proration invoice and its pending payment, and the plan
+    switched (settling grants the new plan's benefits). A new attempt, with a new key,
+    only after the earlier ones were definitely declined."""
+    customer = locked.customer
     now = now_for(customer)
-    credit = proration_credit(subscription=sub, at=now)
-    charge_amount = max(0, int(price.amount_minor) - credit)
+    key = _upgrade_key(subscription=locked, plan=plan)
+    earlier = Payment.objects.filter(
+        Q(idempotency_key=key) | Q(idempotency_key__startswith=f"{key}:")
+    ).count()
+    if earlier:
+        key = f"{key}:{earlier + 1}"
+    credit = proration_credit(subscription=locked, at=now)
     new_period = period(anchor=now, index=0, months=plan.period_months)
-    with transaction.atomic():
-        locked = _locked(sub.pk)
-        attempt = locked.invoices.filter(kind=InvoiceKind.PRORATION).count() + 1
-        invoice = open_invoice(
-            subscription=locked,
-            kind=InvoiceKind.PRORATION,
-            period_start=new_period.start,
-            period_end=new_period.end,
-            amount_minor=charge_amount,
-        )
-        payment = Payment.objects.create(
-            invoice=invoice,
-            amount_minor=invoice.total_minor,
-            currency=invoice.currency,
-            gateway=customer.gateway,
-            idempotency_key=f"upgrade:{locked.pk}:{plan.pk}:{attempt}",
-        )
-        locked.plan = plan
-        locked.amount_minor = price.amount_minor
-        locked.next_plan = None
-        locked.save(update_fields=["plan", "amount_minor", "next_plan"])
-    result = charge_payment(payment=payment, customer=customer, off_session=False)
+    invoice = open_invoice(
+        subscription=locked,
+        kind=InvoiceKind.PRORATION,
+        period_start=new_period.start,
+        period_end=new_period.end,
+        amount_minor=max(0, int(price.amount_minor) - credit),
+    )
+    payment = Payment.objects.create(
+        invoice=invoice,
+        amount_minor=invoice.total_minor,
+        currency=invoice.currency,
+        gateway=customer.gateway,
+        idempotency_key=key,
+    )
+    record_event(
+        customer=customer,
+        subscription=locked,
+        kind="upgrade_started",
+        message=f"Upgrading from {locked.plan.name} to {plan.name}",
+        at=now,
+        payment=key,
+        from_plan=locked.plan_id,
+        from_amount=locked.amount_minor,
+    )
+    locked.plan = plan
+    locked.amount_minor = price.amount_minor
+    locked.next_plan = None
+    locked.save(update_fields=["plan", "amount_minor", "next_plan"])
+    return payment
+
+
+def _charge_upgrade(*, subscription: Subscription, plan: Plan, payment: Payment) -> Subscription:
+    """Charge the upgrade under its stored key (outside any transaction) and settle it; a
+    decline puts the reader back on the plan they had."""
+    try:
+        result = charge_payment(payment=payment, customer=subscription.customer, off_session=False)
+    except GatewayError as exc:
+        logger.warning("upgrade payment %s: gateway unreachable: %s", payment.pk, exc)
+        raise BillingError(
+            "The payment gateway could not be reached, so your upgrade is not finished. "
+            "Try again in a minute: you will not be charged twice."
+        ) from exc
     settle_payment(payment_id=payment.pk, result=result)
     payment.refresh_from_db()
     if payment.status != PaymentStatus.SUCCEEDED:
-        with transaction.atomic():
-            locked = _locked(sub.pk)
-            locked.plan = sub.plan
-            locked.amount_minor = sub.amount_minor
-            locked.save(update_fields=["plan", "amount_minor"])
+        _undo_upgrade(subscription_id=subscription.pk, plan=plan, payment=payment)
         raise PaymentDeclined(payment.failure_message or "The upgrade payment was declined.")
-    sub.refresh_from_db()
-    return sub
+    subscription.refresh_from_db()
+    return subscription
+
+
+def _undo_upgrade(*, subscription_id: int, plan: Plan, payment: Payment) -> None:
+    with transaction.atomic():
+        locked = _lock_for_plan_change(subscription_id)
+        started = locked.events.filter(
+            kind="upgrade_started", data__payment=payment.idempotency_key
+        ).first()
+        if started is None or locked.plan_id != plan.pk:
+            return
+        locked.plan = Plan.objects.get(pk=int(started.data["from_plan"]))
+        locked.amount_minor = int(started.data["from_amount"])
+        locked.save(update_fields=["plan", "amount_minor"])

@@ -13,6 +13,9 @@ urlpatterns = [
     path("my/undo/", views.undo_cancel, name="undo_cancel"),
     path("my/change/", views.change_plan, name="change_plan"),
     path("my/pay/", views.pay_now, name="pay_now"),
+    # Where the gateways send a reader whose bank wants a payment confirmed (their action and
+    # return addresses are built as /subscribe/authenticate/).
+    path("authenticate/", views.authentication_return, name="authenticate"),
     path("my/invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("webhooks/<slug:gateway>/", views.webhook, name="webhook"),
 ]

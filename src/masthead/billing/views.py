@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -30,10 +31,18 @@ from masthead.billing import renewals, selectors, services, webhooks
 from masthead.billing.clock import now_for
 from masthead.billing.documents import render_invoice_pdf
 from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm, TaxDetailsForm
-from masthead.billing.gateways import GATEWAYS
-from masthead.billing.gateways.base import SignatureError
+from masthead.billing.gateways import GATEWAYS, get_gateway
+from masthead.billing.gateways.base import GatewayError, SignatureError
 from masthead.billing.gateways.sandbox import card_label, token_for_card
-from masthead.billing.models import Invoice, Plan, PlanPrice, Subscription
+from masthead.billing.models import (
+    Invoice,
+    InvoiceStatus,
+    PaymentStatus,
+    Plan,
+    PlanPrice,
+    Subscription,
+)
+from masthead.core.money import Money, format_money
 
 
 def _user(request: HttpRequest) -> User:
@@ -53,8 +62,6 @@ def _safe_next(request: HttpRequest, candidate: str) -> str:
 
 
 def _currency(request: HttpRequest) -> str:
-    from django.conf import settings
-
     wanted = request.GET.get("currency", "").upper()
     return wanted if wanted in {"INR", "USD"} else settings.CURRENCY
 
@@ -87,8 +94,6 @@ RAZORPAY_ANSWER = ("razorpay_payment_id", "razorpay_subscription_id", "razorpay_
 
 
 def _gateway_for(request: HttpRequest) -> str:
-    from django.conf import settings
-
     customer = selectors.customer_for(user_id=_user(request).pk)
     return customer.gateway if customer else str(settings.BILLING_GATEWAY)
 
@@ -102,8 +107,6 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
 
 def _hosted_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     """Tax details here; the mandate and first payment on the gateway's side."""
-    from django.conf import settings
-
     plan = get_object_or_404(Plan, slug=plan_slug, is_active=True)
     currency = (
         _currency(request) if request.method == "GET" else request.POST.get("currency", "INR")
@@ -176,6 +179,7 @@ def _hosted_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
             "currency": currency,
             "next_url": next_url,
             "hosted": True,
+            "prices_include_tax": settings.PRICES_INCLUDE_TAX,
         },
     )
 
@@ -203,6 +207,65 @@ def checkout_return(request: HttpRequest, checkout_key: str) -> HttpResponse:
         "Your receipt and tax invoice are on their way by email.",
     )
     return HttpResponseRedirect(active.next_url or reverse("billing:my_subscription"))
+
+
+def _every(months: int) -> str:
+    if months % 12 == 0:
+        return "every year" if months == 12 else f"every {months // 12} years"
+    return "every month" if months == 1 else f"every {months} months"
+
+
+def _first(months: int) -> str:
+    if months % 12 == 0:
+        return "the first year" if months == 12 else f"the first {months // 12} years"
+    return "the first month" if months == 1 else f"the first {months} months"
+
+
+def _charged(*, total_minor: int, price_minor: int, currency: str) -> str:
+    """'₹900', or '₹1,062 (₹900 plus GST)' when GST is added on top of the price."""
+    total = format_money(Money(minor=total_minor, currency=currency), locale=settings.LOCALE)
+    if total_minor == price_minor:
+        return total
+    price = format_money(Money(minor=price_minor, currency=currency), locale=settings.LOCALE)
+    return f"{total} ({price} plus GST)"
+
+
+def _checkout_wording(terms: services.CheckoutTerms) -> dict[str, str]:
+    """What the page and its button say: exactly what is charged today, and what follows."""
+    currency = terms.currency
+    then = _charged(
+        total_minor=terms.then_minor, price_minor=terms.then_price_minor, currency=currency
+    )
+    every = _every(terms.period_months)
+    today = _charged(
+        total_minor=terms.today_minor, price_minor=terms.today_price_minor, currency=currency
+    )
+    if terms.trial_end is not None:
+        starts = date_format(localtime(terms.trial_end), "j M Y")
+        summary = (
+            f"Nothing to pay today: {terms.trial_days}-day free trial, "
+            f"then {then} {every} from {starts}"
+        )
+        button = "Start my free trial"
+    elif terms.today_minor == 0:
+        summary = f"Nothing to pay for {_first(terms.period_months)}, then {then} {every}"
+        button = "Subscribe: nothing to pay today"
+    else:
+        intro = (
+            f" (introductory price for {_first(terms.period_months)})" if terms.introductory else ""
+        )
+        summary = f"Pay {today} today{intro}, then {then} {every}"
+        total = format_money(
+            Money(minor=terms.today_minor, currency=currency), locale=settings.LOCALE
+        )
+        button = f"Pay {total} today and subscribe"
+    if not terms.taxed:
+        tax_note = ""
+    elif settings.PRICES_INCLUDE_TAX:
+        tax_note = "Prices include GST."
+    else:
+        tax_note = "GST is added to the plan's price; the amounts above are what you pay."
+    return {"summary": summary, "button": button, "tax_note": tax_note}
 
 
 def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
@@ -265,6 +328,7 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                 "gstin": customer.gstin if customer else "",
             }
         )
+    terms = services.checkout_terms(price=price, now=now_for(customer))
     return render(
         request,
         "billing/checkout.html",
@@ -272,6 +336,7 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
             "form": form,
             "plan": plan,
             "offer": selectors.plan_offer(price),
+            "terms": _checkout_wording(terms),
             "currency": currency,
             "next_url": next_url,
         },
@@ -373,6 +438,62 @@ def pay_now(request: HttpRequest) -> HttpResponse:
         "billing/pay_now.html",
         {"subscription": sub, "invoice": renewals.open_renewal_invoice(sub)},
     )
+
+
+def _ask_gateway_about_confirmation(subscription: Subscription) -> Invoice | None:
+    """The open renewal invoice, after settling its payment that waits for the reader's bank
+    with what the gateway now says about it. Never charges: a payment the gateway never saw
+    (above the mandate's limit) is left for the reader to pay now."""
+    invoice = renewals.open_renewal_invoice(subscription)
+    if invoice is None:
+        return None
+    waiting = (
+        invoice.payments.filter(status=PaymentStatus.REQUIRES_ACTION)
+        .exclude(gateway_payment_id="")
+        .order_by("-pk")
+        .first()
+    )
+    if waiting is not None:
+        found = get_gateway(waiting.gateway).find_charge(idempotency_key=waiting.idempotency_key)
+        if found is not None:
+            services.settle_payment(payment_id=waiting.pk, result=found)
+    invoice.refresh_from_db()
+    return invoice
+
+
+@require_safe
+@login_required
+def authentication_return(request: HttpRequest) -> HttpResponse:
+    """Where a payment the reader's bank wants confirmed sends them: back from the bank's page
+    (Stripe's return address), or, on the sandbox, which has no bank page, straight here.
+    Paid: My subscription says so. Still waiting: the reader confirms it on Pay now."""
+    sub = selectors.live_subscription(user_id=_user(request).pk)
+    if sub is None:
+        messages.info(request, "You have no subscription with a payment to confirm.")
+        return redirect("billing:my_subscription")
+    try:
+        invoice = _ask_gateway_about_confirmation(sub)
+    except GatewayError:
+        messages.error(
+            request,
+            "We could not hear from the payment gateway just now. Nothing more was charged; "
+            "open this link again in a minute, or pay from My subscription.",
+        )
+        return redirect("billing:my_subscription")
+    if invoice is None:
+        messages.info(request, "There is nothing to confirm: your subscription is up to date.")
+        return redirect("billing:my_subscription")
+    if invoice.status == InvoiceStatus.PAID:
+        messages.success(
+            request, "Payment confirmed. Thank you — your subscription is active again."
+        )
+        return redirect("billing:my_subscription")
+    messages.info(
+        request,
+        "Your bank needs you to confirm this renewal payment. Press Pay now and confirm it "
+        "with your bank to keep reading.",
+    )
+    return redirect("billing:pay_now")
 
 
 @require_safe

@@ -115,3 +115,88 @@ def test_plan_change_from_the_account_page(client, story):
     client.post(reverse("billing:change_plan"), {"plan": "smart-quarterly"})
     page = client.get(reverse("billing:my_subscription")).content.decode()
     assert "moving to Smart Quarterly at the next renewal" in page
+
+
+# --- A renewal the reader's bank wants confirmed -------------------------------------------
+
+AUTHENTICATING_CARD = "pm_sandbox_4000002500003155"
+
+
+def renewal_waiting_for_the_bank(reader_factory):
+    """A subscriber on the card that needs authentication: checkout passes (the reader is
+    there to confirm), the off-session renewal waits for the reader."""
+    from masthead.billing.models import Payment, PaymentStatus
+
+    reader = reader_factory(card=AUTHENTICATING_CARD)
+    reader.subscribe("smart-quarterly")
+    reader.advance(days=89, hours=12)
+    waiting = Payment.objects.get(status=PaymentStatus.REQUIRES_ACTION)
+    return reader, waiting
+
+
+def link_the_reader_gets(waiting) -> str:
+    from masthead.billing.gateways.sandbox import SandboxGateway
+
+    found = SandboxGateway().find_charge(idempotency_key=waiting.idempotency_key)
+    assert found is not None
+    return found.action_url
+
+
+def told(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_link_for_a_renewal_the_bank_wants_confirmed_leads_to_paying_it(client, reader_factory):
+    from django.urls import resolve
+
+    from masthead.billing.models import SubscriptionStatus
+
+    reader, waiting = renewal_waiting_for_the_bank(reader_factory)
+    link = link_the_reader_gets(waiting)
+    assert resolve(link).url_name == "authenticate"
+    client.force_login(reader.user)
+
+    response = client.get(link, follow=True)
+    assert response.redirect_chain == [(reverse("billing:pay_now"), 302)]
+    assert told(response) == [
+        "Your bank needs you to confirm this renewal payment. Press Pay now and confirm it "
+        "with your bank to keep reading."
+    ]
+    assert "Amount: ₹900" in response.content.decode()
+
+    paid = client.post(reverse("billing:pay_now"), follow=True)
+    assert told(paid) == ["Paid. Thank you — your subscription is active again."]
+    assert reader.subscription().status == SubscriptionStatus.ACTIVE
+    assert "Next renewal" in paid.content.decode()
+
+
+def test_returning_from_the_bank_settles_the_renewal_it_confirmed_without_charging_again(
+    client, reader_factory
+):
+    from masthead.billing.models import PaymentStatus, SubscriptionStatus
+
+    reader, waiting = renewal_waiting_for_the_bank(reader_factory)
+    link = link_the_reader_gets(waiting)
+    # The reader confirmed on the bank's page: the gateway now reports that charge paid.
+    SandboxCharge.objects.filter(idempotency_key=waiting.idempotency_key).update(
+        status="succeeded", failure_code=""
+    )
+    client.force_login(reader.user)
+
+    response = client.get(link, follow=True)
+    assert response.redirect_chain == [(reverse("billing:my_subscription"), 302)]
+    assert told(response) == ["Payment confirmed. Thank you — your subscription is active again."]
+    assert "Next renewal" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == PaymentStatus.SUCCEEDED
+    assert reader.subscription().status == SubscriptionStatus.ACTIVE
+    assert SandboxCharge.objects.count() == 2  # the checkout and this renewal, once
+
+
+def test_returning_with_nothing_to_confirm_says_so(client, reader_factory):
+    reader = reader_factory()
+    reader.subscribe("smart-quarterly")
+    client.force_login(reader.user)
+    response = client.get(reverse("billing:authenticate"), follow=True)
+    assert response.redirect_chain == [(reverse("billing:my_subscription"), 302)]
+    assert told(response) == ["There is nothing to confirm: your subscription is up to date."]
