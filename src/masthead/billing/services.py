@@ -1181,7 +1181,13 @@ def proration_credit(*, subscription: Subscription, at: dt.datetime) -> int:
         .order_by("-invoice__period_end", "-pk")
         .first()
     )
-    return unused_amount(payment=last, at=at) if last else 0
+    if last is None:
+        return 0
+    unused = unused_amount(payment=last, at=at)
+    total = int(last.invoice.total_minor)
+    # The credit in the price's own terms, which the proration invoice then taxes like any
+    # price: with GST added on top, the unused GST comes back inside the new invoice's tax.
+    return unused * price_of(last.invoice) // total if total else 0
 
 
 def _lock_for_plan_change(subscription_id: int) -> Subscription:

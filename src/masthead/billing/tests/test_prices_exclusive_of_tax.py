@@ -174,3 +174,27 @@ def test_staff_ending_a_subscription_refunds_the_unused_share_of_the_total_paid(
     exact_share = int(payment.amount_minor) * unused // whole  # timedelta ratio: exact integers
     assert refunded == exact_share
     assert CreditNote.objects.get().amount_minor == refunded
+
+
+def test_an_upgrade_charges_the_new_total_less_the_unused_share_of_what_was_paid(
+    reader, include_tax
+):
+    sub = reader.subscribe("smart-quarterly")
+    reader.advance(days=44, step_hours=24)
+    first = Payment.objects.get(invoice__kind=InvoiceKind.INITIAL)
+    unused_paid = services.unused_amount(payment=first, at=reader.now())
+    services.change_plan(subscription=sub, plan=Plan.objects.get(slug="smart-essential"))
+
+    upgrade = Invoice.objects.get(kind=InvoiceKind.PRORATION)
+    charge = SandboxCharge.objects.get(
+        idempotency_key=Payment.objects.get(invoice=upgrade).idempotency_key
+    )
+    new_total = 270_000 if include_tax else 318_600  # ₹2,700, or ₹2,700 + 18% GST
+    assert 0 < unused_paid < first.amount_minor
+    # What the reader pays is the new plan's total less what is left of the quarter they paid
+    # for, GST included either way (a paisa of rounding at most, never in the reader's favour
+    # twice): not the pre-tax price less a taxed credit, taxed again.
+    assert abs(upgrade.total_minor - (new_total - unused_paid)) <= 1
+    assert charge.amount_minor == upgrade.total_minor
+    tax = upgrade.cgst_minor + upgrade.sgst_minor + upgrade.igst_minor
+    assert upgrade.taxable_minor + tax == upgrade.total_minor
