@@ -9,6 +9,7 @@ mention is known here all end in the same state.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -101,6 +102,32 @@ def process_event(*, event_pk: int) -> None:
 
         reconcile_payment(payment=payment, now=now_for(payment.invoice.customer))
     WebhookEvent.objects.filter(pk=row.pk).update(processed_at=timezone.now(), error="")
+
+
+# Gateways redeliver for about three days (Stripe, Razorpay); an event still unmatched after
+# that is not ours or needs an operator, and waits for `masthead billing reconcile`.
+RETRY_WINDOW = dt.timedelta(days=3)
+# Younger events are still in their own task's hands.
+RETRY_AFTER = dt.timedelta(seconds=30)
+
+
+def retry_waiting(*, now: dt.datetime | None = None) -> int:
+    """Process again the events that arrived before what they mention (the worker's sweep):
+    unprocessed, received between three days and 30 seconds ago. Returns how many were
+    applied now."""
+    now = now or timezone.now()
+    waiting = list(
+        WebhookEvent.objects.filter(
+            processed_at__isnull=True,
+            received_at__gte=now - RETRY_WINDOW,
+            received_at__lte=now - RETRY_AFTER,
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        process_event(event_pk=pk)
+    return WebhookEvent.objects.filter(pk__in=waiting, processed_at__isnull=False).count()
 
 
 def process_unprocessed() -> int:

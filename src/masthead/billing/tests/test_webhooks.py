@@ -9,12 +9,13 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from masthead.access.models import Benefit
 from masthead.access.selectors import active_benefits
-from masthead.billing import renewals
+from masthead.billing import renewals, webhooks
 from masthead.billing.gateways.sandbox import sign_sandbox_payload
 from masthead.billing.models import (
     Payment,
@@ -152,6 +153,38 @@ def test_an_event_before_its_payment_is_known_is_kept_and_applied_by_reconcile(
     assert reads_after(reader, old_end + dt.timedelta(hours=1))  # access runs on
     assert [m.to for m in mailoutbox if "renew" in m.subject.lower()] == [[reader.user.email]]
     assert SandboxCharge.objects.count() == 2  # the checkout and the one renewal, no more
+
+
+def test_the_worker_applies_an_early_event_once_its_payment_exists_without_an_operator(
+    client, reader, monkeypatch, mailoutbox
+):
+    """The worker's sweep looks again at events that arrived before their payment, for as long
+    as the gateway would redeliver them (three days); older ones wait for reconcile."""
+    sub = reader.subscribe("smart-quarterly")
+    old_end = sub.current_period_end
+    key = renewal_key(sub)
+    assert post(client, event("evt_early", "payment.succeeded", key)).status_code == 200
+    assert (
+        post(client, event("evt_stale", "payment.succeeded", "renewal:0:gone:1")).status_code == 200
+    )
+    WebhookEvent.objects.filter(event_id="evt_stale").update(
+        received_at=timezone.now() - dt.timedelta(days=4)
+    )
+    pending = crash_while_settling_the_renewal(reader, monkeypatch)
+    assert pending.idempotency_key == key
+
+    # Within 30 seconds the event's own task is still in charge: the sweep leaves it.
+    assert webhooks.retry_waiting(now=timezone.now()) == 0
+    assert webhooks.retry_waiting(now=timezone.now() + dt.timedelta(minutes=1)) == 1
+
+    pending.refresh_from_db()
+    assert pending.status == PaymentStatus.SUCCEEDED
+    sub.refresh_from_db()
+    assert sub.current_period_end > old_end
+    assert reads_after(reader, old_end + dt.timedelta(hours=1))
+    stale = WebhookEvent.objects.get(event_id="evt_stale")
+    assert stale.processed_at is None  # past the gateway's redelivery window: reconcile's
+    assert SandboxCharge.objects.count() == 2
 
 
 def test_with_the_database_queue_a_delivery_is_stored_and_queued_and_applied_by_the_worker(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.access.stores import DatabaseMeterStore
-from masthead.billing import renewals
+from masthead.billing import renewals, webhooks
 from masthead.epaper import services as epaper
 from masthead.newsletters import sending as newsletter_sending
 from masthead.partners import services as partners
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         worker_id = f"masthead-{uuid.uuid4().hex[:8]}"
         self.stdout.write(f"Worker {worker_id} started.")
-        last_prune = last_partner_sweep = 0.0
+        last_prune = last_partner_sweep = last_webhook_retry = 0.0
         while running:
             close_old_connections()
             if time.monotonic() - last_prune > 3600:
@@ -59,6 +59,12 @@ class Command(BaseCommand):
                         f"partners: {given.assigned} code(s) given, {given.waiting} reader(s) "
                         "waiting for codes"
                     )
+            if time.monotonic() - last_webhook_retry > 60:
+                # Events that arrived before the payment they mention was written here.
+                applied = webhooks.retry_waiting()
+                last_webhook_retry = time.monotonic()
+                if applied:
+                    self.stdout.write(f"billing: {applied} waiting webhook event(s) applied")
             # Editions whose render died with its worker: rendered again from the start.
             recovered = epaper.recover_stale_renders()
             if recovered:
