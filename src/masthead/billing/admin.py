@@ -23,7 +23,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -32,7 +32,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from masthead.access import services as access_services
 from masthead.access.models import Benefit
 from masthead.access.services import COMP_DURATION_LABELS, CompDuration
 from masthead.billing import clock, renewals, services
@@ -1129,36 +1128,19 @@ class CustomerAdmin(ViewOnlyAdmin[Customer]):
         staff = _staff(request)
         form = ComplimentaryExtensionForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            duration = CompDuration(form.cleaned_data["duration"])
-            label = COMP_DURATION_LABELS[duration]
-            note = form.cleaned_data["note"]
-            with transaction.atomic():
-                grants = access_services.grant_complimentary(
-                    user=customer.user,
-                    duration=duration,
-                    granted_by=staff,
-                    note=f"Complimentary, {label}" + (f": {note}" if note else ""),
-                    # Grants run on the reader's billing clock (a sandbox reader's test clock),
-                    # the clock the gate reads them against (ACCESS_READER_CLOCK).
-                    now=now_for(customer),
-                )
-                ends = grants[0].ends_at
-                done = (
-                    f"{_reader(customer)} has complimentary access for {label}, "
-                    f"until {_when(ends)}."
-                )
-                services.record_event(
+            try:
+                given = services.give_complimentary(
                     customer=customer,
-                    subscription=None,
-                    kind="complimentary",
-                    message=f"Complimentary access for {label} by {staff.get_username()}"
-                    + (f": {note}" if note else ""),
-                    at=now_for(customer),
-                    ends_at=ends,
+                    duration=CompDuration(form.cleaned_data["duration"]),
+                    staff=staff,
+                    note=form.cleaned_data["note"],
                 )
-            self.log_change(request, customer, done)
-            self.message_user(request, done, messages.SUCCESS)
-            return HttpResponseRedirect(_admin_url(customer))
+            except services.BillingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.log_change(request, customer, given.message)
+                self.message_user(request, given.message, messages.SUCCESS)
+                return HttpResponseRedirect(_admin_url(customer))
         return self._page(
             request,
             "admin/billing/customer/complimentary.html",

@@ -7,8 +7,11 @@ import datetime as dt
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from masthead.access.models import Benefit, Grant, GrantSource
+from masthead.access.selectors import active_benefits
+from masthead.access.services import CompDuration, comp_ends_at
 from masthead.billing import services
 from masthead.billing.admin import money, parse_amount
 from masthead.billing.models import (
@@ -346,6 +349,62 @@ def test_a_complimentary_extension_grants_every_benefit_for_the_chosen_time(
         assert "Delivery complaint" in grant.note
     assert BillingEvent.objects.filter(customer=reader.customer, kind="complimentary").exists()
     assert any("complimentary access for 6 months" in m for m in messages_of(done))
+
+
+def test_a_subscriber_given_a_free_month_renews_a_month_later_and_reads_throughout(
+    admin_client, reader
+):
+    sub = reader.subscribe("smart-quarterly")  # 31 Jan 2026 → renews 30 Apr, ₹900
+    paid_until = sub.current_period_end
+    url = reverse("admin:billing_customer_complimentary", args=[reader.customer.pk])
+    done = admin_client.post(url, {"duration": "1m", "note": "Delivery complaint"}, follow=True)
+
+    sub.refresh_from_db()
+    extended = sub.current_period_end
+    a_month_on = comp_ends_at(starts_at=paid_until, duration=CompDuration.ONE_MONTH)
+    # 30 Apr + 1 month = 30 May; quarterly renewals from there need an anchor day every month
+    # has, so the renewal lands on 1 Jun: never less than the month given, a day or two more.
+    assert a_month_on <= extended <= a_month_on + dt.timedelta(days=3)
+    assert [m for m in messages_of(done) if "the next renewal is on" in m] == [
+        f"1 month free for {reader.user.email}: the next renewal is on "
+        f"{timezone.localtime(sub.current_period_end):%-d %b %Y} instead of "
+        f"{timezone.localtime(paid_until):%-d %b %Y}."
+    ]
+    # No complimentary grant beside the paid one: the paid period itself runs on.
+    assert not Grant.objects.filter(user=reader.user, source=GrantSource.COMPLIMENTARY).exists()
+    event = BillingEvent.objects.get(subscription=sub, kind="complimentary")
+    assert "Delivery complaint" in event.message
+
+    reader.advance(days=95, step_hours=12)  # past the old renewal date, before the new one
+    assert SandboxCharge.objects.count() == 1  # nothing charged on the old date
+    assert not PreDebitNotice.objects.filter(period_start=paid_until).exists()
+    assert Benefit.PREMIUM_STORIES in active_benefits(user_id=reader.user.pk, now=reader.now())
+
+    reader.advance(days=30, step_hours=12)  # through the new renewal date
+    sub.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ACTIVE and sub.period_index == 1
+    renewal = Invoice.objects.get(subscription=sub, kind="recurring")
+    assert renewal.period_start == extended
+    notice = PreDebitNotice.objects.get(subscription=sub)
+    assert notice.period_start == renewal.period_start
+    assert notice.amount_minor == renewal.total_minor == 90_000
+    assert SandboxCharge.objects.count() == 2
+
+
+def test_a_free_week_for_a_cancelled_subscriber_moves_the_end_of_access(admin_client, reader):
+    sub = reader.subscribe("smart-quarterly")
+    services.cancel(subscription=sub)
+    ends = sub.current_period_end
+    url = reverse("admin:billing_customer_complimentary", args=[reader.customer.pk])
+    done = admin_client.post(url, {"duration": "1w"}, follow=True)
+    assert any("access ends on" in m for m in messages_of(done))
+    reader.advance(days=92, step_hours=12)  # past the paid end, within the free week
+    assert Benefit.PREMIUM_STORIES in active_benefits(user_id=reader.user.pk, now=reader.now())
+    reader.advance(days=7, step_hours=12)
+    sub.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ENDED
+    assert sub.ended_at >= ends + dt.timedelta(days=7)
+    assert SandboxCharge.objects.count() == 1
 
 
 def test_forever_is_not_a_complimentary_extension(admin_client, reader):

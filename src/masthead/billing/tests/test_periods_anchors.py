@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from masthead.billing import services
 from masthead.billing.models import Plan, PlanPrice, Subscription
 from masthead.billing.periods import add_months, period
 
@@ -119,6 +120,23 @@ def test_periods_are_contiguous_increasing_and_each_end_is_counted_from_the_anch
         last_day = calendar.monthrange(local_end.year, local_end.month)[1]
         assert local_end.day == min(local_anchor.day, last_day)
         assert local_end.time() == local_anchor.time()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    end=anchors,
+    index=st.integers(min_value=0, max_value=12),
+    months=st.sampled_from([1, 3, 12, 24]) | st.integers(min_value=1, max_value=36),
+)
+def test_free_time_moves_a_renewal_to_its_new_date_or_at_most_three_days_later(end, index, months):
+    """A complimentary extension re-anchors the subscription so its current period ends on the
+    new date; where the calendar has no such anchor (month ends), a little later, never
+    earlier: free time is never shorter than what staff gave."""
+    anchor = services._anchor_ending_by(end=end, index=index, months=months)
+    moved = period(anchor=anchor, index=index, months=months).end
+    assert end <= moved <= end + dt.timedelta(days=3)
+    if end.astimezone(ZoneInfo("Asia/Kolkata")).day <= 28:
+        assert moved == end  # any day every month has: exact
 
 
 @pytest.fixture
