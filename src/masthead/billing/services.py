@@ -43,6 +43,7 @@ from masthead.billing.gateways.base import (
 )
 from masthead.billing.invoicing import (
     _tax_for,
+    charge_total,
     issue_credit_note,
     issue_invoice,
     issue_invoices,
@@ -441,7 +442,10 @@ def start_hosted_checkout(
         plan_name=plan.name,
         plan_ref=str(price.gateway_plan_ids.get(customer.gateway, "")),
         period_months=plan.period_months,
-        amount_minor=int(price.amount_minor),
+        # What each period debits: GST included, also when prices are set to exclude it.
+        amount_minor=charge_total(
+            customer=customer, amount_minor=int(price.amount_minor), currency=price.currency
+        ),
         currency=price.currency,
         total_periods=max(1, MANDATE_YEARS * 12 // plan.period_months),
         email=user.email,

@@ -111,6 +111,25 @@ def test_a_reader_subscribes_with_upi_autopay_and_reads_at_once(client, razorpay
     assert sub.plan.prices.get(currency="INR").gateway_plan_ids["razorpay"].startswith("plan_")
 
 
+def test_with_prices_excluding_gst_the_mandate_debits_the_total_with_gst(
+    client, razorpay, reader, settings
+):
+    settings.PRICES_INCLUDE_TAX = False
+    sub_id = open_checkout(client)
+    created_plan = razorpay.requests_to("POST", "/v1/plans")[0].json
+    assert created_plan["item"]["amount"] == 318_600  # ₹2,700 + 18% GST
+    back = client.post(
+        reverse("billing:checkout_return", args=[CHECKOUT_KEY]),
+        razorpay.authorise(sub_id, method="upi"),
+    )
+    assert back.status_code == 302
+    sub = Subscription.objects.get(checkout_key=CHECKOUT_KEY)
+    assert sub.status == SubscriptionStatus.ACTIVE
+    invoice = Invoice.objects.get(subscription=sub)
+    assert invoice.total_minor == Payment.objects.get(invoice=invoice).amount_minor == 318_600
+    assert invoice.taxable_minor == 270_000
+
+
 def test_a_double_submit_makes_one_razorpay_subscription(client, razorpay, reader):
     first = open_checkout(client)
     again = open_checkout(client)
