@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from masthead.billing.models import Subscription, SubscriptionStatus
+from masthead.core.background import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_the_workers_queued_tasks() -> None:
     """What `masthead worker` does with queued tasks on each pass."""
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    run_queued_tasks(worker_id="test-worker")
 
 
 def test_a_checkout_request_queues_the_receipt_and_the_worker_sends_it(

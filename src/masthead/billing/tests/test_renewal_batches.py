@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from masthead.billing import renewals, services
@@ -29,6 +28,7 @@ from masthead.billing.models import (
     TestClock,
 )
 from masthead.core import testing
+from masthead.core.background import run_queued_tasks
 
 from .conftest import DECLINED, GOOD_CARD, START
 
@@ -124,16 +124,7 @@ def test_a_batch_of_renewals_costs_a_fixed_number_of_statements_and_the_worker_e
     # their BEGIN/COMMITs: the same count for 30 renewals as for 300.
     assert len(others) <= 40, [q["sql"][:80] for q in others]
 
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    run_queued_tasks(worker_id="test-worker")
     assert sorted(m.to[0] for m in mailoutbox) == sorted(s.customer.user.email for s in subs)
     assert all("renew" in m.subject.lower() for m in mailoutbox), [m.subject for m in mailoutbox]
     assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from masthead.access.models import Benefit
@@ -25,6 +24,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
     WebhookEvent,
 )
+from masthead.core.background import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -211,16 +211,7 @@ def test_with_the_database_queue_a_delivery_is_stored_and_queued_and_applied_by_
     assert pending.status == PaymentStatus.PENDING
     assert sub.period_index == 0
 
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-webhook-worker",
-        excluded_queue_names=[],
-    ).run()
+    run_queued_tasks(worker_id="test-webhook-worker")
 
     queued.refresh_from_db()
     assert queued.status == "SUCCESSFUL"

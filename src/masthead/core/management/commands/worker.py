@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals, webhooks
+from masthead.core.background import run_queued_tasks
 from masthead.epaper import services as epaper
 from masthead.newsletters import sending as newsletter_sending
 from masthead.partners import services as partners
@@ -72,16 +72,7 @@ class Command(BaseCommand):
             sends = newsletter_sending.run_due_sends()
             for send in sends:
                 self.stdout.write(f"newsletters: issue {send.issue_id}: {send.sent} sent")
-            Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=worker_id,
-                excluded_queue_names=[],
-            ).run()
+            run_queued_tasks(worker_id=worker_id)
             if options["once"]:
                 break
             time.sleep(options["interval"])
