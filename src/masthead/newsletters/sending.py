@@ -8,9 +8,9 @@
    PostgreSQL the candidates are picked with ``SKIP LOCKED``, so several workers share a send.
 3. **Send** the batch through one ``get_connection()``, one message per ``send_messages``
    call, and mark each record sent as soon as the backend has accepted it (one small committed
-   UPDATE). Just before each copy goes, the sender renews its claim on that record with an
-   UPDATE that succeeds only while the claim is still its own and inside the lease (and every
-   quarter lease renews the rest of the batch); if it fails, the sender leaves the batch, so a
+   UPDATE). A copy goes only within a quarter lease of the claim or of its last renewal: every
+   quarter lease the sender renews the rest of its batch with one UPDATE that counts only
+   claims still its own and inside the lease; if any is not, the sender leaves the batch, so a
    slow sender and the one that took over never both send a copy. A sender killed mid-batch
    leaves its unsent records claimed; after the lease another sender takes them. The only
    copy that can be sent twice is one whose acceptance arrived in the microseconds before its
@@ -146,10 +146,6 @@ class _Marks:
             f"UPDATE {table} SET status = %s, sent_at = %s "  # noqa: S608 - our table name
             "WHERE id = %s AND claim = %s AND status = %s"
         )
-        self.hold_sql = (
-            f"UPDATE {table} SET claimed_at = %s "  # noqa: S608 - our table name
-            "WHERE id = %s AND claim = %s AND status = %s AND claimed_at >= %s"
-        )
 
     def sent(self, pk: int, now: dt.datetime) -> None:
         with connection.cursor() as cursor:
@@ -158,28 +154,23 @@ class _Marks:
                 [DeliveryStatus.SENT, _db_time(now), pk, self.claim, DeliveryStatus.CLAIMED],
             )
 
-    def hold(self, pk: int, now: dt.datetime) -> bool:
-        """Renew the claim on the copy about to be sent; False if it is no longer ours.
+    def hold_batch(self, pks: list[int], now: dt.datetime) -> bool:
+        """Renew the claim on what is left of the batch; False unless every record is still
+        this sender's and inside the lease.
 
-        Another sender may take a record only once its claim is older than the lease, and
-        this UPDATE succeeds only while the claim is ours and younger than the lease: so a
-        copy is handed to the mail server by one sender, within a lease of its renewal.
+        Another sender may take a record only once its claim is older than the lease, and this
+        UPDATE renews only claims that are ours and younger than it: after a full renewal no
+        other sender can take any of these records for a whole lease, so copies handed to the
+        mail server within a quarter lease of the last renewal (or of the claim) go from this
+        sender alone. One UPDATE a quarter lease instead of one a copy.
         """
-        at = _db_time(now)
-        cutoff = _db_time(now - self.lease)
-        with connection.cursor() as cursor:
-            cursor.execute(self.hold_sql, [at, pk, self.claim, DeliveryStatus.CLAIMED, cutoff])
-            held: bool = cursor.rowcount == 1
-            return held
-
-    def hold_batch(self, pks: list[int], now: dt.datetime) -> None:
-        """Renew what is left of the batch, so a slow sender keeps it (nobody takes it over)."""
-        Delivery.objects.filter(
+        renewed = Delivery.objects.filter(
             pk__in=pks,
             claim=self.claim,
             status=DeliveryStatus.CLAIMED,
             claimed_at__gte=now - self.lease,
         ).update(claimed_at=now)
+        return renewed == len(pks)
 
     def others(self, pks: list[int], status: str, error: str) -> None:
         if pks:
@@ -322,7 +313,7 @@ def _send_batch(
     report: SendReport,
     now: Callable[[], dt.datetime],
 ) -> _Outcome:
-    """Send one claimed batch, renewing the claim as it goes (see ``_Marks.hold``)."""
+    """Send one claimed batch, renewing the claim as it goes (see ``_Marks.hold_batch``)."""
     suppressed = set(
         Suppression.objects.filter(email__in=[c.email for c in batch]).values_list(
             "email", flat=True
@@ -336,7 +327,7 @@ def _send_batch(
     renewed_at = claimed_at
     handed = 0
     with get_connection(mail.backend_for_newsletters()) as backend:
-        for copy in batch:
+        for index, copy in enumerate(batch):
             reader = Reader(user_id=copy.user_id, anonymous_id=None)
             if (
                 copy.signup_id is None
@@ -357,11 +348,12 @@ def _send_batch(
             )
             message = renderer.message(recipient=recipient, reader=reader)
             moment = now()
-            if moment - renewed_at >= marks.lease / 4:
-                marks.hold_batch(batch_pks, moment)
+            if moment - renewed_at >= marks.lease / 4 and marks.hold_batch(
+                [*batch_pks[index:], *skipped], moment
+            ):
                 renewed_at = moment
-            if not marks.hold(copy.pk, moment):
-                # Too slow: the lease ran out and another sender may have this copy now.
+            if moment - renewed_at >= marks.lease / 4:
+                # Too slow: the lease ran out and another sender may hold some of the rest.
                 logger.warning("issue %s: claim lapsed mid-batch; leaving the rest", issue.pk)
                 marks.others(skipped, DeliveryStatus.SKIPPED, NOT_ENTITLED)
                 report.skipped += len(skipped)
