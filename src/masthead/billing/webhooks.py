@@ -116,24 +116,22 @@ def retry_waiting(*, now: dt.datetime | None = None) -> int:
     unprocessed, received between three days and 30 seconds ago. Returns how many were
     applied now."""
     now = now or timezone.now()
-    waiting = list(
-        WebhookEvent.objects.filter(
-            processed_at__isnull=True,
-            received_at__gte=now - RETRY_WINDOW,
-            received_at__lte=now - RETRY_AFTER,
-        )
-        .order_by("received_at")
-        .values_list("pk", flat=True)
-    )
-    for pk in waiting:
-        process_event(event_pk=pk)
+    waiting = _process_each(received_at__gte=now - RETRY_WINDOW, received_at__lte=now - RETRY_AFTER)
     return WebhookEvent.objects.filter(pk__in=waiting, processed_at__isnull=False).count()
 
 
 def process_unprocessed() -> int:
-    pending = list(
-        WebhookEvent.objects.filter(processed_at__isnull=True).values_list("pk", flat=True)
+    """Every stored event not processed yet (reconcile, after an outage). Returns how many."""
+    return len(_process_each())
+
+
+def _process_each(**received: dt.datetime) -> list[int]:
+    """Process the unprocessed events (received in the given range), oldest first."""
+    pks = list(
+        WebhookEvent.objects.filter(processed_at__isnull=True, **received)
+        .order_by("received_at")
+        .values_list("pk", flat=True)
     )
-    for pk in pending:
+    for pk in pks:
         process_event(event_pk=pk)
-    return len(pending)
+    return pks

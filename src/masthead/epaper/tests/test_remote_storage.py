@@ -67,9 +67,6 @@ class InMemoryObjectStorage(Storage):
                     files.append(head)
         return sorted(directories), sorted(files)
 
-    def url(self, name: str | None) -> str:
-        raise NotImplementedError("e-paper files have no public URL")
-
 
 @pytest.fixture
 def object_storage(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Storage:
