@@ -265,6 +265,9 @@ BILLING_RETRY_DAYS = [int(d) for d in _env_list("MASTHEAD_BILLING_RETRY_DAYS", "
 # India: renewals above this need the reader to authenticate (RBI e-mandate limit, paise).
 BILLING_MANDATE_LIMIT_MINOR = _env_int("MASTHEAD_MANDATE_LIMIT_MINOR", default=1_500_000)
 PRE_DEBIT_NOTICE_HOURS = _env_int("MASTHEAD_PRE_DEBIT_NOTICE_HOURS", default=48)
+# --- Price changes (issue 12): existing subscribers are told at least this many days before
+# the first renewal at a new price (ADR 0014).
+BILLING_PRICE_CHANGE_NOTICE_DAYS = _env_int("MASTHEAD_PRICE_CHANGE_NOTICE_DAYS", default=30)
 # --- Tax (GST) ---
 PUBLISHER_GSTIN = _env("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1Z5")
 PUBLISHER_LEGAL_NAME = _env(

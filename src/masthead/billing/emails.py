@@ -360,6 +360,53 @@ def send_cancellation_confirmed(*, subscription_id: int) -> None:
     )
 
 
+def send_price_change_notice(*, subscription_id: int) -> None:
+    """Staff moved the reader to a new price: the new amount and the renewal it starts at.
+    Plain on purpose; one template."""
+    subscription = _load_subscription(subscription_id, "price-change email")
+    if subscription is None or subscription.next_amount_minor is None:
+        return
+    if subscription.next_amount_from is None:
+        return
+    _send(
+        template="price_change_notice",
+        subject=f"Your {settings.PUBLISHER_SHORT_NAME} subscription price is changing",
+        to=subscription.customer.user.email,
+        context={
+            "name": _greeting_name(subscription.customer.name),
+            "plan_name": subscription.plan.name,
+            "old_amount": _amount(int(subscription.amount_minor), subscription.currency),
+            "new_amount": _amount(int(subscription.next_amount_minor), subscription.currency),
+            "from_day": local_day_label(subscription.next_amount_from),
+            "manage_url": _url(MY_SUBSCRIPTION_PATH),
+        },
+    )
+
+
+def send_mandate_stopped(*, subscription_id: int) -> None:
+    """The gateway stopped the mandate (cancelled at the bank or in the UPI app, paused,
+    completed): what it means for the reader. Plain on purpose; one template."""
+    subscription = _load_subscription(subscription_id, "mandate-stopped email")
+    if subscription is None:
+        return
+    ended = subscription.status == SubscriptionStatus.ENDED
+    end = subscription.ended_at if ended else subscription.current_period_end
+    access_until = local_day_label(end) if end else ""
+    _send(
+        template="mandate_stopped",
+        subject=f"Your {settings.PUBLISHER_SHORT_NAME} subscription will not renew",
+        to=subscription.customer.user.email,
+        context={
+            "name": _greeting_name(subscription.customer.name),
+            "plan_name": subscription.plan.name,
+            "access_until": access_until,
+            "ended": ended,
+            "manage_url": _url(MY_SUBSCRIPTION_PATH),
+            "resubscribe_url": _url(reverse("billing:subscribe")),
+        },
+    )
+
+
 def send_access_ending_soon(*, subscription_id: int) -> None:
     """Access ends on a date (a cancelled or unpaid subscription): a link to subscribe again."""
     subscription = _load_subscription(subscription_id, "access-ending email")

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Plan(models.Model):
@@ -41,8 +42,24 @@ class Plan(models.Model):
         return self.name
 
 
+class CurrentPrices(models.Manager["PlanPrice"]):
+    """The prices offered now: a retired version stays for its subscribers' records only."""
+
+    def get_queryset(self) -> models.QuerySet[PlanPrice]:
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
+class AllPriceVersions(models.Manager["PlanPrice"]):
+    """Every version of a price, retired ones too (a subscriber's record, the back office)."""
+
+
 class PlanPrice(models.Model):
-    """A plan's price in one currency: INR for readers in India, USD for readers abroad."""
+    """A plan's price in one currency: INR for readers in India, USD for readers abroad.
+
+    Versioned, never edited in place (ADR 0014): a new price is a new row, with its own gateway
+    plan/price, and retires the one before. ``objects`` sees only current prices, so every
+    "the plan's price" lookup offers the new one; ``versions`` sees them all.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="prices")
     currency = models.CharField(max_length=3)
@@ -54,11 +71,23 @@ class PlanPrice(models.Model):
     )
     # The gateways' own plan for this price ({"razorpay": "plan_..."}), made on first checkout.
     gateway_plan_ids = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a newer price replaced this one for new readers."
+    )
+
+    objects = CurrentPrices()
+    versions = AllPriceVersions()
 
     class Meta:
-        ordering = ("plan", "currency")
+        ordering = ("plan", "currency", "-created_at")
+        base_manager_name = "versions"
         constraints = [
-            models.UniqueConstraint(fields=["plan", "currency"], name="one_price_per_currency"),
+            models.UniqueConstraint(
+                fields=["plan", "currency"],
+                condition=Q(retired_at__isnull=True),
+                name="one_current_price_per_currency",
+            ),
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="price_iso"),
         ]
 
@@ -163,6 +192,16 @@ class Subscription(models.Model):
     gateway_checkout_id = models.CharField(max_length=100, blank=True)
     gateway_checkout_url = models.URLField(max_length=500, blank=True)
     gateway_subscription_id = models.CharField(max_length=100, blank=True, db_index=True)
+    # The gateway's own word for its subscription when last fetched ("active", "halted", ...).
+    gateway_status = models.CharField(max_length=30, blank=True)
+    # The gateway stopped collecting (cancelled at the bank or in the UPI app, paused,
+    # completed): ``cancel_at_period_end`` was set for that reason, not by the reader, and a
+    # resume at the gateway clears it again.
+    gateway_stopped = models.BooleanField(default=False)
+    # A price change staff made (``services.price_change``): renewals for periods starting at
+    # or after ``next_amount_from`` charge ``next_amount_minor``; the reader was told ahead.
+    next_amount_minor = models.PositiveBigIntegerField(null=True, blank=True)
+    next_amount_from = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

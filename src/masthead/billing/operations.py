@@ -3,25 +3,71 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
-from masthead.billing import clock, renewals, webhooks
+from masthead.billing import clock, lifecycles, renewals, webhooks
 from masthead.billing.clock import now_for
-from masthead.billing.models import Payment, PaymentStatus, TestClock
+from masthead.billing.gateways import get_gateway
+from masthead.billing.gateways.base import GatewayError, HostedGateway
+from masthead.billing.models import Payment, PaymentStatus, Subscription, TestClock
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
 class ReconcileReport:
     payments: int
     events: int
+    subscriptions: int = 0
+
+
+def reconcile_gateway_subscriptions(*, progress: Callable[[str], None] = lambda _m: None) -> int:
+    """Every subscription the configured gateway lists, applied to ours (``lifecycles.sync``
+    with the listed state), and the events it could not deliver stored for processing.
+    Returns how many of ours were brought in line."""
+    found = get_gateway(settings.BILLING_GATEWAY)
+    if not hasattr(found, "list_subscriptions"):
+        return 0  # the sandbox: no gateway-side subscriptions
+    gateway = cast("HostedGateway", found)
+    for event in gateway.undelivered_events():
+        webhooks.store(
+            gateway_name=gateway.name, event=event, payload=json.dumps(event.data, default=str)
+        )
+    synced = 0
+    for state in gateway.list_subscriptions():
+        ours = (
+            Subscription.objects.filter(
+                Q(gateway_subscription_id=state.gateway_subscription_id)
+                | Q(gateway_checkout_id=state.gateway_subscription_id)
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if ours is None:
+            continue
+        try:
+            lifecycles.sync(subscription=ours, state=state)
+        except GatewayError as exc:
+            logger.warning("reconcile could not settle subscription %s: %s", ours.pk, exc)
+            continue
+        synced += 1
+        if synced % 100 == 0:
+            progress(f"  gateway subscriptions: {synced}")
+    return synced
 
 
 def reconcile(*, progress: Callable[[str], None] = lambda _m: None) -> ReconcileReport:
-    """After an outage: settle every payment still pending with what the gateway says, then
-    process every stored webhook event that is not processed yet."""
+    """After an outage: bring every subscription in line with the gateway's (its list of
+    subscriptions and of undelivered events), settle every payment still pending with what the
+    gateway says, then process every stored webhook event that is not processed yet."""
+    subscriptions = reconcile_gateway_subscriptions(progress=progress)
     pending = list(
         Payment.objects.filter(status=PaymentStatus.PENDING).select_related(
             "invoice", "invoice__customer", "invoice__customer__test_clock"
@@ -32,7 +78,7 @@ def reconcile(*, progress: Callable[[str], None] = lambda _m: None) -> Reconcile
         if number % 100 == 0:
             progress(f"  payments: {number}/{len(pending)}")
     events = webhooks.process_unprocessed()
-    return ReconcileReport(payments=len(pending), events=events)
+    return ReconcileReport(payments=len(pending), events=events, subscriptions=subscriptions)
 
 
 def clocks(*, email: str | None = None) -> QuerySet[TestClock]:

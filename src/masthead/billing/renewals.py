@@ -21,7 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from masthead.billing import queue, tasks
+from masthead.billing import lifecycles, queue, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
 from masthead.billing.gateways.base import (
@@ -192,7 +192,7 @@ def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]]
             one_by_one.append(sub.pk)
             continue
         upcoming = _next_period(sub, paid=sub.pk in paid_before)
-        amount = int(sub.amount_minor)
+        amount = _scheduled_amount(sub, upcoming)
         if sub.next_plan_id is not None:
             amount = next_prices.get((sub.next_plan_id, sub.currency), amount)
         candidates.append(_Renewal(sub=sub, upcoming=upcoming, amount=amount))
@@ -317,12 +317,27 @@ def _next_period(sub: Subscription, *, paid: bool) -> Period:
     return period(anchor=sub.anchor, index=index, months=months)
 
 
-def renewal_amount(sub: Subscription) -> int:
+def renewal_amount(sub: Subscription, upcoming: Period | None = None) -> int:
     """The next period's price (tax excluded when prices exclude it; see ``charge_total``)."""
     if sub.next_plan_id is not None:
         price = PlanPrice.objects.filter(plan_id=sub.next_plan_id, currency=sub.currency).first()
         if price is not None:
             return int(price.amount_minor)
+    if upcoming is None and sub.next_amount_minor is not None and sub.anchor is not None:
+        upcoming = next_period(sub)
+    return _scheduled_amount(sub, upcoming)
+
+
+def _scheduled_amount(sub: Subscription, upcoming: Period | None) -> int:
+    """The subscription's price for ``upcoming``: a price change staff scheduled applies from
+    the renewal it names (``services.price_change``), the reader having been told ahead."""
+    if (
+        upcoming is not None
+        and sub.next_amount_minor is not None
+        and sub.next_amount_from is not None
+        and upcoming.start >= sub.next_amount_from
+    ):
+        return int(sub.next_amount_minor)
     return int(sub.amount_minor)
 
 
@@ -449,7 +464,7 @@ def _renew(sub: Subscription, now: dt.datetime) -> None:
     end = sub.current_period_end
     assert end is not None
     upcoming = next_period(sub)
-    price = renewal_amount(sub)
+    price = renewal_amount(sub, upcoming)
     if sub.currency == "INR":
         # India: the notice states the exact amount debited, GST included. The invoice for
         # ``price`` totals ``charge_total`` of it, and a renewal whose total differs from the
@@ -462,6 +477,8 @@ def _renew(sub: Subscription, now: dt.datetime) -> None:
         if notice is None or notice.amount_minor != total:
             if now < notice_due:
                 _reschedule(sub, notice_due)
+                return
+            if not _gateway_still_collects(sub):
                 return
             notice = _send_notice(sub=sub, upcoming=upcoming, amount=total, now=now, old=notice)
         if now < notice.charge_on:
@@ -478,7 +495,20 @@ def _renew(sub: Subscription, now: dt.datetime) -> None:
     elif now < end - dt.timedelta(hours=24):
         _reschedule(sub, end - dt.timedelta(hours=24))
         return
+    elif not _gateway_still_collects(sub):
+        return
     attempt_renewal(sub=sub, upcoming=upcoming, amount=price, attempt=1)
+
+
+def _gateway_still_collects(sub: Subscription) -> bool:
+    """Before a notice or the first ask for a gateway-scheduled renewal: the gateway's mandate
+    must still be live. A cancellation at the bank whose webhook was lost is found here, so
+    the reader gets no notice and no dunning for a mandate they stopped (``lifecycles``).
+    Saved cards on our own clock (the batch path) are never asked."""
+    if not sub.gateway_subscription_id:
+        return True
+    synced = lifecycles.sync_quietly(subscription=sub)
+    return synced.status == SubscriptionStatus.ACTIVE and not synced.cancel_at_period_end
 
 
 def _send_notice(

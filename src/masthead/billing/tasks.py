@@ -40,3 +40,13 @@ def send_cancellation_confirmed(*, subscription_id: int) -> None:
 @task(queue_name="email")
 def send_access_ending_soon(*, subscription_id: int) -> None:
     emails.send_access_ending_soon(subscription_id=subscription_id)
+
+
+@task(queue_name="email")
+def send_mandate_stopped(*, subscription_id: int) -> None:
+    emails.send_mandate_stopped(subscription_id=subscription_id)
+
+
+@task(queue_name="email")
+def send_price_change_notice(*, subscription_id: int) -> None:
+    emails.send_price_change_notice(subscription_id=subscription_id)

@@ -8,7 +8,6 @@ mention is known here all end in the same state.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 from django.db import IntegrityError, transaction
@@ -16,9 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from masthead.billing import queue
+from masthead.billing import lifecycles, queue
 from masthead.billing.gateways import GATEWAYS, get_gateway
-from masthead.billing.gateways.base import SignatureError
+from masthead.billing.gateways.base import GatewayError, SignatureError, WebhookEventIn
 from masthead.billing.models import (
     Payment,
     PaymentStatus,
@@ -27,7 +26,6 @@ from masthead.billing.models import (
     WebhookEvent,
 )
 from masthead.billing.renewals import reconcile_payment
-from masthead.billing.services import BillingError, complete_hosted_checkout
 
 __all__ = [
     "RETRY_AFTER",
@@ -40,6 +38,7 @@ __all__ = [
     "process_unprocessed",
     "process_webhook",
     "retry_waiting",
+    "store",
 ]
 
 
@@ -51,6 +50,12 @@ def is_known_gateway(name: str) -> bool:
 def ingest(*, gateway_name: str, body: bytes, headers: dict[str, str]) -> bool:
     """Verify and store a delivery. True if new, False for a duplicate. Raises SignatureError."""
     event = get_gateway(gateway_name).verify_webhook(body=body, headers=headers)
+    return store(gateway_name=gateway_name, event=event, payload=body.decode("utf-8", "replace"))
+
+
+def store(*, gateway_name: str, event: WebhookEventIn, payload: str) -> bool:
+    """Store a verified event (a delivery, or one fetched from the gateway's API by reconcile)
+    and queue its processing. True if new, False if we already had it."""
     idempotency_key = str(event.data.get("idempotency_key", ""))
     try:
         with transaction.atomic():
@@ -59,7 +64,7 @@ def ingest(*, gateway_name: str, body: bytes, headers: dict[str, str]) -> bool:
                 event_id=event.event_id,
                 event_type=event.event_type,
                 object_id=idempotency_key or event.object_id,
-                payload=body.decode("utf-8", errors="replace"),
+                payload=payload,
             )
             queue.after_commit(process_webhook, event_pk=row.pk)
     except IntegrityError:
@@ -78,9 +83,38 @@ def _payment_for(row: WebhookEvent) -> Payment | None:
     )
 
 
+# Lifecycle events: what they do is decided by the gateway's subscription, re-fetched
+# (``lifecycles.sync``), never by the event's own payload. Listed for the reader of this file;
+# any event naming one of our gateway subscriptions gets the same treatment.
+LIFECYCLE_EVENTS = frozenset(
+    {
+        "subscription.authenticated",
+        "subscription.activated",
+        "subscription.charged",
+        "subscription.pending",
+        "subscription.halted",
+        "subscription.paused",
+        "subscription.resumed",
+        "subscription.cancelled",
+        "subscription.completed",
+        "subscription.updated",
+        "customer.subscription.created",
+        "customer.subscription.updated",
+        "customer.subscription.deleted",
+        "customer.subscription.paused",
+        "customer.subscription.resumed",
+        "invoice.paid",
+        "invoice.payment_failed",
+        "invoice.payment_action_required",
+    }
+)
+
+
 def _catch_up_subscription(row: WebhookEvent) -> bool:
-    """An event about a gateway-scheduled subscription (Razorpay ``subscription.charged``,
-    ``subscription.activated``, ...): bring ours up to date by asking the gateway."""
+    """An event about a gateway-scheduled subscription (Razorpay ``subscription.*``, Stripe
+    ``customer.subscription.*`` and invoice events): bring ours up to date by asking the
+    gateway — its subscription's state (``lifecycles.sync``), then what it collected for any
+    payment of ours still pending. Raises GatewayError when the gateway cannot be asked."""
     if not row.object_id:
         return False
     sub = (
@@ -94,9 +128,8 @@ def _catch_up_subscription(row: WebhookEvent) -> bool:
         return False
     from masthead.billing.clock import now_for
 
+    sub = lifecycles.sync(subscription=sub)
     if sub.status == SubscriptionStatus.PENDING:
-        with contextlib.suppress(BillingError):
-            complete_hosted_checkout(subscription=sub, answer={})
         return True
     for pending in Payment.objects.filter(
         invoice__subscription=sub, status=PaymentStatus.PENDING
@@ -116,9 +149,16 @@ def process_event(*, event_pk: int) -> None:
     if row is None:
         return
     payment = _payment_for(row)
-    if payment is None and _catch_up_subscription(row):
-        WebhookEvent.objects.filter(pk=row.pk).update(processed_at=timezone.now(), error="")
-        return
+    if payment is None:
+        try:
+            caught_up = _catch_up_subscription(row)
+        except GatewayError as exc:
+            # Left unprocessed: the retry sweep (or reconcile) asks the gateway again.
+            WebhookEvent.objects.filter(pk=row.pk).update(error=str(exc)[:500])
+            return
+        if caught_up:
+            WebhookEvent.objects.filter(pk=row.pk).update(processed_at=timezone.now(), error="")
+            return
     if payment is None:
         # Not ours, or it arrived before we wrote the payment: reconcile will look again.
         WebhookEvent.objects.filter(pk=row.pk).update(error="no matching payment yet")

@@ -1,18 +1,36 @@
-"""Plans and their prices."""
+"""Plans and their prices.
+
+Prices are versioned, never edited in place (ADR 0014): the inline refuses a changed amount and
+points at "Add a new price", which makes a new version (``services.add_price``); "Move
+subscribers to the current price" schedules existing subscribers onto it, told ahead.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from masthead.access.models import Benefit
+from masthead.billing import services
 from masthead.billing.admin.common import EMPTY, money
 from masthead.billing.models import Plan, PlanPrice
+
+EDIT_IN_PLACE_REFUSED = (
+    "Prices are never edited in place: existing subscribers keep the price they agreed to, "
+    "and the gateway's plan for this price cannot change. Use “Add a new price” above the "
+    "prices to make a new one; then “Move subscribers to the current price” if they should "
+    "pay it too (they are told ahead)."
+)
 
 
 class PlanForm(forms.ModelForm[Plan]):
@@ -36,9 +54,38 @@ class PlanForm(forms.ModelForm[Plan]):
         )
 
 
+class PlanPriceForm(forms.ModelForm[PlanPrice]):
+    class Meta:
+        model = PlanPrice
+        fields = ("currency", "amount_minor", "intro_amount_minor")
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.instance.pk is not None and self.has_changed():
+            raise ValidationError(EDIT_IN_PLACE_REFUSED)
+        return cleaned
+
+
+class AddPriceForm(forms.Form):
+    currency = forms.CharField(max_length=3, help_text="ISO code: INR, USD.")
+    amount_minor = forms.IntegerField(
+        min_value=1, help_text="Price per period in minor units (paise): ₹2,700 is 270000."
+    )
+    intro_amount_minor = forms.IntegerField(
+        min_value=0, required=False, help_text="Optional first-period price, in minor units."
+    )
+
+
 class PlanPriceInline(admin.TabularInline[PlanPrice, Plan]):
     model = PlanPrice
+    form = PlanPriceForm
     extra = 0
+    can_delete = False
+    verbose_name_plural = "Current prices (to change one, use “Add a new price”)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Plan | None = None) -> bool:
+        return False  # a new price is a new version: "Add a new price"
+
     fields = ("currency", "amount_minor", "shown_as", "intro_amount_minor", "intro_shown_as")
     readonly_fields = ("shown_as", "intro_shown_as")
 
@@ -80,6 +127,84 @@ class PlanAdmin(admin.ModelAdmin[Plan]):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (PlanPriceInline,)
+    actions = ("move_subscribers_to_current_price",)
+    readonly_fields = ("price_versions",)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:plan_id>/add-price/",
+                self.admin_site.admin_view(self.add_price_view),
+                name="billing_plan_add_price",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_price_view(self, request: HttpRequest, plan_id: int) -> HttpResponse:
+        plan = get_object_or_404(Plan, pk=plan_id)
+        if not self.has_change_permission(request, plan):
+            raise PermissionDenied
+        form = AddPriceForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                price = services.add_price(
+                    plan=plan,
+                    currency=form.cleaned_data["currency"],
+                    amount_minor=form.cleaned_data["amount_minor"],
+                    intro_amount_minor=form.cleaned_data["intro_amount_minor"],
+                )
+            except services.BillingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    f"New price {money(price.amount_minor, price.currency)} for {plan}: new "
+                    "readers pay it from now. Existing subscribers keep theirs until you move "
+                    "them (action “Move subscribers to the current price”).",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:billing_plan_change", args=[plan.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Add a new price for {plan}",
+            "form": form,
+            "object": plan,
+            "object_url": reverse("admin:billing_plan_change", args=[plan.pk]),
+            "submit_label": "Add this price",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/billing/plan/add_price.html", context)
+
+    @admin.display(description="Price history")
+    def price_versions(self, obj: Plan) -> str:
+        if obj.pk is None:
+            return EMPTY
+        link = format_html(
+            '<a href="{}">Add a new price</a>',
+            reverse("admin:billing_plan_add_price", args=[obj.pk]),
+        )
+        rows = [
+            f"{money(p.amount_minor, p.currency)} from {p.created_at:%d %b %Y}"
+            + (f" to {p.retired_at:%d %b %Y}" if p.retired_at else " (current)")
+            for p in PlanPrice.versions.filter(plan=obj).order_by("currency", "created_at")
+        ]
+        return format_html("{}<br>{}", link, "; ".join(rows) or EMPTY)
+
+    @admin.action(description="Move subscribers to the current price (told ahead)")
+    def move_subscribers_to_current_price(
+        self, request: HttpRequest, queryset: QuerySet[Plan]
+    ) -> None:
+        for plan in queryset:
+            for price in PlanPrice.objects.filter(plan=plan):
+                report = services.move_to_current_price(price=price)
+                skipped = "; ".join(f"{n} {why}" for why, n in report.skipped.items())
+                self.message_user(
+                    request,
+                    f"{plan} {price.currency}: {report.moved} moved and told, "
+                    f"{report.already} already on it"
+                    + (f"; not moved: {skipped}" if skipped else ""),
+                    messages.WARNING if report.skipped else messages.SUCCESS,
+                )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
         return super().get_queryset(request).prefetch_related("prices")
@@ -89,8 +214,8 @@ class PlanAdmin(admin.ModelAdmin[Plan]):
     ) -> list[str] | tuple[str, ...]:
         if obj is not None and obj.subscriptions.exists():
             # Every subscriber's period ends derive from it: retire the plan and make a new one.
-            return ("period_months",)
-        return ()
+            return ("price_versions", "period_months")
+        return ("price_versions",)
 
     def has_delete_permission(self, request: HttpRequest, obj: Plan | None = None) -> bool:
         if obj is not None and obj.subscriptions.exists():

@@ -102,6 +102,36 @@ class CheckoutRequest:
     cancel_url: str
 
 
+@dataclass(frozen=True, slots=True)
+class GatewaySubscription:
+    """A gateway's subscription (the mandate it collects on) as the gateway reports it now.
+
+    Lifecycle webhooks are only a signal: billing re-fetches this and acts on it, so events
+    arriving twice or in any order end in the same state (ADR 0015).
+    """
+
+    gateway_subscription_id: str
+    status: str  # the gateway's own word: "active", "halted", "canceled", ...
+    # Stopped for good at the gateway (Razorpay cancelled/completed/expired, Stripe canceled or
+    # incomplete_expired): the gateway will never collect on it again.
+    ended: bool = False
+    # Collection paused (Razorpay paused, Stripe pause_collection): nothing is collected until
+    # it is resumed.
+    paused: bool = False
+    # The gateway stops collecting at the end of the paid period (Stripe cancel_at_period_end,
+    # a Razorpay cancellation scheduled at cycle end).
+    cancel_at_period_end: bool = False
+    # An automatic charge failed (Razorpay pending/halted, Stripe past_due/unpaid).
+    collection_failing: bool = False
+    customer_ref: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def will_collect(self) -> bool:
+        """Whether the gateway will collect the next period on its own."""
+        return not (self.ended or self.paused or self.cancel_at_period_end)
+
+
 class SignatureError(Exception):
     """A webhook or checkout signature did not verify; the payload must be ignored."""
 
@@ -171,6 +201,19 @@ class HostedGateway(Gateway, Protocol):
 
     def resume_subscription(self, *, gateway_subscription_id: str) -> None:
         """Undo a cancellation at period end. Raises GatewayError where the gateway cannot."""
+        ...
+
+    def fetch_subscription(self, *, gateway_subscription_id: str) -> GatewaySubscription:
+        """The subscription as the gateway holds it now (lifecycle events re-fetch this)."""
+        ...
+
+    def list_subscriptions(self) -> list[GatewaySubscription]:
+        """Every subscription the gateway holds for this account (reconcile, after an outage)."""
+        ...
+
+    def undelivered_events(self) -> list[WebhookEventIn]:
+        """Events the gateway could not deliver to us (Stripe keeps them 30 days); [] where
+        the gateway offers no such list (Razorpay: reconcile re-fetches every subscription)."""
         ...
 
 

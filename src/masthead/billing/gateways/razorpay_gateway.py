@@ -38,6 +38,7 @@ from masthead.billing.gateways.base import (
     CheckoutCompletion,
     CheckoutRequest,
     GatewayError,
+    GatewaySubscription,
     HostedCheckout,
     NotSupported,
     RefundResult,
@@ -62,6 +63,8 @@ PERIOD_MATCH = dt.timedelta(days=2)
 # Subscription states in which Razorpay has given up collecting (it retries while "pending").
 COLLECTION_FAILED_STATES = frozenset({"pending", "halted"})
 ENDED_STATES = frozenset({"cancelled", "completed", "expired"})
+# Razorpay's list APIs answer at most 100 items per request.
+LIST_PAGE = 100
 METHOD_LABELS = {"upi": "UPI Autopay", "emandate": "Bank e-mandate", "nach": "NACH mandate"}
 
 
@@ -530,6 +533,35 @@ class RazorpayGateway:
             "period. Subscribe again when your access ends."
         )
 
+    # --- lifecycle: what Razorpay holds now (events are only a signal) ------------------------
+
+    def fetch_subscription(self, *, gateway_subscription_id: str) -> GatewaySubscription:
+        api = _Api()
+        found = api.call(
+            "fetch the subscription", api.client.subscription.fetch, gateway_subscription_id
+        )
+        return subscription_state(found)
+
+    def list_subscriptions(self) -> list[GatewaySubscription]:
+        """Every subscription, a page of 100 at a time (``count``/``skip``, Razorpay's paging)."""
+        api = _Api()
+        found: list[GatewaySubscription] = []
+        while True:
+            page = _items(
+                api.call(
+                    "list subscriptions",
+                    api.client.subscription.all,
+                    {"count": LIST_PAGE, "skip": len(found)},
+                )
+            )
+            found.extend(subscription_state(entity) for entity in page)
+            if len(page) < LIST_PAGE:
+                return found
+
+    def undelivered_events(self) -> list[WebhookEventIn]:
+        # Razorpay has no API for failed deliveries: reconcile re-fetches every subscription.
+        return []
+
     # --- refunds ---------------------------------------------------------------------------
 
     def refund(
@@ -592,6 +624,28 @@ class RazorpayGateway:
         except (ValueError, KeyError, TypeError) as exc:
             raise SignatureError("The webhook body is not a Razorpay event.") from exc
         return _event(event_id, event_type, entities)
+
+
+def subscription_state(entity: Mapping[str, Any]) -> GatewaySubscription:
+    """A Razorpay subscription entity (``payments/subscriptions/states.md``) reduced to what
+    billing acts on.
+
+    ``created``/``authenticated``/``active`` collect; ``pending`` is retrying a failed charge
+    and ``halted`` has given up ("no auto-charge is attempted"); ``paused`` collects nothing
+    until resumed; ``cancelled``, ``completed`` and ``expired`` are final. A cancellation at
+    cycle end leaves the subscription ``active`` with ``has_scheduled_changes`` set until then.
+    """
+    status = str(entity.get("status") or "")
+    return GatewaySubscription(
+        gateway_subscription_id=str(entity.get("id") or ""),
+        status=status,
+        ended=status in ENDED_STATES,
+        paused=status == "paused",
+        cancel_at_period_end=status == "active" and bool(entity.get("has_scheduled_changes")),
+        collection_failing=status in COLLECTION_FAILED_STATES,
+        customer_ref=str(entity.get("customer_id") or ""),
+        metadata={str(k): str(v) for k, v in _notes(entity).items()},
+    )
 
 
 def _redirect_url(created: Mapping[str, Any]) -> str:

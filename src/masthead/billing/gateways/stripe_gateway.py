@@ -32,6 +32,7 @@ from masthead.billing.gateways.base import (
     CheckoutCompletion,
     CheckoutRequest,
     GatewayError,
+    GatewaySubscription,
     HostedCheckout,
     RefundResult,
     SignatureError,
@@ -410,6 +411,51 @@ class StripeGateway:
         except stripe.StripeError as exc:
             raise _unavailable("restore the subscription", exc) from exc
 
+    # --- lifecycle: what Stripe holds now (events are only a signal) -------------------------
+
+    def fetch_subscription(self, *, gateway_subscription_id: str) -> GatewaySubscription:
+        try:
+            found = _client().v1.subscriptions.retrieve(gateway_subscription_id).to_dict()
+        except stripe.StripeError as exc:
+            raise _unavailable("look up the subscription", exc) from exc
+        return subscription_state(found)
+
+    def list_subscriptions(self) -> list[GatewaySubscription]:
+        """Every subscription, ended ones included (``status=all``), page by page."""
+        client = _client()
+        found: list[GatewaySubscription] = []
+        params: dict[str, Any] = {"status": "all", "limit": 100}
+        try:
+            while True:
+                page = client.v1.subscriptions.list(params=params)  # type: ignore[arg-type]
+                found.extend(subscription_state(item.to_dict()) for item in page.data)
+                if not page.has_more or not page.data:
+                    return found
+                params["starting_after"] = page.data[-1].id
+        except stripe.StripeError as exc:
+            raise _unavailable("list subscriptions", exc) from exc
+
+    def undelivered_events(self) -> list[WebhookEventIn]:
+        """Events Stripe failed to deliver (``GET /v1/events?delivery_success=false``; Stripe
+        keeps events 30 days, docs.stripe.com/webhooks/process-undelivered-events). Fetched
+        with our secret key, so they need no signature."""
+        client = _client()
+        found: list[WebhookEventIn] = []
+        params: dict[str, Any] = {"delivery_success": False, "limit": 100}
+        try:
+            while True:
+                page = client.v1.events.list(params=params)  # type: ignore[arg-type]
+                for event in page.data:
+                    raw = event.to_dict()
+                    obj = raw.get("data", {}).get("object")
+                    if isinstance(obj, dict):
+                        found.append(_event(str(raw["id"]), str(raw["type"]), obj))
+                if not page.has_more or not page.data:
+                    return found
+                params["starting_after"] = page.data[-1].id
+        except stripe.StripeError as exc:
+            raise _unavailable("list undelivered events", exc) from exc
+
     def refund(
         self, *, gateway_payment_id: str, amount_minor: int, idempotency_key: str
     ) -> RefundResult:
@@ -484,6 +530,27 @@ def _period_end(subscription: Mapping[str, Any]) -> object:
     if isinstance(data, list) and data and isinstance(data[0], dict):
         return data[0].get("current_period_end")
     return None
+
+
+def subscription_state(subscription: Mapping[str, Any]) -> GatewaySubscription:
+    """A Stripe subscription (statuses per Stripe's ``SubscriptionStatus`` enum) reduced to what
+    billing acts on. ``paused`` (a trial ended without a payment method) and a set
+    ``pause_collection`` both collect nothing; ``canceled`` and ``incomplete_expired`` are
+    final; ``past_due``/``unpaid`` mean Stripe's own collection failed."""
+    status = str(subscription.get("status") or "")
+    metadata = subscription.get("metadata")
+    return GatewaySubscription(
+        gateway_subscription_id=str(subscription.get("id") or ""),
+        status=status,
+        ended=status in {"canceled", "incomplete_expired"},
+        paused=status == "paused" or bool(subscription.get("pause_collection")),
+        cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
+        collection_failing=status in {"past_due", "unpaid"},
+        customer_ref=str(subscription.get("customer") or ""),
+        metadata=(
+            {str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {}
+        ),
+    )
 
 
 def _event(event_id: str, event_type: str, obj: Mapping[str, Any]) -> WebhookEventIn:

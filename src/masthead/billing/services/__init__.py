@@ -51,7 +51,8 @@ from masthead.billing.services.hosted import (
     start_hosted_checkout,
 )
 from masthead.billing.services.plan_change import change_plan, proration_credit
-from masthead.billing.services.prices import CheckoutTerms, checkout_terms
+from masthead.billing.services.price_change import PriceChangeReport, move_to_current_price
+from masthead.billing.services.prices import CheckoutTerms, add_price, checkout_terms
 from masthead.billing.services.refunds import refund, unused_amount
 from masthead.billing.services.settlement import (
     ENDING_SOON_NOTICE,
@@ -73,6 +74,8 @@ __all__ = [
     "GatewayError",
     "HostedStart",
     "PaymentDeclined",
+    "PriceChangeReport",
+    "add_price",
     "attach_test_clock",
     "cancel",
     "change_plan",
@@ -87,6 +90,7 @@ __all__ = [
     "give_complimentary",
     "grant_reference",
     "hosted_gateway",
+    "move_to_current_price",
     "proration_credit",
     "record_event",
     "refund",

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
 from masthead.billing.gateways.base import (
     ChargeResult,
     ChargeStatus,
+    CheckoutCompletion,
     CheckoutRequest,
     GatewayError,
     HostedGateway,
@@ -27,6 +29,7 @@ from masthead.billing.services.common import (
     BillingError,
     PaymentDeclined,
     _locked,
+    record_event,
 )
 
 logger = logging.getLogger(__name__)
@@ -211,10 +214,13 @@ def complete_hosted_checkout(
         int(payment.amount_minor),
         payment.currency,
     ) and completion.charge.status == ChargeStatus.SUCCEEDED:
-        logger.error("hosted checkout for subscription %s paid a different amount", sub.pk)
-        raise BillingError(
-            "The gateway reports a different amount than this plan's price. Our team has been "
-            "told and will sort it out; you will not be charged again."
+        _undo_mismatched_checkout(
+            subscription=sub, payment=payment, completion=completion, gateway=gateway
+        )
+        raise PaymentDeclined(
+            "The payment gateway charged a different amount than the price you were shown, so "
+            "we refunded it in full and stopped the mandate: nothing is owed and nothing more "
+            "will be charged. Our team has been told; please subscribe again."
         )
     with transaction.atomic():
         Customer.objects.filter(pk=sub.customer_id).update(
@@ -233,6 +239,79 @@ def complete_hosted_checkout(
             payment.failure_message or "The payment did not go through. Try another method."
         )
     return CheckoutOutcome(subscription=sub, created=True)
+
+
+def _undo_mismatched_checkout(
+    *,
+    subscription: Subscription,
+    payment: Payment,
+    completion: CheckoutCompletion,
+    gateway: HostedGateway,
+) -> None:
+    """The gateway took another amount than our invoice (a plan edited at the gateway, a stale
+    plan): never keep money we did not invoice, never leave a live mandate on a pending
+    subscription. Refund what the gateway took in full, cancel its subscription at once, close
+    our checkout, and flag it for staff (a ``checkout_amount_mismatch`` event and an error log).
+
+    Under keys derived from the checkout, so a retry after a crash refunds once; if the gateway
+    cannot be reached the payment stays pending and the sweep comes back here (ADR 0014).
+    """
+    charge = completion.charge
+    try:
+        refund = gateway.refund(
+            gateway_payment_id=charge.gateway_payment_id,
+            amount_minor=completion.amount_minor,
+            idempotency_key=f"mismatch:{subscription.checkout_key}",
+        )
+        gateway.cancel_subscription(
+            gateway_subscription_id=completion.gateway_subscription_id, at_period_end=False
+        )
+    except GatewayError as exc:
+        logger.error(
+            "hosted checkout for subscription %s paid %s %s, not %s %s; refund waits: %s",
+            subscription.pk,
+            completion.amount_minor,
+            completion.currency,
+            payment.amount_minor,
+            payment.currency,
+            exc,
+        )
+        raise BillingError(
+            "The gateway charged a different amount than this plan's price. We are refunding "
+            "it; you will not be charged again."
+        ) from exc
+    logger.error(
+        "hosted checkout for subscription %s paid %s %s, not %s %s: refunded and cancelled",
+        subscription.pk,
+        completion.amount_minor,
+        completion.currency,
+        payment.amount_minor,
+        payment.currency,
+    )
+    with transaction.atomic():
+        record_event(
+            customer=subscription.customer,
+            subscription=subscription,
+            kind="checkout_amount_mismatch",
+            message=(
+                f"The gateway took {completion.amount_minor} {completion.currency}, not the "
+                f"{payment.amount_minor} {payment.currency} invoiced: refunded in full and the "
+                "gateway subscription cancelled. Check the gateway's plan for this price."
+            ),
+            at=now_for(subscription.customer),
+            gateway_payment_id=charge.gateway_payment_id,
+            gateway_refund_id=refund.gateway_refund_id,
+            gateway_subscription_id=completion.gateway_subscription_id,
+        )
+    settlement.settle_payment(
+        payment_id=payment.pk,
+        result=ChargeResult(
+            status=ChargeStatus.FAILED,
+            gateway_payment_id=charge.gateway_payment_id,
+            failure_code="amount_mismatch",
+            failure_message="The gateway charged another amount; refunded in full.",
+        ),
+    )
 
 
 def hosted_gateway(name: str) -> HostedGateway:

@@ -1,12 +1,17 @@
-"""What a plan's price charges: today and each period after, as the checkout page shows it."""
+"""What a plan's price charges (today and each period after, as the checkout page shows it),
+and new prices, which are new versions, never edits."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.utils import timezone
+
 from masthead.billing.invoicing import _tax_for
-from masthead.billing.models import Customer, PlanPrice
+from masthead.billing.models import Customer, Plan, PlanPrice
+from masthead.billing.services.common import BillingError
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,40 @@ def checkout_terms(*, price: PlanPrice, now: dt.datetime) -> CheckoutTerms:
         period_months=int(plan.period_months),
         taxed=taxed,
     )
+
+
+def add_price(
+    *,
+    plan: Plan,
+    currency: str,
+    amount_minor: int,
+    intro_amount_minor: int | None = None,
+    now: dt.datetime | None = None,
+) -> PlanPrice:
+    """A new price for ``plan`` in ``currency``: a new row (its own gateway plan/price, made on
+    its first checkout) that retires the current one (ADR 0014). Prices are never edited in
+    place: a Razorpay plan's or Stripe price's amount cannot change, and existing subscribers
+    keep what they agreed to until staff move them (``price_change.move_to_current_price``).
+    """
+    currency = currency.upper()
+    if amount_minor <= 0:
+        raise BillingError("A price must be more than zero.")
+    if intro_amount_minor is not None and intro_amount_minor > amount_minor:
+        raise BillingError("An introductory price cannot be more than the price itself.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = PlanPrice.objects.select_for_update().filter(plan=plan, currency=currency).first()
+        if current is not None:
+            if (int(current.amount_minor), current.intro_amount_minor) == (
+                amount_minor,
+                intro_amount_minor,
+            ):
+                return current  # the same price again: nothing new
+            PlanPrice.versions.filter(pk=current.pk).update(retired_at=now)
+        return PlanPrice.objects.create(
+            plan=plan,
+            currency=currency,
+            amount_minor=amount_minor,
+            intro_amount_minor=intro_amount_minor,
+            created_at=now,
+        )

@@ -158,6 +158,14 @@ def _enter_paid_period(*, subscription: Subscription, invoice: Invoice) -> bool:
     else:
         subscription.period_index += 1
         first_paid = False
+        if (
+            subscription.next_amount_from is not None
+            and invoice.period_start >= subscription.next_amount_from
+        ):
+            # A price change staff scheduled (``price_change``) starts with this period.
+            subscription.amount_minor = price_of(invoice)
+            subscription.next_amount_minor = None
+            subscription.next_amount_from = None
         if subscription.next_plan_id is not None:
             # A downgrade starts a new run of periods at this one (``renewals._next_period``):
             # anchor it here, or the next renewal would count the new length from the old
@@ -184,6 +192,8 @@ _PAID_FIELDS = [
     "plan",
     "next_plan",
     "amount_minor",
+    "next_amount_minor",
+    "next_amount_from",
     "current_period_start",
     "current_period_end",
     "status",

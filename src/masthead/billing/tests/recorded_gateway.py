@@ -244,6 +244,30 @@ class FakeRazorpay(RecordedGatewayServer):
         with self._lock:
             self.subscriptions[subscription_id]["status"] = "pending"
 
+    def set_status(self, subscription_id: str, status: str) -> None:
+        """What happens outside our API calls: the reader cancels the mandate at the bank or in
+        the UPI app (``cancelled``), pauses/resumes it, retries run out (``halted``), the last
+        cycle is collected (``completed``): the states of ``payments/subscriptions/states.md``.
+        ``resumed`` is an event, not a state: the subscription is ``active`` again."""
+        with self._lock:
+            subscription = self.subscriptions[subscription_id]
+            subscription["status"] = status
+            if status in {"cancelled", "completed"}:
+                subscription["ended_at"] = _now()
+
+    def lifecycle_webhook(self, subscription_id: str, event: str) -> bytes:
+        """A ``subscription.<event>`` webhook body as Razorpay sends it (the recorded
+        ``subscription.cancelled`` payload, Razorpay's webhook payload docs), carrying the
+        subscription as it is at the time of sending."""
+        with self._lock:
+            body = recording("razorpay/webhook_subscription_cancelled")
+            body["event"] = f"subscription.{event}"
+            body["payload"]["subscription"]["entity"] = copy.deepcopy(
+                self.subscriptions[subscription_id]
+            )
+            body["created_at"] = _now()
+        return json.dumps(body).encode()
+
     def _subscription_payment(
         self, subscription: dict[str, Any], *, method: str, at: int
     ) -> dict[str, Any]:
@@ -501,6 +525,8 @@ class FakeStripe(RecordedGatewayServer):
         self.subscriptions: dict[str, dict[str, Any]] = {}
         self.invoices: dict[str, dict[str, Any]] = {}
         self.invoice_payments: dict[str, dict[str, Any]] = {}
+        self.events: dict[str, dict[str, Any]] = {}
+        self.delivered_ids: set[str] = set()
 
     # --- what the reader and Stripe Billing do (no API call of ours does these) ---
 
@@ -540,6 +566,33 @@ class FakeStripe(RecordedGatewayServer):
     def fail_collection(self, subscription_id: str) -> None:
         with self._lock:
             self.subscriptions[subscription_id]["status"] = "past_due"
+
+    def change(self, subscription_id: str, **fields: Any) -> None:
+        """What happens outside our API calls (the customer portal, the bank, Stripe's retries
+        running out): ``status="canceled"``, ``cancel_at_period_end=True``,
+        ``pause_collection={"behavior": "void", "resumes_at": None}``, ..."""
+        with self._lock:
+            subscription = self.subscriptions[subscription_id]
+            subscription.update(fields)
+            if fields.get("status") == "canceled":
+                subscription.update(canceled_at=_now(), ended_at=_now())
+
+    def lifecycle_event(self, subscription_id: str, event_type: str) -> dict[str, Any]:
+        """A ``customer.subscription.*`` (or invoice) event as Stripe sends it (the recorded
+        ``customer.subscription.updated`` event, Stripe's Event object), carrying the
+        subscription as it is now; also kept as undelivered until ``delivered`` is called."""
+        with self._lock:
+            event = recording("stripe/event_customer_subscription_updated")
+            event.update(id=new_id("evt_1", 24), type=event_type, created=_now())
+            event["data"]["object"] = self._subscription(subscription_id)
+            event.pop("previous_attributes", None)
+            event["data"].pop("previous_attributes", None)
+            self.events[event["id"]] = event
+            return copy.deepcopy(event)
+
+    def delivered(self, event_id: str) -> None:
+        with self._lock:
+            self.delivered_ids.add(event_id)
 
     def _paid_invoice(
         self, subscription: dict[str, Any], price: dict[str, Any], *, period_start: int, reason: str
@@ -638,6 +691,17 @@ class FakeStripe(RecordedGatewayServer):
                 return Reply(200, self._list("/v1/invoice_payments", found))
             case ("GET", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
                 return Reply(200, self._subscription(sub_id))
+            case ("GET", "v1", "subscriptions"):
+                found = [self._subscription(sub_id) for sub_id in self.subscriptions]
+                return Reply(200, self._list("/v1/subscriptions", found))
+            case ("GET", "v1", "events"):
+                undelivered = request.query.get("delivery_success") == "false"
+                found = [
+                    event
+                    for event_id, event in self.events.items()
+                    if not (undelivered and event_id in self.delivered_ids)
+                ]
+                return Reply(200, self._list("/v1/events", found))
             case ("POST", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
                 subscription = self.subscriptions[sub_id]
                 if subscription["status"] == "canceled":

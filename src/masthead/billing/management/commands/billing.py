@@ -14,7 +14,13 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         run = sub.add_parser("run", help="Do all due renewals, notices, retries and expiries once.")
         run.add_argument("--limit", type=int, default=None)
-        sub.add_parser("reconcile", help="Re-sync pending payments and webhook events.")
+        sub.add_parser(
+            "reconcile",
+            help=(
+                "Bring subscriptions in line with the gateway's list of subscriptions and "
+                "undelivered events; re-sync pending payments and webhook events."
+            ),
+        )
         clock = sub.add_parser("clock", help="Sandbox test clocks.")
         clock_sub = clock.add_subparsers(dest="clock_action", required=True)
         advance = clock_sub.add_parser("advance", help="Move test clocks forward.")
@@ -35,8 +41,8 @@ class Command(BaseCommand):
             result = operations.reconcile(progress=self.stdout.write)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Reconciled {result.payments} pending payment(s) and "
-                    f"{result.events} webhook event(s)."
+                    f"Reconciled {result.subscriptions} gateway subscription(s), "
+                    f"{result.payments} pending payment(s) and {result.events} webhook event(s)."
                 )
             )
         elif action == "clock":
