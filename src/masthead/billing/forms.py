@@ -71,3 +71,22 @@ class CancelForm(forms.Form):
 
 class ChangePlanForm(forms.Form):
     plan = forms.SlugField()
+
+
+class PaymentMethodForm(forms.Form):
+    """Update payment method on the sandbox: a new test card."""
+
+    card_number = forms.CharField(
+        label="New card number",
+        max_length=23,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}),
+        help_text=(
+            "Sandbox test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined."
+        ),
+    )
+
+    def clean_card_number(self) -> str:
+        digits = "".join(ch for ch in self.cleaned_data["card_number"] if ch.isdigit())
+        if not 12 <= len(digits) <= 19:
+            raise forms.ValidationError("Enter the card's 12 to 19 digits.")
+        return digits

@@ -18,4 +18,6 @@ urlpatterns = [
     path("authenticate/", views.authentication_return, name="authenticate"),
     path("my/invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("webhooks/<slug:gateway>/", views.webhook, name="webhook"),
+    # Issue 12 (payment methods).
+    path("my/payment-method/", views.update_payment_method, name="update_payment_method"),
 ]

@@ -497,3 +497,50 @@ def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
     except webhooks.SignatureError:
         return HttpResponse("Signature check failed.", status=400, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- Update payment method (issue 12, deliverable 4) ----------------------------------------
+
+
+@login_required
+def update_payment_method(request: HttpRequest) -> HttpResponse:
+    """A new payment method for the reader's live subscription; a past-due renewal is then
+    collected on it at once."""
+    # Imported here so this section stays additive beside the module's own imports.
+    from masthead.billing import payment_methods
+    from masthead.billing.forms import PaymentMethodForm
+
+    sub = _own_live(request)
+    form = PaymentMethodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = payment_methods.update_card(
+                subscription=sub, card_number=form.cleaned_data["card_number"]
+            )
+        except services.BillingError as exc:
+            form.add_error("card_number", str(exc))
+        else:
+            if done.payment is None:
+                messages.success(request, f"Saved. Renewals will be charged to {done.label}.")
+            elif done.payment.status == "succeeded":
+                messages.success(
+                    request,
+                    f"Saved, and your renewal was paid with {done.label}. Your subscription "
+                    "is active again.",
+                )
+            else:
+                messages.error(
+                    request,
+                    f"Saved {done.label}, but the renewal payment did not go through: "
+                    f"{done.payment.failure_message or 'declined'}",
+                )
+            return redirect("billing:my_subscription")
+    return render(
+        request,
+        "billing/update_payment_method.html",
+        {
+            "subscription": sub,
+            "form": form,
+            "invoice": renewals.open_renewal_invoice(sub) if sub.status == "past_due" else None,
+        },
+    )

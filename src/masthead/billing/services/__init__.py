@@ -50,6 +50,9 @@ from masthead.billing.services.hosted import (
     hosted_gateway,
     start_hosted_checkout,
 )
+from masthead.billing.services.payment_method import (
+    replace_sandbox_card as replace_payment_method,
+)
 from masthead.billing.services.plan_change import change_plan, proration_credit
 from masthead.billing.services.price_change import PriceChangeReport, move_to_current_price
 from masthead.billing.services.prices import CheckoutTerms, add_price, checkout_terms
@@ -95,6 +98,7 @@ __all__ = [
     "record_event",
     "refund",
     "renewal_action_at",
+    "replace_payment_method",
     "sandbox_card",
     "settle_payment",
     "settle_renewal_payments",

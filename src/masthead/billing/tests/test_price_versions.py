@@ -34,6 +34,7 @@ from masthead.core import testing
 
 KEY_ID = "rzp_test_Pq7Rx2Lm9Zs4Tb"
 KEY_SECRET = "Xk3Lq9Vb2Nm7Rt5Wz8Pd1Hs4"
+MISMATCH_KEY = "price-version-key-mismatch-0003"
 
 
 @pytest.fixture
@@ -154,12 +155,14 @@ def test_a_checkout_the_gateway_charged_another_amount_is_refunded_cancelled_and
     client, razorpay, caplog
 ):
     reader = signed_in(client, "mismatch@example.com")
-    sub_id = open_checkout(client, key="price-version-key-mismatch-0003")
+    sub_id = open_checkout(client, key=MISMATCH_KEY)
     plan_id = razorpay.subscriptions[sub_id]["plan_id"]
     razorpay.plans[plan_id]["item"]["amount"] = 250_000  # edited at the gateway's dashboard
     answer = razorpay.authorise(sub_id)
     back = client.post(
-        reverse("billing:checkout_return", args=["price-version-key-mismatch-0003"]), answer, follow=True
+        reverse("billing:checkout_return", args=[MISMATCH_KEY]),
+        answer,
+        follow=True,
     )
     assert "refunded it in full and stopped the mandate" in back.content.decode()
     sub = Subscription.objects.get(customer__user=reader)
@@ -174,7 +177,7 @@ def test_a_checkout_the_gateway_charged_another_amount_is_refunded_cancelled_and
     assert "250000 INR, not the 270000 INR invoiced" in flag.message
     assert "refunded and cancelled" in caplog.text
     # Reloading the return page refunds nothing twice.
-    client.post(reverse("billing:checkout_return", args=["price-version-key-mismatch-0003"]), answer)
+    client.post(reverse("billing:checkout_return", args=[MISMATCH_KEY]), answer)
     assert len(razorpay.refunds) == 1
 
 
