@@ -128,7 +128,9 @@ class GatewaySubscription:
 
     @property
     def will_collect(self) -> bool:
-        """Whether the gateway will collect the next period on its own."""
+        """Whether the mandate still stands for the next period: nobody stopped, paused or
+        cancelled it. A failing one (Razorpay pending/halted, Stripe past_due/unpaid) still
+        stands: our dunning and Pay now take over, and the reader may recover it."""
         return not (self.ended or self.paused or self.cancel_at_period_end)
 
 
