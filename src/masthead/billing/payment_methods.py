@@ -35,3 +35,27 @@ def update_card(*, subscription: Subscription, card_number: str) -> MethodUpdate
         subscription.customer = customer
         payment = renewals.pay_now(subscription=subscription)
     return MethodUpdate(label=customer.payment_method_label, payment=payment)
+
+
+def start_gateway_update(*, subscription: Subscription, success_url: str, cancel_url: str) -> str:
+    """Where to send the reader to save a new method at the gateway (Stripe)."""
+    return services.start_hosted_payment_method_update(
+        subscription=subscription, success_url=success_url, cancel_url=cancel_url
+    )
+
+
+def finish_gateway_update(*, subscription: Subscription, checkout_id: str) -> MethodUpdate:
+    """Back from the gateway: the new method is the subscription's; a past-due renewal is then
+    paid on it (Pay now pays the gateway's open invoice)."""
+    customer = services.finish_hosted_payment_method_update(
+        subscription=subscription, checkout_id=checkout_id
+    )
+    subscription.refresh_from_db()
+    payment = None
+    if (
+        subscription.status == SubscriptionStatus.PAST_DUE
+        and renewals.open_renewal_invoice(subscription) is not None
+    ):
+        subscription.customer = customer
+        payment = renewals.pay_now(subscription=subscription)
+    return MethodUpdate(label=customer.payment_method_label, payment=payment)

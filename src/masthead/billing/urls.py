@@ -20,4 +20,5 @@ urlpatterns = [
     path("webhooks/<slug:gateway>/", views.webhook, name="webhook"),
     # Issue 12 (payment methods).
     path("my/payment-method/", views.update_payment_method, name="update_payment_method"),
+    path("my/payment-method/return/", views.payment_method_return, name="payment_method_return"),
 ]

@@ -511,6 +511,8 @@ def update_payment_method(request: HttpRequest) -> HttpResponse:
     from masthead.billing.forms import PaymentMethodForm
 
     sub = _own_live(request)
+    if sub.gateway_subscription_id:
+        return _update_at_gateway(request, sub)
     form = PaymentMethodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -544,3 +546,60 @@ def update_payment_method(request: HttpRequest) -> HttpResponse:
             "invoice": renewals.open_renewal_invoice(sub) if sub.status == "past_due" else None,
         },
     )
+
+
+def _update_at_gateway(request: HttpRequest, sub: Subscription) -> HttpResponse:
+    """A gateway mandate: the reader saves the new method on the gateway's own page."""
+    from masthead.billing import payment_methods
+
+    if request.method == "POST":
+        try:
+            address = payment_methods.start_gateway_update(
+                subscription=sub,
+                success_url=request.build_absolute_uri(reverse("billing:payment_method_return")),
+                cancel_url=request.build_absolute_uri(reverse("billing:update_payment_method")),
+            )
+        except services.BillingError as exc:
+            messages.error(request, str(exc))
+        else:
+            return HttpResponseRedirect(address)
+    return render(
+        request,
+        "billing/update_payment_method.html",
+        {
+            "subscription": sub,
+            "at_gateway": True,
+            "invoice": renewals.open_renewal_invoice(sub) if sub.status == "past_due" else None,
+        },
+    )
+
+
+@require_safe
+@login_required
+def payment_method_return(request: HttpRequest) -> HttpResponse:
+    """Back from the gateway's payment-method page; the session is checked with the gateway."""
+    from masthead.billing import payment_methods
+
+    sub = _own_live(request)
+    try:
+        done = payment_methods.finish_gateway_update(
+            subscription=sub, checkout_id=request.GET.get("session_id", "")
+        )
+    except services.BillingError as exc:
+        messages.error(request, str(exc))
+        return redirect("billing:update_payment_method")
+    if done.payment is None:
+        messages.success(request, f"Saved. Renewals will be charged to {done.label}.")
+    elif done.payment.status == "succeeded":
+        messages.success(
+            request,
+            f"Saved, and your renewal was paid with {done.label}. Your subscription is active "
+            "again.",
+        )
+    else:
+        messages.error(
+            request,
+            f"Saved {done.label}, but the renewal payment did not go through: "
+            f"{done.payment.failure_message or 'declined'}",
+        )
+    return redirect("billing:my_subscription")

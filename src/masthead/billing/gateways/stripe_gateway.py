@@ -201,6 +201,7 @@ class StripeGateway:
                 period_start=period_start,
                 amount_minor=amount_minor,
                 currency=currency,
+                collect_key=idempotency_key if not off_session else "",
             )
         params: PaymentIntentCreateParams = {
             "amount": amount_minor,
@@ -316,6 +317,79 @@ class StripeGateway:
             method_label=_method_label(method) if isinstance(method, dict) else "Stripe",
         )
 
+    def _pay_invoice(self, client: stripe.StripeClient, invoice_id: str, key: str) -> ChargeResult:
+        try:
+            paid = client.v1.invoices.pay(invoice_id, options={"idempotency_key": key}).to_dict()
+        except stripe.CardError as exc:
+            return _card_error_result(exc)
+        except stripe.StripeError as exc:
+            raise _unavailable("pay the open invoice", exc) from exc
+        if paid.get("status") != "paid":
+            raise GatewayError(f"Stripe invoice {invoice_id} is {paid.get('status')}, not paid.")
+        intent_id = self._invoice_payment_intent(client, invoice_id)
+        return ChargeResult(status=ChargeStatus.SUCCEEDED, gateway_payment_id=intent_id)
+
+    # --- update payment method: a setup-mode Checkout Session -------------------------------
+
+    def start_payment_method_update(
+        self,
+        *,
+        gateway_subscription_id: str,
+        customer_ref: str,
+        success_url: str,
+        cancel_url: str,
+        key: str,
+    ) -> HostedCheckout:
+        """Stripe's hosted page where the reader saves a new card for the subscription
+        (``mode=setup``, docs.stripe.com/payments/checkout/subscriptions/update-payment-details).
+        """
+        try:
+            session = _client().v1.checkout.sessions.create(
+                params={
+                    "mode": "setup",
+                    "currency": "inr",
+                    "customer": customer_ref,
+                    "success_url": f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}",
+                    "cancel_url": cancel_url,
+                    "metadata": {"subscription_id": gateway_subscription_id},
+                    "setup_intent_data": {"metadata": {"subscription_id": gateway_subscription_id}},
+                },
+                options={"idempotency_key": f"setup-session:{key}"},
+            )
+        except stripe.StripeError as exc:
+            raise _unavailable("open the payment-method page", exc) from exc
+        return HostedCheckout(checkout_id=session.id, redirect_url=str(session.url or ""))
+
+    def complete_payment_method_update(
+        self, *, checkout_id: str, gateway_subscription_id: str
+    ) -> str:
+        """Make the card saved in the setup session the subscription's default; its label.
+        Raises SignatureError for a session that is not this subscription's, GatewayError while
+        the reader has not finished."""
+        client = _client()
+        try:
+            session = client.v1.checkout.sessions.retrieve(
+                checkout_id, params={"expand": ["setup_intent.payment_method"]}
+            ).to_dict()
+        except stripe.StripeError as exc:
+            raise _unavailable("look up the payment-method page", exc) from exc
+        metadata = session.get("metadata") or {}
+        if session.get("mode") != "setup" or metadata.get("subscription_id") != (
+            gateway_subscription_id
+        ):
+            raise SignatureError("This Stripe session is not an update of this subscription.")
+        intent = session.get("setup_intent")
+        method = intent.get("payment_method") if isinstance(intent, dict) else None
+        if session.get("status") != "complete" or not isinstance(method, dict):
+            raise GatewayError("The new payment method has not been saved at Stripe yet.")
+        try:
+            client.v1.subscriptions.update(
+                gateway_subscription_id, params={"default_payment_method": str(method["id"])}
+            )
+        except stripe.StripeError as exc:
+            raise _unavailable("save the new payment method", exc) from exc
+        return _method_label(method)
+
     def _invoice_payment_intent(self, client: stripe.StripeClient, invoice_id: str) -> str:
         """The PaymentIntent that paid an invoice (what a refund is made against)."""
         try:
@@ -336,7 +410,11 @@ class StripeGateway:
         period_start: dt.datetime,
         amount_minor: int,
         currency: str,
+        collect_key: str = "",
     ) -> ChargeResult:
+        """What Stripe collected for the period. With ``collect_key`` (the reader is present:
+        Pay now) an open invoice for the period is paid now on the subscription's payment
+        method (``POST /v1/invoices/:id/pay``, under that key), so Pay now moves money."""
         try:
             invoices = [
                 invoice.to_dict()
@@ -365,6 +443,16 @@ class StripeGateway:
                     )
                 intent_id = self._invoice_payment_intent(client, str(invoice["id"]))
                 return ChargeResult(status=ChargeStatus.SUCCEEDED, gateway_payment_id=intent_id)
+            if collect_key and invoice.get("status") == "open":
+                if (invoice.get("amount_due"), str(invoice.get("currency")).upper()) != (
+                    amount_minor,
+                    currency.upper(),
+                ):
+                    raise GatewayError(
+                        f"Stripe's open invoice is for {invoice.get('amount_due')}, not the "
+                        f"{amount_minor} {currency} we invoiced; check the price in Stripe."
+                    )
+                return self._pay_invoice(client, str(invoice["id"]), collect_key)
         try:
             subscription = client.v1.subscriptions.retrieve(subscription_id).to_dict()
         except stripe.StripeError as exc:

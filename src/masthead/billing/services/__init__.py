@@ -51,7 +51,13 @@ from masthead.billing.services.hosted import (
     start_hosted_checkout,
 )
 from masthead.billing.services.payment_method import (
+    finish_hosted_update as finish_hosted_payment_method_update,
+)
+from masthead.billing.services.payment_method import (
     replace_sandbox_card as replace_payment_method,
+)
+from masthead.billing.services.payment_method import (
+    start_hosted_update as start_hosted_payment_method_update,
 )
 from masthead.billing.services.plan_change import change_plan, proration_credit
 from masthead.billing.services.price_change import PriceChangeReport, move_to_current_price
@@ -90,6 +96,7 @@ __all__ = [
     "end_at_period_end",
     "end_unpaid",
     "ensure_customer",
+    "finish_hosted_payment_method_update",
     "give_complimentary",
     "grant_reference",
     "hosted_gateway",
@@ -104,6 +111,7 @@ __all__ = [
     "settle_renewal_payments",
     "staff_end_now",
     "start_hosted_checkout",
+    "start_hosted_payment_method_update",
     "undo_cancel",
     "unused_amount",
     "update_tax_details",

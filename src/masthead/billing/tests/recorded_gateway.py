@@ -527,6 +527,7 @@ class FakeStripe(RecordedGatewayServer):
         self.invoice_payments: dict[str, dict[str, Any]] = {}
         self.events: dict[str, dict[str, Any]] = {}
         self.delivered_ids: set[str] = set()
+        self.payment_methods: dict[str, dict[str, Any]] = {}
 
     # --- what the reader and Stripe Billing do (no API call of ours does these) ---
 
@@ -563,9 +564,87 @@ class FakeStripe(RecordedGatewayServer):
                 subscription, price, period_start=period_start, reason="cycle"
             )
 
-    def fail_collection(self, subscription_id: str) -> None:
+    def fail_collection(self, subscription_id: str, *, period_start: int | None = None) -> str:
+        """Stripe's renewal charge failed: the subscription is ``past_due`` and, given the
+        period, its invoice stays ``open`` (Stripe's invoice workflow); returns its id."""
         with self._lock:
-            self.subscriptions[subscription_id]["status"] = "past_due"
+            subscription = self.subscriptions[subscription_id]
+            subscription["status"] = "past_due"
+            if period_start is None:
+                return ""
+            price = self.prices[subscription["price"]]
+            invoice = recording("stripe/invoice")
+            invoice.update(
+                id=new_id("in_1", 24),
+                status="open",
+                amount_due=price["unit_amount"],
+                amount_paid=0,
+                total=price["unit_amount"],
+                currency=price["currency"],
+                customer=subscription["customer"],
+                billing_reason="subscription_cycle",
+                attempt_count=1,
+                created=period_start + len(self.invoices),
+            )
+            invoice["lines"]["data"][0].update(
+                amount=price["unit_amount"], currency=price["currency"]
+            )
+            invoice["lines"]["data"][0]["period"]["start"] = period_start
+            invoice["parent"]["subscription_details"]["subscription"] = subscription_id
+            self.invoices[invoice["id"]] = invoice
+            return str(invoice["id"])
+
+    def complete_setup(self, session_id: str, *, card: str = "4242") -> None:
+        """The reader saves a new card on Stripe's setup page."""
+        with self._lock:
+            session = self.sessions[session_id]
+            method = recording("stripe/payment_method")
+            method["id"] = new_id("pm_1", 24)
+            method["card"]["last4"] = card
+            self.payment_methods[method["id"]] = method
+            session.update(
+                status="complete",
+                setup_intent={
+                    "id": new_id("seti_1", 24),
+                    "object": "setup_intent",
+                    "status": "succeeded",
+                    "payment_method": method,
+                },
+            )
+
+    def _pay_open_invoice(self, invoice_id: str) -> Reply:
+        """``POST /v1/invoices/:id/pay``: charge the subscription's default payment method."""
+        invoice = self.invoices[invoice_id]
+        if invoice["status"] != "open":
+            return Reply(400, recording("stripe/error_not_found"))
+        sub_id = invoice["parent"]["subscription_details"]["subscription"]
+        subscription = self.subscriptions[sub_id]
+        method = subscription.get("default_payment_method")
+        method_id = method.get("id") if isinstance(method, dict) else method
+        if method_id in self.DECLINES:
+            error = recording("stripe/error_card_declined")
+            code, decline_code, message = self.DECLINES[str(method_id)]
+            error["error"].update(code=code, decline_code=decline_code, message=message)
+            return Reply(402, error)
+        intent = recording("stripe/payment_intent_succeeded")
+        intent.update(
+            id=new_id("pi_3", 24),
+            amount=invoice["amount_due"],
+            amount_received=invoice["amount_due"],
+            currency=invoice["currency"],
+            customer=invoice["customer"],
+            metadata={},
+            latest_charge=new_id("ch_3", 24),
+            created=_now() + len(self.intents),
+        )
+        self.intents[intent["id"]] = intent
+        payment = recording("stripe/invoice_payment")
+        payment.update(id=new_id("inpay_1", 24), invoice=invoice_id)
+        payment["payment"]["payment_intent"] = intent["id"]
+        self.invoice_payments[payment["id"]] = payment
+        invoice.update(status="paid", amount_paid=invoice["amount_due"])
+        subscription["status"] = "active"
+        return Reply(200, invoice)
 
     def change(self, subscription_id: str, **fields: Any) -> None:
         """What happens outside our API calls (the customer portal, the bank, Stripe's retries
@@ -650,6 +729,29 @@ class FakeStripe(RecordedGatewayServer):
                 price["recurring"]["interval_count"] = int(form["recurring[interval_count]"])
                 self.prices[price["id"]] = price
                 return Reply(200, price)
+            case ("POST", "v1", "checkout", "sessions") if form.get("mode") == "setup":
+                session = recording("stripe/checkout_session")
+                session_id = "cs_test_" + new_id("", 40)
+                session.update(
+                    id=session_id,
+                    mode="setup",
+                    amount_subtotal=None,
+                    amount_total=None,
+                    currency=form.get("currency"),
+                    customer=form.get("customer"),
+                    customer_email=None,
+                    payment_status="no_payment_required",
+                    success_url=form.get("success_url"),
+                    cancel_url=form.get("cancel_url"),
+                    metadata=_metadata(form),
+                    setup_intent=None,
+                    created=_now(),
+                    url=f"https://checkout.stripe.com/c/pay/{session_id}",
+                )
+                self.sessions[session_id] = {**session, "line_items": []}
+                return Reply(200, session)
+            case ("POST", "v1", "invoices", invoice_id, "pay") if invoice_id in self.invoices:
+                return self._pay_open_invoice(invoice_id)
             case ("POST", "v1", "checkout", "sessions"):
                 price = self.prices.get(form.get("line_items[0][price]", ""))
                 if price is None:
@@ -706,7 +808,13 @@ class FakeStripe(RecordedGatewayServer):
                 subscription = self.subscriptions[sub_id]
                 if subscription["status"] == "canceled":
                     return Reply(400, recording("stripe/error_not_found"))
-                subscription["cancel_at_period_end"] = form.get("cancel_at_period_end") == "true"
+                if "cancel_at_period_end" in form:
+                    subscription["cancel_at_period_end"] = form["cancel_at_period_end"] == "true"
+                if form.get("default_payment_method"):
+                    chosen = form["default_payment_method"]
+                    subscription["default_payment_method"] = self.payment_methods.get(
+                        chosen, chosen
+                    )
                 return Reply(200, self._subscription(sub_id))
             case ("DELETE", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
                 subscription = self.subscriptions[sub_id]

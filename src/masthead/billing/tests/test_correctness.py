@@ -59,7 +59,7 @@ from hypothesis.stateful import (
 from masthead.access.gate import may_use
 from masthead.access.identity import Reader as GateReader
 from masthead.access.models import Benefit, Grant
-from masthead.billing import renewals, services, webhooks
+from masthead.billing import payment_methods, renewals, services, webhooks
 from masthead.billing.clock import advance
 from masthead.billing.gateways.sandbox import sign_sandbox_payload
 from masthead.billing.models import (
@@ -72,6 +72,7 @@ from masthead.billing.models import (
     Payment,
     PaymentStatus,
     Plan,
+    PlanPrice,
     PreDebitNotice,
     SandboxCharge,
     Subscription,
@@ -312,6 +313,26 @@ class SubscriberLife(RuleBasedStateMachine):
         self.reader.use_card(GOOD_CARD)
         with contextlib.suppress(services.BillingError):
             renewals.pay_now(subscription=self._live())
+
+    @precondition(lambda self: self._live() is not None)
+    @rule(card=st.sampled_from(["4242 4242 4242 4242", "4000 0000 0000 0002"]))
+    def reader_updates_payment_method(self, card):
+        """Update payment method (issue 12): a past-due renewal is collected on the new card."""
+        with contextlib.suppress(services.BillingError):
+            payment_methods.update_card(subscription=self._live(), card_number=card)
+
+    @precondition(lambda self: self._live() is not None)
+    @rule(change=st.integers(min_value=-20, max_value=30))
+    def staff_change_the_price(self, change):
+        """A new price for the subscriber's plan, and staff move subscribers onto it (told
+        ahead; above the mandate's limit they stay put)."""
+        live = self._live()
+        current = PlanPrice.objects.get(plan=live.plan, currency=live.currency)
+        amount = max(100, int(current.amount_minor) * (100 + change) // 100)
+        price = services.add_price(
+            plan=live.plan, currency=live.currency, amount_minor=amount, now=self.now
+        )
+        services.move_to_current_price(price=price)
 
     def _delivered_payments(self):
         return Payment.objects.filter(
