@@ -7,6 +7,7 @@ second step. Sits beside ``operations``: it calls renewals and services, never t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from masthead.billing import renewals, services
@@ -44,11 +45,11 @@ def start_gateway_update(*, subscription: Subscription, success_url: str, cancel
     )
 
 
-def finish_gateway_update(*, subscription: Subscription, checkout_id: str) -> MethodUpdate:
+def finish_gateway_update(*, subscription: Subscription, answer: Mapping[str, str]) -> MethodUpdate:
     """Back from the gateway: the new method is the subscription's; a past-due renewal is then
     paid on it (Pay now pays the gateway's open invoice)."""
     customer = services.finish_hosted_payment_method_update(
-        subscription=subscription, checkout_id=checkout_id
+        subscription=subscription, answer=answer
     )
     subscription.refresh_from_db()
     payment = None

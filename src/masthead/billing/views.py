@@ -562,7 +562,20 @@ def _update_at_gateway(request: HttpRequest, sub: Subscription) -> HttpResponse:
         except services.BillingError as exc:
             messages.error(request, str(exc))
         else:
-            return HttpResponseRedirect(address)
+            if address:
+                return HttpResponseRedirect(address)
+            # Razorpay: the reader authorises the new method in Checkout.js, here.
+            return render(
+                request,
+                "billing/payment_method_razorpay.html",
+                {
+                    "subscription": sub,
+                    "key_id": settings.RAZORPAY_KEY_ID,
+                    "checkout_js": settings.RAZORPAY_CHECKOUT_JS,
+                    "email": _user(request).email,
+                    "return_url": reverse("billing:payment_method_return"),
+                },
+            )
     return render(
         request,
         "billing/update_payment_method.html",
@@ -574,16 +587,21 @@ def _update_at_gateway(request: HttpRequest, sub: Subscription) -> HttpResponse:
     )
 
 
-@require_safe
 @login_required
 def payment_method_return(request: HttpRequest) -> HttpResponse:
-    """Back from the gateway's payment-method page; the session is checked with the gateway."""
+    """Back from the gateway's payment-method page (Stripe: GET with the session id) or from
+    Checkout.js (Razorpay: POST of its signed answer); checked with the gateway."""
+    from django.http import HttpResponseNotAllowed
+
     from masthead.billing import payment_methods
 
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     sub = _own_live(request)
+    answer = request.POST if request.method == "POST" else request.GET
     try:
         done = payment_methods.finish_gateway_update(
-            subscription=sub, checkout_id=request.GET.get("session_id", "")
+            subscription=sub, answer={key: str(answer.get(key, "")) for key in answer}
         )
     except services.BillingError as exc:
         messages.error(request, str(exc))

@@ -287,6 +287,7 @@ class RazorpayGateway:
                 period_start=period_start,
                 amount_minor=amount_minor,
                 currency=currency,
+                collect=not off_session,
             )
         orders = self._orders_for(api, idempotency_key)
         for order in orders:
@@ -462,6 +463,7 @@ class RazorpayGateway:
         period_start: dt.datetime,
         amount_minor: int,
         currency: str,
+        collect: bool = False,
     ) -> ChargeResult:
         invoices = _items(
             api.call(
@@ -489,6 +491,17 @@ class RazorpayGateway:
                     status=ChargeStatus.SUCCEEDED,
                     gateway_payment_id=str(invoice.get("payment_id") or ""),
                 )
+        if collect:
+            # The reader is here (Pay now): Razorpay does not re-attempt a halted cycle's
+            # charge, so the reader pays the cycle's invoice on Razorpay's own page.
+            for invoice in ours:
+                if invoice.get("status") == "issued" and invoice.get("short_url"):
+                    return ChargeResult(
+                        status=ChargeStatus.REQUIRES_ACTION,
+                        failure_code="pay_on_razorpay",
+                        failure_message="Pay this renewal on Razorpay's secure page.",
+                        action_url=str(invoice["short_url"]),
+                    )
         subscription = api.call(
             "fetch the subscription", api.client.subscription.fetch, subscription_id
         )
@@ -532,6 +545,38 @@ class RazorpayGateway:
             "A Razorpay subscription cannot be un-cancelled: the mandate ends with this "
             "period. Subscribe again when your access ends."
         )
+
+    # --- update payment method: a new authorisation in Checkout.js ---------------------------
+
+    def start_payment_method_update(
+        self,
+        *,
+        gateway_subscription_id: str,
+        customer_ref: str,
+        success_url: str,
+        cancel_url: str,
+        key: str,
+    ) -> HostedCheckout:
+        """Razorpay's card change is Checkout.js on our page with the subscription and
+        ``subscription_card_change: 1`` (Razorpay Subscriptions docs, "Update card details");
+        nothing is created at Razorpay until the reader authorises. A card change on a
+        ``pending`` subscription charges its last unpaid invoice (``payment-retries.md``)."""
+        return HostedCheckout(checkout_id=gateway_subscription_id)
+
+    def complete_payment_method_update(
+        self, *, gateway_subscription_id: str, answer: Mapping[str, str]
+    ) -> str:
+        """Checkout.js's signed answer (payment id | subscription id, key secret), checked
+        against the subscription id we stored; the label of the newly authorised method."""
+        payment_id = answer.get("razorpay_payment_id", "")
+        verify_checkout_signature(
+            razorpay_payment_id=payment_id,
+            subscription_id=gateway_subscription_id,
+            signature=answer.get("razorpay_signature", ""),
+        )
+        api = _Api()
+        payment = api.call("fetch the payment", api.client.payment.fetch, payment_id)
+        return _method_label(payment)
 
     # --- lifecycle: what Razorpay holds now (events are only a signal) ------------------------
 

@@ -361,11 +361,14 @@ class StripeGateway:
         return HostedCheckout(checkout_id=session.id, redirect_url=str(session.url or ""))
 
     def complete_payment_method_update(
-        self, *, checkout_id: str, gateway_subscription_id: str
+        self, *, gateway_subscription_id: str, answer: Mapping[str, str]
     ) -> str:
         """Make the card saved in the setup session the subscription's default; its label.
         Raises SignatureError for a session that is not this subscription's, GatewayError while
         the reader has not finished."""
+        checkout_id = answer.get("session_id", "")
+        if not checkout_id.startswith("cs_"):
+            raise SignatureError("The return address names no Stripe session.")
         client = _client()
         try:
             session = client.v1.checkout.sessions.retrieve(

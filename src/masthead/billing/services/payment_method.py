@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -56,7 +57,8 @@ def _updatable(subscription: Subscription) -> Any:
 
 def start_hosted_update(*, subscription: Subscription, success_url: str, cancel_url: str) -> str:
     """Open the gateway's own page where the reader saves a new payment method for their
-    subscription (Stripe: a setup-mode Checkout Session); the address to send them to."""
+    subscription (Stripe: a setup-mode Checkout Session); the address to send them to, or ""
+    where the authorisation happens in the gateway's script on our page (Razorpay)."""
     gateway = _updatable(subscription)
     try:
         hosted = gateway.start_payment_method_update(
@@ -73,14 +75,14 @@ def start_hosted_update(*, subscription: Subscription, success_url: str, cancel_
     return str(hosted.redirect_url)
 
 
-def finish_hosted_update(*, subscription: Subscription, checkout_id: str) -> Customer:
+def finish_hosted_update(*, subscription: Subscription, answer: Mapping[str, str]) -> Customer:
     """The reader is back from the gateway's page: make the saved method the subscription's
     and remember its label. Raises BillingError when the page was not this subscription's or
     the reader has not finished."""
     gateway = _updatable(subscription)
     try:
         label = gateway.complete_payment_method_update(
-            checkout_id=checkout_id, gateway_subscription_id=subscription.gateway_subscription_id
+            gateway_subscription_id=subscription.gateway_subscription_id, answer=answer
         )
     except SignatureError as exc:
         raise BillingError("That page was not an update of your subscription.") from exc

@@ -239,10 +239,64 @@ class FakeRazorpay(RecordedGatewayServer):
             self._invoice(subscription, payment, billing_start=billing_start)
             return payment
 
-    def fail_collection(self, subscription_id: str) -> None:
-        """Razorpay's auto-charge failed: the subscription goes to ``pending``."""
+    def fail_collection(self, subscription_id: str, *, billing_start: int | None = None) -> None:
+        """Razorpay's auto-charge failed: the subscription goes to ``pending``; given the
+        cycle, its invoice stays ``issued`` (unpaid, with Razorpay's payment link)."""
         with self._lock:
-            self.subscriptions[subscription_id]["status"] = "pending"
+            subscription = self.subscriptions[subscription_id]
+            subscription["status"] = "pending"
+            if billing_start is None:
+                return
+            plan = self.plans[subscription["plan_id"]]
+            invoice = recording("razorpay/invoice")
+            invoice_id = new_id("inv_")
+            invoice.update(
+                id=invoice_id,
+                subscription_id=subscription_id,
+                status="issued",
+                payment_id=None,
+                paid_at=None,
+                amount=plan["item"]["amount"],
+                amount_paid=0,
+                amount_due=plan["item"]["amount"],
+                currency=plan["item"]["currency"],
+                billing_start=billing_start,
+                short_url=f"https://rzp.io/i/{invoice_id[4:12]}",
+                created_at=billing_start + len(self.invoices),
+            )
+            self.invoices[invoice["id"]] = invoice
+
+    def change_card(self, subscription_id: str) -> dict[str, str]:
+        """The reader authorises a new card in Checkout.js (``subscription_card_change``).
+        On a ``pending`` subscription Razorpay charges the last unpaid invoice to it
+        (``payment-retries.md``); a ``halted`` one goes back to ``active`` without re-attempting
+        (``states.md``). Returns Checkout.js's signed answer."""
+        with self._lock:
+            subscription = self.subscriptions[subscription_id]
+            payment = self._subscription_payment(subscription, method="card", at=_now())
+            unpaid = [
+                i
+                for i in self.invoices.values()
+                if i["subscription_id"] == subscription_id and i["status"] == "issued"
+            ]
+            if subscription["status"] == "pending" and unpaid:
+                invoice = max(unpaid, key=lambda i: i["billing_start"])
+                invoice.update(
+                    status="paid",
+                    payment_id=payment["id"],
+                    amount_paid=invoice["amount"],
+                    amount_due=0,
+                )
+                subscription["paid_count"] += 1
+            subscription["status"] = "active"
+        message = f"{payment['id']}|{subscription_id}".encode()
+        return {
+            "razorpay_payment_id": payment["id"],
+            "razorpay_subscription_id": subscription_id,
+            "razorpay_signature": hmac.new(
+                self._key_secret.encode(), message, hashlib.sha256
+            ).hexdigest(),
+        }
 
     def set_status(self, subscription_id: str, status: str) -> None:
         """What happens outside our API calls: the reader cancels the mandate at the bank or in

@@ -14,6 +14,8 @@
     var checkout = new window.Razorpay({
       key: button.dataset.key,
       subscription_id: button.dataset.subscription,
+      // Update payment method: a new authorisation for the same subscription.
+      subscription_card_change: button.dataset.cardChange === "1" ? 1 : undefined,
       name: button.dataset.publisher,
       description: button.dataset.description,
       prefill: { email: button.dataset.email, name: button.dataset.name },
