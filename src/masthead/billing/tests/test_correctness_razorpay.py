@@ -207,10 +207,13 @@ class RazorpayLife(RuleBasedStateMachine):
     # --- the oracle -----------------------------------------------------------------------
 
     def _stopped_at(self, moment: dt.datetime) -> bool:
-        return any(start <= moment and (end is None or moment < end) for start, end in self.stops)
+        return any(
+            start is not None and start <= moment and (end is None or moment < end)
+            for start, end in self.stops
+        )
 
     @invariant()
-    def invariants(self) -> None:
+    def billing_matches_razorpays_books(self) -> None:
         if hasattr(self, "sub"):
             self.check()
 
