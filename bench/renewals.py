@@ -235,6 +235,11 @@ class SeedRows:
                 "gateway_checkout_id": "",
                 "gateway_checkout_url": "",
                 "gateway_subscription_id": "",
+                # Issue 12: no gateway mandate to reflect, no price change scheduled.
+                "gateway_status": "",
+                "gateway_stopped": False,
+                "next_amount_minor": None,
+                "next_amount_from": None,
                 "created_at": self.anchor[i],
             }
 
