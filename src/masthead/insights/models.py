@@ -1,0 +1,112 @@
+"""Reader-revenue events (raw, kept for a while), their rollups, and subscription attributions.
+
+Only pseudonymous reader ids are stored: a keyed hash of the meter key (see ``events``), never
+an email address or an IP address.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    STORY_VIEW = "story_view", "Story view"
+    PROMPT = "prompt", "Prompt shown"
+    SUBSCRIBE_CLICK = "subscribe_click", "Subscribe clicked"
+    REGISTRATION = "registration", "Registered"
+    GIFT_OPEN = "gift_open", "Gift link opened"
+    # From billing's ledger at rollup time (never captured on a page):
+    CHECKOUT_STARTED = "checkout_started", "Checkout started"
+    CHECKOUT_PAID = "checkout_paid", "Paid"
+    CHECKOUT_FAILED = "checkout_failed", "Payment failed"
+    CANCELLED = "cancelled", "Cancelled"
+    REACTIVATED = "reactivated", "Reactivated"
+
+
+class ReaderEvent(models.Model):
+    """One thing a reader did on the site. Deleted after ``INSIGHTS_RAW_RETENTION_DAYS``."""
+
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(db_index=True)
+    reader = models.CharField(max_length=16, help_text="Pseudonym of the reader (keyed hash).")
+    visitor = models.CharField(
+        max_length=16, blank=True, help_text="Pseudonym of the browser, to join a visit."
+    )
+    story_id = models.PositiveBigIntegerField(null=True, blank=True)
+    section = models.CharField(max_length=80, blank=True)
+    outcome = models.CharField(max_length=12, blank=True)
+    prompt = models.CharField(max_length=30, blank=True)
+    meter_rule = models.CharField(max_length=40, blank=True)
+    referrer = models.CharField(max_length=12, blank=True)
+    device = models.CharField(max_length=8, blank=True)
+    reads_used = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["reader", "occurred_at"], name="event_reader_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class Bucket(models.TextChoices):
+    HOUR = "h", "Hour"
+    DAY = "d", "Day"
+
+
+class Rollup(models.Model):
+    """A count of one kind of event in one hour or day (publisher's time) for one value of one
+    dimension. The dimension ``all`` (value "") is the total."""
+
+    bucket = models.CharField(max_length=1, choices=Bucket.choices)
+    starts_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    dimension = models.CharField(max_length=16)
+    value = models.CharField(max_length=120, blank=True)
+    count = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "starts_at", "kind", "dimension", "value"], name="one_rollup_row"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["bucket", "kind", "dimension", "starts_at"], name="rollup_read_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind} {self.dimension}={self.value} {self.starts_at:%Y-%m-%d %H}: {self.count}"
+        )
+
+
+class Conversion(models.Model):
+    """A first payment and where its reader was when they decided: the last story they read
+    before paying and the first story of that visit, with the prompt they had seen."""
+
+    subscription_id = models.PositiveBigIntegerField(unique=True)
+    paid_at = models.DateTimeField(db_index=True)
+    plan = models.CharField(max_length=80)
+    currency = models.CharField(max_length=3)
+    reader = models.CharField(max_length=16)
+    last_story_id = models.PositiveBigIntegerField(null=True, blank=True)
+    first_story_id = models.PositiveBigIntegerField(null=True, blank=True)
+    prompt = models.CharField(max_length=30, blank=True)
+    meter_rule = models.CharField(max_length=40, blank=True)
+    section = models.CharField(max_length=80, blank=True)
+    referrer = models.CharField(max_length=12, blank=True)
+    device = models.CharField(max_length=8, blank=True)
+
+    def __str__(self) -> str:
+        return f"subscription {self.subscription_id} paid {self.paid_at:%Y-%m-%d}"
+
+
+class RollupState(models.Model):
+    """How far the rollups are complete (one row)."""
+
+    rolled_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rolled until {self.rolled_until}"
