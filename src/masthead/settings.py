@@ -242,7 +242,10 @@ if INSIGHTS_EVENT_STORE not in {"redis", "database"} or (
     INSIGHTS_EVENT_STORE == "redis" and not REDIS_URL
 ):
     raise ImproperlyConfigured("MASTHEAD_INSIGHTS_EVENT_STORE: database, or redis with REDIS_URL.")
-INSIGHTS_BUFFER_SIZE = _env_int("MASTHEAD_INSIGHTS_BUFFER_SIZE", default=200)
+# (Tests write each event at once, inside their own transaction.)
+INSIGHTS_BUFFER_SIZE = _env_int(
+    "MASTHEAD_INSIGHTS_BUFFER_SIZE", default=1 if MASTHEAD_ENV == "test" else 200
+)
 INSIGHTS_BUFFER_SECONDS = _env_int("MASTHEAD_INSIGHTS_BUFFER_SECONDS", default=5)
 # Raw events are deleted after this many days; hour and day rollups are kept.
 INSIGHTS_RAW_RETENTION_DAYS = _env_int("MASTHEAD_INSIGHTS_RAW_RETENTION_DAYS", default=35)

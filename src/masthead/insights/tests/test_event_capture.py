@@ -31,7 +31,8 @@ def event_store(request, settings, redis_url, redis_prefix):
     settings.INSIGHTS_EVENT_STORE = request.param
     settings.INSIGHTS_BUFFER_SIZE = 1000  # the buffer is flushed by the sweep, as in the worker
     events.flush_buffer()
-    return request.param
+    yield request.param
+    events.flush_buffer()
 
 
 @pytest.fixture
