@@ -75,6 +75,10 @@ class Rollup(models.Model):
                 fields=["bucket", "kind", "dimension", "starts_at"], name="rollup_read_idx"
             )
         ]
+        permissions = [
+            ("view_revenue", "Can see the revenue and conversion dashboards"),
+            ("export_readers", "Can export and import readers and subscribers (CSV)"),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from masthead.billing import revenue
-from masthead.insights import metrics
+from masthead.insights import metrics, stories
+from masthead.insights.models import Bucket, EventKind, ReaderEvent, Rollup
 
 
 def publisher_tz() -> ZoneInfo:
@@ -125,4 +128,186 @@ def revenue_report(
         credit_notes=revenue.credit_notes(since=start, until=end),
         cohorts=metrics.cohorts(ledgers, month_starts=boundaries, now=now),
         trend=trend,
+    )
+
+
+# --- Conversion (rollups) --------------------------------------------------------------------
+
+FUNNEL = ("story_view", "prompt", "subscribe_click", "checkout_started", "checkout_paid")
+BREAKDOWNS = ("prompt", "meter_rule", "plan", "section", "author", "referrer", "device")
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelRow:
+    starts: dt.date
+    counts: dict[str, int]
+
+    def rate_bp(self, upper: str, lower: str) -> int | None:
+        """``lower`` as a share of ``upper`` in basis points, half up."""
+        top = self.counts.get(upper, 0)
+        if not top:
+            return None
+        return (20000 * self.counts.get(lower, 0) + top) // (2 * top)
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    value: str
+    prompts: int
+    paid: int
+
+    @property
+    def rate_bp(self) -> int | None:
+        if not self.prompts:
+            return None
+        return (20000 * self.paid + self.prompts) // (2 * self.prompts)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    story_id: int
+    title: str
+    path: str
+    paid: int
+
+
+@dataclass(frozen=True)
+class ConversionReport:
+    since: dt.date
+    until: dt.date  # exclusive
+    daily: list[FunnelRow]
+    weekly: list[FunnelRow]
+    totals: FunnelRow
+    breakdowns: dict[str, list[BreakdownRow]]
+    top_today: list[StoryRow]
+    top_month: list[StoryRow]
+    first_stories_month: list[StoryRow]
+    registration_prompts: int
+    registrations: int
+    meter: list[tuple[int, int]]  # (free stories used, readers)
+
+
+def _day_counts(
+    *, since: dt.datetime, until: dt.datetime, kinds: tuple[str, ...], dimension: str = "all"
+) -> list[dict[str, Any]]:
+    rows = (
+        Rollup.objects.filter(
+            bucket=Bucket.DAY,
+            kind__in=kinds,
+            dimension=dimension,
+            starts_at__gte=since,
+            starts_at__lt=until,
+        )
+        .values("starts_at", "kind", "value")
+        .annotate(total=Sum("count"))
+    )
+    return [dict(row) for row in rows]
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=publisher_tz())
+
+
+def _top_stories(
+    *, since: dt.datetime, until: dt.datetime, dimension: str, limit: int = 10
+) -> list[StoryRow]:
+    totals: dict[str, int] = defaultdict(int)
+    for row in _day_counts(since=since, until=until, kinds=("checkout_paid",), dimension=dimension):
+        totals[row["value"]] += int(row["total"])
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    found = stories.stories(int(v) for v, _ in ranked if v.isdigit())
+    result = []
+    for value, paid in ranked:
+        story = found.get(int(value)) if value.isdigit() else None
+        result.append(
+            StoryRow(
+                story_id=int(value) if value.isdigit() else 0,
+                title=story.title if story else f"Story {value} (deleted)",
+                path=story.path if story else "",
+                paid=paid,
+            )
+        )
+    return result
+
+
+def meter_distribution(*, since: dt.datetime, until: dt.datetime) -> list[tuple[int, int]]:
+    """How many readers used 0, 1, 2, 3… of their free stories in [since, until): each
+    reader's highest count the meter reported (readers who met only free stories: 0)."""
+    histogram: dict[int, int] = defaultdict(int)
+    for row in (
+        ReaderEvent.objects.filter(
+            kind=EventKind.STORY_VIEW, occurred_at__gte=since, occurred_at__lt=until
+        )
+        .values("reader")
+        .annotate(used=Max("reads_used"))
+        .values_list("used", flat=True)
+        .iterator(chunk_size=10000)
+    ):
+        histogram[int(row or 0)] += 1
+    top = max(histogram, default=0)
+    return [(n, histogram.get(n, 0)) for n in range(top + 1)]
+
+
+def conversion_report(
+    *, since: dt.date, until: dt.date, now: dt.datetime | None = None
+) -> ConversionReport:
+    """The funnel for the publisher's days [since, until)."""
+    now = now or timezone.now()
+    start, end = _local_midnight(since), _local_midnight(until)
+    per_day: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in _day_counts(since=start, until=end, kinds=(*FUNNEL, "registration")):
+        day = row["starts_at"].astimezone(publisher_tz()).date()
+        per_day[day][row["kind"]] += int(row["total"])
+    days = [since + dt.timedelta(days=i) for i in range((until - since).days)]
+    daily = [FunnelRow(starts=d, counts=dict(per_day.get(d, {}))) for d in days]
+    weeks: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for funnel_day in daily:
+        monday = funnel_day.starts - dt.timedelta(days=funnel_day.starts.weekday())
+        for kind, n in funnel_day.counts.items():
+            weeks[monday][kind] += n
+    weekly = [FunnelRow(starts=w, counts=dict(c)) for w, c in sorted(weeks.items())]
+    total: dict[str, int] = defaultdict(int)
+    for funnel_day in daily:
+        for kind, n in funnel_day.counts.items():
+            total[kind] += n
+    breakdowns: dict[str, list[BreakdownRow]] = {}
+    for dimension in BREAKDOWNS:
+        upper = "checkout_started" if dimension == "plan" else "prompt"
+        pair: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for row in _day_counts(
+            since=start, until=end, kinds=(upper, "checkout_paid"), dimension=dimension
+        ):
+            pair[row["value"]][0 if row["kind"] == upper else 1] += int(row["total"])
+        breakdowns[dimension] = [
+            BreakdownRow(value=v, prompts=p, paid=q)
+            for v, (p, q) in sorted(pair.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+        ]
+    today = local_today(now)
+    month_begins = month_start(today)
+    registration_prompts = sum(
+        int(r["total"])
+        for r in _day_counts(since=start, until=end, kinds=("prompt",), dimension="prompt")
+        if r["value"] == "registration"
+    )
+    return ConversionReport(
+        since=since,
+        until=until,
+        daily=daily,
+        weekly=weekly,
+        totals=FunnelRow(starts=since, counts=dict(total)),
+        breakdowns=breakdowns,
+        top_today=_top_stories(
+            since=_local_midnight(today),
+            until=_local_midnight(today + dt.timedelta(days=1)),
+            dimension="story",
+        ),
+        top_month=_top_stories(
+            since=month_begins, until=month_start(today, shift=1), dimension="story"
+        ),
+        first_stories_month=_top_stories(
+            since=month_begins, until=month_start(today, shift=1), dimension="first_story"
+        ),
+        registration_prompts=registration_prompts,
+        registrations=total.get("registration", 0),
+        meter=meter_distribution(since=month_begins, until=month_start(today, shift=1)),
     )

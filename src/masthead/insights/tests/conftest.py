@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from masthead.insights import queries
+from masthead.insights.tests.ledger import NOW, november_ledger
+
+
+@pytest.fixture
+def ledger(db: None) -> None:
+    november_ledger()
+
+
+@pytest.fixture
+def report(ledger: None) -> queries.RevenueReport:
+    """November 2026's revenue report, seen on 1 December."""
+    return queries.revenue_report(month=dt.date(2026, 11, 1), now=NOW)
