@@ -3,7 +3,8 @@
 Every expected figure below is worked out by hand from the rows that
 ``ledger.november_ledger`` writes (its comments tell each reader's story: prices, periods,
 the rounding rule in ``insights.metrics``), never by calling the code under test. The month
-reported is November 2026 in the publisher's time zone (Asia/Kolkata, UTC+5:30): it runs from 2026-10-31 18:30 UTC to 2026-11-30 18:30 UTC.
+reported is November 2026 in the publisher's time zone (Asia/Kolkata, UTC+5:30): it runs
+from 2026-10-31 18:30 UTC to 2026-11-30 18:30 UTC.
 """
 
 from __future__ import annotations
