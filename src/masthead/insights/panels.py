@@ -199,7 +199,11 @@ def revenue_panels(report: RevenueReport) -> list[Panel]:  # noqa: PLR0915 - one
             ],
         )
     panels.append(
-        Panel(health, note="LTV = ARPU ÷ the month's customer churn. Retention = 100% − churn.")
+        Panel(
+            health,
+            note="LTV = ARPU ÷ the month's customer churn. Retention = 100% − churn.",
+            wide=True,
+        )
     )
 
     counts = report.counts
@@ -406,7 +410,9 @@ def revenue_panels(report: RevenueReport) -> list[Panel]:  # noqa: PLR0915 - one
             wide=True,
         )
     )
-    return panels
+    # Laid out so the half-width panels pair up on a laptop.
+    order = ["mrr-trend", "health", "mrr-movement", "subscribers", "mrr-by-plan", "mrr-by-gateway"]
+    return sorted(panels, key=lambda p: order.index(p.table.slug) if p.table.slug in order else 99)
 
 
 # --- Conversion ------------------------------------------------------------------------------

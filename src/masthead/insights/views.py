@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import (
@@ -105,6 +106,8 @@ def revenue(request: HttpRequest) -> HttpResponse:
         request,
         "insights/dashboard.html",
         {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,  # the plots need the width
             "title": f"Revenue — {month:%B %Y}",
             "dashboard": "revenue",
             "panels": panels.revenue_panels(report),
@@ -113,7 +116,7 @@ def revenue(request: HttpRequest) -> HttpResponse:
             "next": f"?month={next_month:%Y-%m}"
             if next_month <= queries.local_today(timezone.now())
             else "",
-            "subtitle": (
+            "lede": (
                 "From the billing ledger, in the publisher's time zone. "
                 "Each currency on its own, never converted."
             ),
@@ -143,13 +146,15 @@ def conversion(request: HttpRequest) -> HttpResponse:
         request,
         "insights/dashboard.html",
         {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,  # the plots need the width
             "title": f"Conversion — last {days} days",
             "dashboard": "conversion",
             "panels": panels.conversion_panels(report),
             "query": f"days={days}",
             "ranges": [7, 30, 90],
             "days": days,
-            "subtitle": "From reader events rolled up hourly by the worker, and the ledger.",
+            "lede": "From reader events rolled up hourly by the worker, and the ledger.",
         },
     )
 

@@ -52,7 +52,8 @@ def test_the_revenue_dashboard_shows_the_months_movement_with_plots_and_tables(c
     page = response.content.decode()
     assert response.status_code == 200
     assert "Revenue — November 2026" in page
-    assert page.count("<svg class='chart'") >= 4
+    assert page.count("<svg class='chart wide'") >= 4  # and as many narrow ones for phones
+    assert page.count("<svg class='chart narrow'") == page.count("<svg class='chart wide'")
     # INR: start ₹1,588.33, new ₹225, end ₹1,484.50 (worked in the ledger test).
     for figure in ("₹1,588.33", "₹225.00", "₹1,484.50", "₹303.83", "$18.24"):
         assert figure in page, figure
