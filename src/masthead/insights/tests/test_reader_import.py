@@ -38,8 +38,9 @@ GHOST_HEADER = (
 )
 GHOST = (
     GHOST_HEADER
-    + """6543a1,meera@example.com,Meera K,,true,false,cus_A1,2024-01-15T10:00:00.000Z,,,Supporter,2027-01-15
-6543a2,free@example.com,Free Reader,,true,false,,2024-02-01T10:00:00.000Z,,,,
+    + "6543a1,meera@example.com,Meera K,,true,false,cus_A1,2024-01-15T10:00:00.000Z,,,"
+    + "Supporter,2027-01-15\n"
+    + """6543a2,free@example.com,Free Reader,,true,false,,2024-02-01T10:00:00.000Z,,,,
 6543a3,vip@example.com,VIP,"Early backer, comp",true,true,,2023-05-01T10:00:00.000Z,,,,
 6543a4,gone@example.com,Gone,,false,false,,2023-05-01T10:00:00.000Z,2024-06-01T10:00:00.000Z,,,
 6543a5,nodate@example.com,No Date,,true,false,cus_A5,2024-03-01T10:00:00.000Z,,,Supporter,
