@@ -235,8 +235,8 @@ LEAD_PARAGRAPHS = _env_int("MASTHEAD_LEAD_PARAGRAPHS", default=2)
 # Capture reader-revenue events (story views by outcome, prompts, subscribe clicks, sign-ups,
 # gift opens). Off: nothing is recorded and the page does no extra work.
 INSIGHTS_CAPTURE = _env_bool("MASTHEAD_INSIGHTS_CAPTURE", default=True)
-# "redis" (one RPUSH per event, flushed by the worker) when REDIS_URL is set, else "database"
-# (a per-process buffer written in bulk).
+# Where each process's buffer of events goes: "redis" (one RPUSH per batch, moved into the
+# database by the worker) when REDIS_URL is set, else "database" (one bulk INSERT per batch).
 INSIGHTS_EVENT_STORE = _env("MASTHEAD_INSIGHTS_EVENT_STORE", "redis" if REDIS_URL else "database")
 if INSIGHTS_EVENT_STORE not in {"redis", "database"} or (
     INSIGHTS_EVENT_STORE == "redis" and not REDIS_URL

@@ -1,0 +1,385 @@
+"""Revenue insights: what event capture costs the story page, and how fast the dashboards
+answer over a large ledger and a large rollup table.
+
+Run by bench/run.py (``make bench``, or ``bench/run.py --only insights``) as
+``python -m bench.insights --out i.json``, or on its own with a DATABASE_URL (and REDIS_URL).
+
+1. Capture on vs off, side by side in one run: a returning anonymous reader re-reads a
+   metered story (the full gate runs on every request) through Django's test client, in
+   alternating rounds with ``INSIGHTS_CAPTURE`` on and off; with the Redis event store (one
+   RPUSH per batch) when Redis is there, and the embedded buffered database store. Reports
+   pages/s of each and the ratio on/off (aim: at least 0.95).
+2. Scale (PostgreSQL only): COPY a ledger of ``--subscribers`` subscribers (users, customers,
+   subscriptions, paid invoices and their payments; some upgraded, cancelled, past due) and
+   hour and day rollups standing for ``--events`` reader events over ``--days`` days; reports
+   the build time, the table sizes, and how long each dashboard's queries take (median of 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from bench.common import MARKER, fail, migrate, say, setup_django, write_result  # noqa: E402
+
+# --- 1. Capture on vs off ------------------------------------------------------------------
+
+
+def _pages_per_second(client: Any, url: str, requests: int) -> float:
+    started = time.perf_counter()
+    for _ in range(requests):
+        response = client.get(url, HTTP_REFERER="https://www.google.com/")
+        if response.status_code != 200 or MARKER not in response.content.decode():
+            fail(f"{url} answered {response.status_code} without the full story")
+    return requests / (time.perf_counter() - started)
+
+
+def capture_cost(*, rounds: int, requests: int) -> list[dict[str, Any]]:
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from bench.page import seed
+    from masthead.insights import events, services
+    from masthead.insights.models import ReaderEvent
+
+    url = seed()["url"]
+    stores = ["redis", "database"] if settings.REDIS_URL else ["database"]
+    results = []
+    for store in stores:
+        client = Client()
+        client.get(url)  # the first read counts the story; re-reads run the whole gate
+        on: list[float] = []
+        off: list[float] = []
+        before = ReaderEvent.objects.count()
+        with override_settings(INSIGHTS_EVENT_STORE=store, INSIGHTS_BUFFER_SIZE=200):
+            _pages_per_second(client, url, requests // 4)  # warm both paths
+            for _ in range(rounds):
+                with override_settings(INSIGHTS_CAPTURE=False):
+                    off.append(_pages_per_second(client, url, requests))
+                with override_settings(INSIGHTS_CAPTURE=True):
+                    on.append(_pages_per_second(client, url, requests))
+            events.flush_buffer()
+            flushed = services.flush_events()
+        kept = ReaderEvent.objects.count() - before
+        expected = rounds * requests + requests // 4 + 1
+        ratio = statistics.median(on) / statistics.median(off)
+        say(
+            f"{store} event store: capture on {statistics.median(on):.0f} pages/s, off "
+            f"{statistics.median(off):.0f} pages/s -> ratio {ratio:.3f} (aim >= 0.95); "
+            f"{kept:,} events kept (of {expected:,} views, {flushed:,} flushed by the worker step)"
+        )
+        results.append(
+            {
+                "store": store,
+                "on_pages_per_s": statistics.median(on),
+                "off_pages_per_s": statistics.median(off),
+                "ratio": ratio,
+                "events_kept": kept,
+            }
+        )
+    return results
+
+
+# --- 2. Scale --------------------------------------------------------------------------------
+
+
+def _columns(cursor: Any, table: str) -> dict[str, tuple[str, bool]]:
+    cursor.execute(
+        "SELECT column_name, data_type, is_nullable = 'YES' FROM information_schema.columns "
+        "WHERE table_name = %s",
+        [table],
+    )
+    return {name: (kind, nullable) for name, kind, nullable in cursor.fetchall()}
+
+
+_FILL = {"boolean": False, "jsonb": "{}", "json": "{}", "text": "", "character varying": ""}
+
+
+def copy_rows(cursor: Any, table: str, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY rows into ``table``; NOT NULL columns not named get a plain default."""
+    columns = _columns(cursor, table)
+    extra = [
+        c
+        for c, (kind, nullable) in columns.items()
+        if not nullable and c not in names and c != "id"
+    ]
+    fill = [_FILL.get(columns[c][0], 0) for c in extra]
+    count = 0
+    with cursor.copy(f"COPY {table} ({', '.join([*names, *extra])}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([*row, *fill])
+            count += 1
+    return count
+
+
+def build_ledger(*, subscribers: int, now: dt.datetime, seed: int = 11) -> dict[str, int]:
+    from django.db import connection
+
+    from masthead.billing.models import Plan, PlanPrice
+    from masthead.billing.periods import add_months
+
+    rng = random.Random(seed)
+    plans = []
+    for slug, months, inr in (("q", 3, 90_000), ("y", 12, 270_000), ("two", 24, 390_000)):
+        plan = Plan.objects.create(name=slug, slug=f"bench-{slug}", period_months=months)
+        PlanPrice.objects.create(plan=plan, currency="INR", amount_minor=inr)
+        PlanPrice.objects.create(plan=plan, currency="USD", amount_minor=inr // 60)
+        plans.append((plan.pk, months, inr))
+    users, customers, subs, invoices, payments = [], [], [], [], []
+    invoice_id = payment_id = 0
+    for i in range(1, subscribers + 1):
+        users.append((i, "!", f"bench-{i}", f"bench-{i}@example.com", now, True, False, False))
+        customers.append((i, i, rng.choice(["razorpay", "stripe", "sandbox"]), now, 1_500_000))
+        plan_id, months, price = rng.choice(plans)
+        currency = "USD" if rng.random() < 0.1 else "INR"
+        if currency == "USD":
+            price //= 60
+        start = now - dt.timedelta(days=rng.uniform(1, 900))
+        status, ended_at, end_reason, cancelling = "active", None, "", False
+        period_start = start
+        while True:
+            period_end = add_months(period_start, months)
+            invoice_id += 1
+            invoices.append(
+                (invoice_id, i, i, "initial" if period_start == start else "recurring", "paid",
+                 period_start, period_end, currency, price, price, f"B{invoice_id}", "bench",
+                 invoice_id, period_start, "x", now)
+            )  # fmt: skip
+            payment_id += 1
+            payments.append(
+                (payment_id, invoice_id, price, currency, "sandbox", f"bench:{payment_id}", 1,
+                 "succeeded", 0, period_start, period_start)
+            )  # fmt: skip
+            if period_end > now:
+                break
+            roll = rng.random()
+            if roll < 0.08:
+                status, ended_at, end_reason = "ended", period_end, "cancelled"
+                break
+            if roll < 0.11:
+                status, ended_at, end_reason = "ended", period_end + dt.timedelta(days=7), "unpaid"
+                break
+            period_start = period_end
+        if status == "active" and rng.random() < 0.05:
+            cancelling = True
+        if status == "active" and period_end - now < dt.timedelta(days=3) and rng.random() < 0.2:
+            status = "past_due"
+        subs.append(
+            (i, i, plan_id, currency, price, status, start, period_start, period_end,
+             cancelling, ended_at, end_reason, start)
+        )  # fmt: skip
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        counts = {
+            "users": copy_rows(
+                cursor, "auth_user",
+                ["id", "password", "username", "email", "date_joined", "is_active", "is_staff",
+                 "is_superuser"], users,
+            ),
+            "customers": copy_rows(
+                cursor, "billing_customer",
+                ["id", "user_id", "gateway", "created_at", "mandate_limit_minor"], customers,
+            ),
+            "subscriptions": copy_rows(
+                cursor, "billing_subscription",
+                ["id", "customer_id", "plan_id", "currency", "amount_minor", "status", "anchor",
+                 "current_period_start", "current_period_end", "cancel_at_period_end",
+                 "ended_at", "end_reason", "created_at"], subs,
+            ),
+            "invoices": copy_rows(
+                cursor, "billing_invoice",
+                ["id", "customer_id", "subscription_id", "kind", "status", "period_start",
+                 "period_end", "currency", "total_minor", "taxable_minor", "number",
+                 "financial_year", "sequence", "issued_at", "description", "created_at"],
+                invoices,
+            ),
+            "payments": copy_rows(
+                cursor, "billing_payment",
+                ["id", "invoice_id", "amount_minor", "currency", "gateway", "idempotency_key",
+                 "attempt", "status", "refunded_minor", "created_at", "settled_at"], payments,
+            ),
+        }  # fmt: skip
+        for table in ("auth_user", "billing_customer", "billing_subscription", "billing_invoice",
+                      "billing_payment"):  # fmt: skip
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
+                f"(SELECT max(id) FROM {table}))"
+            )
+            cursor.execute(f"ANALYZE {table}")
+    return counts
+
+
+def build_rollups(*, events: int, days: int, now: dt.datetime, seed: int = 5) -> dict[str, int]:
+    """Hour and day rollups standing for ``events`` story views (and the prompts, clicks,
+    checkouts and payments that follow them) over ``days`` days."""
+    from django.db import connection
+
+    from masthead.insights.services import day_of
+
+    rng = random.Random(seed)
+    dims = {
+        "outcome": ["free", "metered", "blocked", "entitled"],
+        "section": [f"section-{n}" for n in range(12)],
+        "author": [f"author-{n}" for n in range(40)],
+        "referrer": ["search", "social", "newsletter", "direct", "internal", "other"],
+        "device": ["phone", "desktop", "tablet"],
+        "meter_rule": ["3 free", "5 free"],
+        "story": [str(n) for n in range(1, 301)],
+        "prompt": ["meter_anonymous", "meter_registered", "registration", "premium_anonymous"],
+        "plan": ["bench-q", "bench-y", "bench-two"],
+    }
+    kinds = {  # share of story views
+        "story_view": 1.0, "prompt": 0.25, "subscribe_click": 0.03, "registration": 0.01,
+        "checkout_started": 0.006, "checkout_paid": 0.004,
+    }  # fmt: skip
+    per_hour = events / (days * 24)
+    first_day = day_of(now) - dt.timedelta(days=days)
+    rows = 0
+
+    def generate() -> Iterable[tuple[Any, ...]]:
+        nonlocal rows
+        for d in range(days):
+            day = first_day + dt.timedelta(days=d)
+            daily: dict[tuple[str, str, str], int] = {}
+            for h in range(24):
+                hour = day + dt.timedelta(hours=h)
+                for kind, share in kinds.items():
+                    total = max(1, int(per_hour * share * rng.uniform(0.6, 1.4)))
+                    yield ("h", hour, kind, "all", "", total)
+                    daily[(kind, "all", "")] = daily.get((kind, "all", ""), 0) + total
+                    for dim, values in dims.items():
+                        # Each dimension splits the total over its values (long tail).
+                        weights = [1 / (k + 1) for k in range(len(values))]
+                        scale = total / sum(weights)
+                        for value, weight in zip(values, weights, strict=True):
+                            n = int(scale * weight)
+                            if n:
+                                yield ("h", hour, kind, dim, value, n)
+                                key = (kind, dim, value)
+                                daily[key] = daily.get(key, 0) + n
+            for (kind, dim, value), n in daily.items():
+                yield ("d", day, kind, dim, value, n)
+
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        rows = copy_rows(
+            cursor,
+            "insights_rollup",
+            ["bucket", "starts_at", "kind", "dimension", "value", "count"],
+            generate(),
+        )
+        cursor.execute("ANALYZE insights_rollup")
+    return {"rollup_rows": rows, "events": events, "days": days}
+
+
+def timed(label: str, fn: Any, repeat: int = 3) -> dict[str, Any]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    say(f"{label}: {median * 1000:,.0f} ms (median of {repeat}; aim < 1,000 ms)")
+    return {"label": label, "seconds": median}
+
+
+def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from masthead.insights import panels, queries
+
+    if connection.vendor != "postgresql":
+        say("scale: skipped (needs PostgreSQL)")
+        return {"skipped": "needs PostgreSQL"}
+    now = timezone.now()
+    started = time.perf_counter()
+    ledger = build_ledger(subscribers=subscribers, now=now)
+    ledger_seconds = time.perf_counter() - started
+    say(f"ledger: {', '.join(f'{v:,} {k}' for k, v in ledger.items())} in {ledger_seconds:.1f} s")
+    started = time.perf_counter()
+    rollups = build_rollups(events=events, days=days, now=now)
+    rollup_seconds = time.perf_counter() - started
+    say(
+        f"rollups: {rollups['rollup_rows']:,} rows standing for {events:,} events over {days} "
+        f"days, built in {rollup_seconds:.1f} s"
+    )
+    today = queries.local_today(now)
+    month = today.replace(day=1)
+    timings = [
+        timed(
+            "revenue dashboard (MRR, movements, cohorts, renewals…)",
+            lambda: panels.revenue_panels(queries.revenue_report(month=month, now=now)),
+            repeat=1 if subscribers > 100_000 else 3,
+        ),
+        timed(
+            "conversion dashboard, last 30 days",
+            lambda: panels.conversion_panels(
+                queries.conversion_report(
+                    since=today - dt.timedelta(days=29), until=today + dt.timedelta(days=1), now=now
+                )
+            ),
+        ),
+        timed(
+            "conversion dashboard, last 90 days",
+            lambda: queries.conversion_report(
+                since=today - dt.timedelta(days=89), until=today + dt.timedelta(days=1), now=now
+            ),
+        ),
+    ]
+    return {
+        "ledger": ledger,
+        "ledger_build_seconds": ledger_seconds,
+        "rollups": rollups,
+        "rollup_build_seconds": rollup_seconds,
+        "timings": timings,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--subscribers", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=100_000_000)
+    parser.add_argument("--days", type=int, default=400)
+    args = parser.parse_args()
+    setup_django()
+    say(f"migrated in {migrate():.1f} s")
+    capture = capture_cost(rounds=args.rounds, requests=args.requests)
+    scaled = scale(subscribers=args.subscribers, events=args.events, days=args.days)
+    summary = ["Revenue insights (bench/insights.py):"]
+    for c in capture:
+        summary.append(
+            f"  metered page, capture on / off ({c['store']} event store): "
+            f"{c['on_pages_per_s']:.0f} / {c['off_pages_per_s']:.0f} pages/s = {c['ratio']:.3f} "
+            "(aim >= 0.95; in-process test client)"
+        )
+    if "timings" in scaled:
+        summary.append(
+            f"  built {scaled['ledger']['subscriptions']:,} subscriptions' ledger in "
+            f"{scaled['ledger_build_seconds']:.1f} s and {scaled['rollups']['rollup_rows']:,} "
+            f"rollup rows ({args.events:,} events' worth) in {scaled['rollup_build_seconds']:.1f} s"
+        )
+        for t in scaled["timings"]:
+            summary.append(f"  {t['label']}: {t['seconds'] * 1000:,.0f} ms (aim < 1,000 ms)")
+    write_result(args.out, {"capture": capture, "scale": scaled, "summary": summary})
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("MASTHEAD_ENV", "test")
+    main()
