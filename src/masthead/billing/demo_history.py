@@ -129,7 +129,7 @@ def load(*, months: int = 6, readers: int = 160, seed: int = 1997) -> list[DemoR
         user = user_model.objects.create_user(
             username=f"{PREFIX}{i:04d}", email=f"{PREFIX}{i:04d}@example.com"
         )
-        usd = rng.random() < 0.12
+        usd = _chance(rng, 12)
         currency = "USD" if usd else "INR"
         gateway = "stripe" if usd else rng.choice(["razorpay", "razorpay", "sandbox"])
         customer = Customer.objects.create(user=user, name=f"Demo reader {i}", gateway=gateway)
@@ -137,13 +137,14 @@ def load(*, months: int = 6, readers: int = 160, seed: int = 1997) -> list[DemoR
         price = prices.get((plan.pk, currency))
         if price is None:
             continue
-        # More readers recently: the paywall is growing.
-        start = now - dt.timedelta(days=months * 30.4 * (1 - rng.random() ** 0.7))
+        # More readers recently (the nearer of two random days): the paywall is growing.
+        window = months * 30 * 86_400
+        start = now - dt.timedelta(seconds=min(rng.randrange(window), rng.randrange(window)))
         sub = Subscription.objects.create(
             customer=customer, plan=plan, currency=currency, amount_minor=price
         )
         Subscription.objects.filter(pk=sub.pk).update(created_at=start - dt.timedelta(minutes=4))
-        if rng.random() < 0.04:  # on a trial now
+        if _chance(rng, 4):  # on a trial now
             Subscription.objects.filter(pk=sub.pk).update(
                 status=SubscriptionStatus.ACTIVE,
                 current_period_start=now - dt.timedelta(days=3),
@@ -194,7 +195,7 @@ def _live(  # noqa: PLR0915 - one reader's made-up life
             "plan": plan,
             "amount_minor": price,
         }
-        if kind == InvoiceKind.INITIAL and rng.random() < 0.03:  # refunded, ended by staff
+        if kind == InvoiceKind.INITIAL and _chance(rng, 3):  # refunded, ended by staff
             ended = period_start + dt.timedelta(days=2)
             if ended < now:
                 _refund(n, invoice, ended)
@@ -202,8 +203,8 @@ def _live(  # noqa: PLR0915 - one reader's made-up life
                 fields |= {"end_reason": EndReason.STAFF}
                 break
         upgrade_to = next((p for p in plans if p.period_months > plan.period_months), None)
-        upgrade_at = period_start + (period_end - period_start) / 2
-        if upgrade_to is not None and rng.random() < 0.06 and upgrade_at < now:
+        upgrade_at = period_start + (period_end - period_start) // 2
+        if upgrade_to is not None and _chance(rng, 6) and upgrade_at < now:
             new_price = prices.get((upgrade_to.pk, sub.currency))
             if new_price:
                 key = f"upgrade:{sub.pk}:{upgrade_to.pk}:{upgrade_at:%Y%m%dT%H%M%S}"
@@ -223,23 +224,22 @@ def _live(  # noqa: PLR0915 - one reader's made-up life
                 fields |= {"plan": plan, "amount_minor": price}
                 fields |= {"current_period_start": period_start, "current_period_end": period_end}
         if period_end > now:
-            if rng.random() < 0.07:
+            if _chance(rng, 7):
                 fields |= {
                     "cancel_at_period_end": True,
                     "cancellation_reason": rng.choice(_REASONS),
                 }
             break
-        roll = rng.random()
-        if roll < 0.10:  # cancelled: ends at the period's end
+        roll = rng.randrange(100)
+        if roll < 10:  # cancelled: ends at the period's end
             fields |= {"status": SubscriptionStatus.ENDED, "ended_at": period_end}
             fields |= {"end_reason": EndReason.CANCELLED, "cancel_at_period_end": True}
             fields |= {"cancellation_reason": rng.choice(_REASONS)}
             break
-        if roll < 0.16:  # declined: recovered, still trying, or lost
+        if roll < 16:  # declined: recovered, still trying, or lost
             failures = [period_end, period_end + dt.timedelta(days=1)]
             later = add_months(period_end, plan.period_months)
-            fate = rng.random()
-            if fate < 0.5 and period_end + dt.timedelta(days=3) < now:
+            if _chance(rng, 50) and period_end + dt.timedelta(days=3) < now:
                 _invoice(
                     n,
                     sub,
@@ -277,6 +277,11 @@ def _live(  # noqa: PLR0915 - one reader's made-up life
             break
         period_start, kind = period_end, InvoiceKind.RECURRING
     Subscription.objects.filter(pk=sub.pk).update(**fields)
+
+
+def _chance(rng: random.Random, percent: int) -> bool:
+    """True ``percent`` times in a hundred (integers only: billing's modules use no floats)."""
+    return rng.randrange(100) < percent
 
 
 _REASONS = [
