@@ -103,7 +103,7 @@ def _line(
                 f"<text x='{x:.1f}' y='{height - bottom + 18}' font-size='12' fill='#5b6570' "
                 f"text-anchor='middle'>{escape(label)}</text>"
             )
-    for s, (name, values) in enumerate(series):
+    for s, (_, values) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]
         points = [
             (left + step_x * i if n > 1 else left + plot_w / 2, top + plot_h - plot_h * (v / peak))
@@ -117,11 +117,15 @@ def _line(
             )
         for x, y in points if len(points) <= 40 else points[-1:]:
             parts.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.5' fill='{colour}'/>")
-        lx = left + s * 150
+    # The legend, left to right, each entry as wide as its name (about 7.5 units a letter).
+    lx = left
+    for s, (name, _) in enumerate(series):
+        colour = PALETTE[s % len(PALETTE)]
         parts.append(f"<rect x='{lx}' y='6' width='12' height='12' rx='2' fill='{colour}'/>")
         parts.append(
             f"<text x='{lx + 18}' y='16' font-size='13' fill='#1d2329'>{escape(name)}</text>"
         )
+        lx += 18 + int(len(name) * 7.5) + 16
     parts.append("</svg>")
     return "".join(parts)
 
@@ -160,10 +164,10 @@ def _bars(
         length = abs(value) * scale
         x = zero - length if value < 0 else zero
         colour = (NEGATIVE if value < 0 else POSITIVE) if signed else NEUTRAL
-        room = 20 if wide else 15
+        room = 20 if wide else 16
         shown = label if len(label) <= room else label[: room - 1] + "…"
         parts.append(
-            f"<text x='{label_w - 10}' y='{y + bar_h / 2 + 5:.1f}' font-size='15' fill='#1d2329' "
+            f"<text x='{label_w - 10}' y='{y + bar_h / 2 + 5:.1f}' font-size='14' fill='#1d2329' "
             f"text-anchor='end'>{escape(shown)}</text>"
         )
         parts.append(

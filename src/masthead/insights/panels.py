@@ -60,6 +60,11 @@ class Panel:
     wide: bool = False
 
 
+def _label(code: str) -> str:
+    """A code as the page shows it (meter_anonymous → meter anonymous); CSVs keep the code."""
+    return code.replace("_", " ")
+
+
 def _month_label(day: dt.date) -> str:
     return day.strftime("%b %Y")
 
@@ -539,11 +544,12 @@ def conversion_panels(report: ConversionReport) -> list[Panel]:
         for r in rows:
             table.add(
                 [r.value, r.prompts, r.paid, r.rate_bp],
-                [r.value, f"{r.prompts:,}", f"{r.paid:,}", percent(r.rate_bp)],
+                [_label(r.value), f"{r.prompts:,}", f"{r.paid:,}", percent(r.rate_bp)],
             )
         chart = (
             charts.bar_chart(
-                title=f"Paid by {names[dimension]}", rows=[(r.value, r.paid) for r in rows[:8]]
+                title=f"Paid by {names[dimension]}",
+                rows=[(_label(r.value), r.paid) for r in rows[:8]],
             )
             if rows
             else None
