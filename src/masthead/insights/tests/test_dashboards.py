@@ -95,7 +95,7 @@ def test_the_conversion_dashboard_renders_empty_panels_honestly(client):
     assert "Conversion — last 7 days" in page and "Top converting stories today" in page
 
 
-def test_subscribers_export_carries_every_subscription_and_defuses_formulas(client, ledger):
+def test_the_subscribers_export_carries_every_subscription(client, ledger):
     staff(client, "view_revenue", "export_readers")
     rows = rows_of(client.get("/admin/insights/export/subscribers.csv"))
     assert rows[0][:4] == ["subscription", "email", "plan", "status"]
