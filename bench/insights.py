@@ -23,6 +23,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -125,6 +126,45 @@ def copy_rows(cursor: Any, table: str, names: Sequence[str], rows: Iterable[Sequ
     return count
 
 
+def _tsv(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class _Spool:
+    """Rows of one table written to a temporary file as COPY text, then copied in one go (the
+    ledger's tables are generated together, so they cannot all stream into one COPY)."""
+
+    def __init__(self, table: str, names: Sequence[str]) -> None:
+        self.table, self.names, self.count = table, names, 0
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in load
+
+    def add(self, *row: Any) -> None:
+        self.file.write("\t".join(_tsv(v) for v in row) + "\n")
+        self.count += 1
+
+    def load(self, cursor: Any) -> int:
+        columns = _columns(cursor, self.table)
+        extra = [
+            c
+            for c, (kind, nullable) in columns.items()
+            if not nullable and c not in self.names and c != "id"
+        ]
+        fill = "".join("\t" + _tsv(_FILL.get(columns[c][0], 0)) for c in extra)
+        self.file.seek(0)
+        names = ", ".join([*self.names, *extra])
+        with cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+            for line in self.file:
+                copy.write(line[:-1] + fill + "\n")
+        self.file.close()
+        return self.count
+
+
 def build_ledger(*, subscribers: int, now: dt.datetime, seed: int = 11) -> dict[str, int]:
     from django.db import connection
 
@@ -138,11 +178,35 @@ def build_ledger(*, subscribers: int, now: dt.datetime, seed: int = 11) -> dict[
         PlanPrice.objects.create(plan=plan, currency="INR", amount_minor=inr)
         PlanPrice.objects.create(plan=plan, currency="USD", amount_minor=inr // 60)
         plans.append((plan.pk, months, inr))
-    users, customers, subs, invoices, payments = [], [], [], [], []
+    users = _Spool(
+        "auth_user",
+        ["id", "password", "username", "email", "date_joined", "is_active", "is_staff",
+         "is_superuser"],
+    )  # fmt: skip
+    customers = _Spool(
+        "billing_customer", ["id", "user_id", "gateway", "created_at", "mandate_limit_minor"]
+    )
+    subs = _Spool(
+        "billing_subscription",
+        ["id", "customer_id", "plan_id", "currency", "amount_minor", "status", "anchor",
+         "current_period_start", "current_period_end", "cancel_at_period_end", "ended_at",
+         "end_reason", "created_at"],
+    )  # fmt: skip
+    invoices = _Spool(
+        "billing_invoice",
+        ["id", "customer_id", "subscription_id", "kind", "status", "period_start", "period_end",
+         "currency", "total_minor", "taxable_minor", "number", "financial_year", "sequence",
+         "issued_at", "description", "created_at"],
+    )  # fmt: skip
+    payments = _Spool(
+        "billing_payment",
+        ["id", "invoice_id", "amount_minor", "currency", "gateway", "idempotency_key", "attempt",
+         "status", "refunded_minor", "created_at", "settled_at"],
+    )  # fmt: skip
     invoice_id = payment_id = 0
     for i in range(1, subscribers + 1):
-        users.append((i, "!", f"bench-{i}", f"bench-{i}@example.com", now, True, False, False))
-        customers.append((i, i, rng.choice(["razorpay", "stripe", "sandbox"]), now, 1_500_000))
+        users.add(i, "!", f"bench-{i}", f"bench-{i}@example.com", now, True, False, False)
+        customers.add(i, i, rng.choice(["razorpay", "stripe", "sandbox"]), now, 1_500_000)
         plan_id, months, price = rng.choice(plans)
         currency = "USD" if rng.random() < 0.1 else "INR"
         if currency == "USD":
@@ -153,15 +217,15 @@ def build_ledger(*, subscribers: int, now: dt.datetime, seed: int = 11) -> dict[
         while True:
             period_end = add_months(period_start, months)
             invoice_id += 1
-            invoices.append(
-                (invoice_id, i, i, "initial" if period_start == start else "recurring", "paid",
-                 period_start, period_end, currency, price, price, f"B{invoice_id}", "bench",
-                 invoice_id, period_start, "x", now)
+            invoices.add(
+                invoice_id, i, i, "initial" if period_start == start else "recurring", "paid",
+                period_start, period_end, currency, price, price, f"B{invoice_id}", "bench",
+                invoice_id, period_start, "x", now,
             )  # fmt: skip
             payment_id += 1
-            payments.append(
-                (payment_id, invoice_id, price, currency, "sandbox", f"bench:{payment_id}", 1,
-                 "succeeded", 0, period_start, period_start)
+            payments.add(
+                payment_id, invoice_id, price, currency, "sandbox", f"bench:{payment_id}", 1,
+                "succeeded", 0, period_start, period_start,
             )  # fmt: skip
             if period_end > now:
                 break
@@ -177,41 +241,19 @@ def build_ledger(*, subscribers: int, now: dt.datetime, seed: int = 11) -> dict[
             cancelling = True
         if status == "active" and period_end - now < dt.timedelta(days=3) and rng.random() < 0.2:
             status = "past_due"
-        subs.append(
-            (i, i, plan_id, currency, price, status, start, period_start, period_end,
-             cancelling, ended_at, end_reason, start)
+        subs.add(
+            i, i, plan_id, currency, price, status, start, period_start, period_end, cancelling,
+            ended_at, end_reason, start,
         )  # fmt: skip
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
         counts = {
-            "users": copy_rows(
-                cursor, "auth_user",
-                ["id", "password", "username", "email", "date_joined", "is_active", "is_staff",
-                 "is_superuser"], users,
-            ),
-            "customers": copy_rows(
-                cursor, "billing_customer",
-                ["id", "user_id", "gateway", "created_at", "mandate_limit_minor"], customers,
-            ),
-            "subscriptions": copy_rows(
-                cursor, "billing_subscription",
-                ["id", "customer_id", "plan_id", "currency", "amount_minor", "status", "anchor",
-                 "current_period_start", "current_period_end", "cancel_at_period_end",
-                 "ended_at", "end_reason", "created_at"], subs,
-            ),
-            "invoices": copy_rows(
-                cursor, "billing_invoice",
-                ["id", "customer_id", "subscription_id", "kind", "status", "period_start",
-                 "period_end", "currency", "total_minor", "taxable_minor", "number",
-                 "financial_year", "sequence", "issued_at", "description", "created_at"],
-                invoices,
-            ),
-            "payments": copy_rows(
-                cursor, "billing_payment",
-                ["id", "invoice_id", "amount_minor", "currency", "gateway", "idempotency_key",
-                 "attempt", "status", "refunded_minor", "created_at", "settled_at"], payments,
-            ),
-        }  # fmt: skip
+            "users": users.load(cursor),
+            "customers": customers.load(cursor),
+            "subscriptions": subs.load(cursor),
+            "invoices": invoices.load(cursor),
+            "payments": payments.load(cursor),
+        }
         for table in ("auth_user", "billing_customer", "billing_subscription", "billing_invoice",
                       "billing_payment"):  # fmt: skip
             cursor.execute(
@@ -275,11 +317,21 @@ def build_rollups(*, events: int, days: int, now: dt.datetime, seed: int = 5) ->
 
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
+        # A bulk load: the unique constraint and the read index are built once, after.
+        cursor.execute("ALTER TABLE insights_rollup DROP CONSTRAINT one_rollup_row")
+        cursor.execute("DROP INDEX rollup_read_idx")
         rows = copy_rows(
             cursor,
             "insights_rollup",
             ["bucket", "starts_at", "kind", "dimension", "value", "count"],
             generate(),
+        )
+        cursor.execute(
+            "ALTER TABLE insights_rollup ADD CONSTRAINT one_rollup_row "
+            "UNIQUE (bucket, starts_at, kind, dimension, value)"
+        )
+        cursor.execute(
+            "CREATE INDEX rollup_read_idx ON insights_rollup (bucket, kind, dimension, starts_at)"
         )
         cursor.execute("ANALYZE insights_rollup")
     return {"rollup_rows": rows, "events": events, "days": days}
@@ -300,7 +352,7 @@ def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from masthead.insights import panels, queries
+    from masthead.insights import panels, queries, snapshots
 
     if connection.vendor != "postgresql":
         say("scale: skipped (needs PostgreSQL)")
@@ -317,13 +369,25 @@ def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
         f"rollups: {rollups['rollup_rows']:,} rows standing for {events:,} events over {days} "
         f"days, built in {rollup_seconds:.1f} s"
     )
+    started = time.perf_counter()
+    snapshot = snapshots.take(now=now)
+    snapshot_seconds = time.perf_counter() - started
+    say(
+        f"revenue snapshot (the worker's step): {snapshot.figures:,} figures from "
+        f"{subscribers:,} subscribers' ledger in {snapshot_seconds:.1f} s"
+    )
     today = queries.local_today(now)
     month = today.replace(day=1)
     timings = [
         timed(
-            "revenue dashboard (MRR, movements, cohorts, renewals…)",
+            "revenue dashboard, this month (MRR, movements, cohorts, renewals…)",
             lambda: panels.revenue_panels(queries.revenue_report(month=month, now=now)),
-            repeat=1 if subscribers > 100_000 else 3,
+        ),
+        timed(
+            "revenue dashboard, last month",
+            lambda: panels.revenue_panels(
+                queries.revenue_report(month=(month - dt.timedelta(days=1)), now=now)
+            ),
         ),
         timed(
             "conversion dashboard, last 30 days",
@@ -345,6 +409,7 @@ def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
         "ledger_build_seconds": ledger_seconds,
         "rollups": rollups,
         "rollup_build_seconds": rollup_seconds,
+        "snapshot_seconds": snapshot_seconds,
         "timings": timings,
     }
 
@@ -357,10 +422,11 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=100_000_000)
     parser.add_argument("--days", type=int, default=400)
+    parser.add_argument("--scale-only", action="store_true", help="skip capture on vs off")
     args = parser.parse_args()
     setup_django()
     say(f"migrated in {migrate():.1f} s")
-    capture = capture_cost(rounds=args.rounds, requests=args.requests)
+    capture = [] if args.scale_only else capture_cost(rounds=args.rounds, requests=args.requests)
     scaled = scale(subscribers=args.subscribers, events=args.events, days=args.days)
     summary = ["Revenue insights (bench/insights.py):"]
     for c in capture:
@@ -373,7 +439,9 @@ def main() -> None:
         summary.append(
             f"  built {scaled['ledger']['subscriptions']:,} subscriptions' ledger in "
             f"{scaled['ledger_build_seconds']:.1f} s and {scaled['rollups']['rollup_rows']:,} "
-            f"rollup rows ({args.events:,} events' worth) in {scaled['rollup_build_seconds']:.1f} s"
+            f"rollup rows ({args.events:,} events' worth) in "
+            f"{scaled['rollup_build_seconds']:.1f} s; the worker's revenue snapshot of it in "
+            f"{scaled['snapshot_seconds']:.1f} s"
         )
         for t in scaled["timings"]:
             summary.append(f"  {t['label']}: {t['seconds'] * 1000:,.0f} ms (aim < 1,000 ms)")

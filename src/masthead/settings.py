@@ -249,6 +249,12 @@ INSIGHTS_BUFFER_SIZE = _env_int(
 INSIGHTS_BUFFER_SECONDS = _env_int("MASTHEAD_INSIGHTS_BUFFER_SECONDS", default=5)
 # Raw events are deleted after this many days; hour and day rollups are kept.
 INSIGHTS_RAW_RETENTION_DAYS = _env_int("MASTHEAD_INSIGHTS_RAW_RETENTION_DAYS", default=35)
+# The worker works out the revenue dashboard's figures from the ledger (a snapshot) when the
+# last is this many minutes old, for this many months back (insights.snapshots).
+INSIGHTS_REVENUE_SNAPSHOT_MINUTES = _env_int(
+    "MASTHEAD_INSIGHTS_REVENUE_SNAPSHOT_MINUTES", default=10
+)
+INSIGHTS_REVENUE_MONTHS = _env_int("MASTHEAD_INSIGHTS_REVENUE_MONTHS", default=24)
 # The gate's story decisions go to these observers (access.observers): access imports none.
 ACCESS_DECISION_OBSERVERS = ["masthead.insights.events.story_decided"]
 

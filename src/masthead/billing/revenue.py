@@ -89,13 +89,18 @@ def _last_day(moment: dt.datetime) -> int:
     return calendar.monthrange(moment.year, moment.month)[1]
 
 
-def _proration_prices() -> dict[int, int]:
+def _proration_prices(*, customers: tuple[int, int] | None = None) -> dict[int, int]:
     """Invoice id → the full price of the plan an upgrade moved to."""
-    rows = Payment.objects.filter(
+    paid = Payment.objects.filter(
         invoice__kind=InvoiceKind.PRORATION,
         invoice__status=InvoiceStatus.PAID,
         status=PaymentStatus.SUCCEEDED,
-    ).values_list("invoice_id", "idempotency_key", "currency")
+    )
+    if customers is not None:
+        paid = paid.filter(
+            invoice__customer_id__gte=customers[0], invoice__customer_id__lt=customers[1]
+        )
+    rows = paid.values_list("invoice_id", "idempotency_key", "currency")
     prices = {
         (plan_id, currency): int(amount)
         for plan_id, currency, amount in PlanPrice.objects.values_list(
@@ -112,14 +117,28 @@ def _proration_prices() -> dict[int, int]:
     return found
 
 
-def subscription_ledgers(*, created_before: dt.datetime | None = None) -> list[SubscriptionLedger]:
+def customer_id_bounds() -> tuple[int, int]:
+    """The lowest customer id and one past the highest (0, 0 with no customers), to read the
+    ledger a slice of customers at a time."""
+    low = Customer.objects.order_by("pk").values_list("pk", flat=True).first()
+    high = Customer.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (int(low), int(high) + 1) if low is not None and high is not None else (0, 0)
+
+
+def subscription_ledgers(
+    *, created_before: dt.datetime | None = None, customers: tuple[int, int] | None = None
+) -> list[SubscriptionLedger]:
     """Every subscription that ever started (pending checkouts that never paid nor started a
-    trial are left out) with its paid segments."""
+    trial are left out) with its paid segments; with ``customers`` = (first, end), only those
+    of customers with ids in [first, end), so a large ledger is read a slice at a time."""
     subs = Subscription.objects.exclude(status=SubscriptionStatus.PENDING)
+    invoices = Invoice.objects.filter(status=InvoiceStatus.PAID, kind__in=_PERIOD_KINDS)
     if created_before is not None:
         subs = subs.filter(created_at__lt=created_before)
-    invoices = Invoice.objects.filter(status=InvoiceStatus.PAID, kind__in=_PERIOD_KINDS)
-    proration = _proration_prices()
+    if customers is not None:
+        subs = subs.filter(customer_id__gte=customers[0], customer_id__lt=customers[1])
+        invoices = invoices.filter(customer_id__gte=customers[0], customer_id__lt=customers[1])
+    proration = _proration_prices(customers=customers)
     segments: dict[int, list[Segment]] = defaultdict(list)
     tax_inclusive = settings.PRICES_INCLUDE_TAX
     for inv_id, sub_id, kind, start, end, total, taxable in invoices.values_list(
@@ -200,20 +219,23 @@ class PastDue:
     failure: str
 
 
-def past_due_queue() -> list[PastDue]:
-    subs = (
+def past_due_queue(*, limit: int = 100) -> list[PastDue]:
+    """The first ``limit`` past-due subscriptions, soonest grace end first (billing's own
+    pages list them all)."""
+    subs = list(
         Subscription.objects.filter(status=SubscriptionStatus.PAST_DUE)
         .select_related("customer", "plan")
-        .order_by("grace_until", "pk")
+        .order_by("grace_until", "pk")[:limit]
     )
+    ids = [sub.pk for sub in subs]
     open_totals: dict[int, int] = defaultdict(int)
     for sub_id, total in Invoice.objects.filter(
-        subscription__status=SubscriptionStatus.PAST_DUE, status=InvoiceStatus.OPEN
+        subscription_id__in=ids, status=InvoiceStatus.OPEN
     ).values_list("subscription_id", "total_minor"):
         open_totals[int(sub_id)] += int(total)
     failures = dict(
         Payment.objects.filter(
-            invoice__subscription__status=SubscriptionStatus.PAST_DUE,
+            invoice__subscription_id__in=ids,
             status=PaymentStatus.FAILED,
         )
         .order_by("invoice__subscription_id", "created_at")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from masthead.billing.demo_history import DemoReader
-from masthead.insights import events, services
+from masthead.insights import events, services, snapshots
 from masthead.insights.models import EventKind, ReaderEvent
 from masthead.newsroom.models import Article
 
@@ -124,4 +124,5 @@ def load(
     ReaderEvent.objects.bulk_create(rows, batch_size=2000)
     earliest = min((r.paid_at for r in paying if r.paid_at), default=since)
     services.roll_up(since=min(earliest, since), until=now, now=now)
+    snapshots.take(now=now)
     return len(rows)

@@ -114,3 +114,36 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"rolled until {self.rolled_until}"
+
+
+class RevenueFigure(models.Model):
+    """One figure of a revenue snapshot: what the worker worked out from billing's ledger as of
+    ``as_of`` (``insights.snapshots``), so the dashboard reads a few hundred rows instead of
+    the ledger. ``kind`` says what the row holds:
+
+    - ``move``: a month's MRR movement in one currency; ``label`` names the figure
+      (``start_mrr``, ``new``, … ``churned_customers``), ``amount`` its value; the month runs
+      from its first instant to the next month's (or ``as_of``, if still running).
+    - ``plan`` / ``gateway``: paying subscribers (``count``) and MRR (``amount``) at the end of
+      ``month`` (or ``as_of``) for one plan name or gateway (``label``) and currency.
+    - ``cohort_size``: customers whose first paid period began in ``month``; ``cohort``: how
+      many of them paid at the first instant of the month ``at`` names.
+    - ``status``: subscribers active, trialling, past due, cancelling (``label``) at ``as_of``.
+    - ``due``: renewals due within ``label`` days of ``as_of`` per currency (count, amount);
+      ``renewal``: one of the first renewals due (subscription id in ``label``, due ``at``).
+    """
+
+    as_of = models.DateTimeField()
+    kind = models.CharField(max_length=12)
+    month = models.DateField(null=True, blank=True)
+    at = models.DateTimeField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    label = models.CharField(max_length=120, blank=True)
+    count = models.BigIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["as_of", "kind"], name="revenue_figure_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month} {self.currency} {self.label}: {self.count}/{self.amount}"

@@ -1,6 +1,7 @@
 """Every question the dashboards ask, in one module.
 
-Revenue questions read billing's ledger through ``billing.revenue``; conversion questions read
+Revenue questions read the worker's snapshots of billing's ledger (``insights.snapshots``,
+``RevenueFigure``) and, for the few live figures, ``billing.revenue``; conversion questions read
 this app's rollups (and, for the meter's distribution, the raw events of the month). A
 publisher who outgrows PostgreSQL for rollups swaps the rollup reads here for a column store
 (docs/adr: insights rollups), and nothing else changes.
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from masthead.billing import revenue
 from masthead.insights import metrics, stories
-from masthead.insights.models import Bucket, EventKind, ReaderEvent, Rollup
+from masthead.insights.models import Bucket, EventKind, ReaderEvent, RevenueFigure, Rollup
 
 
 def publisher_tz() -> ZoneInfo:
@@ -64,13 +65,14 @@ class RevenueReport:
     starts_at: dt.datetime
     ends_at: dt.datetime
     now: dt.datetime
+    as_of: dt.datetime | None  # when the worker worked out the ledger's figures (None: not yet)
     movements: dict[str, metrics.Movement]
     by_plan: list[metrics.Breakdown]
     by_gateway: list[metrics.Breakdown]
     counts: metrics.StatusCounts
     due_7: list[DueSum]
     due_30: list[DueSum]
-    renewals_30: list[tuple[metrics.Renewal, int]]
+    renewals_30: list[tuple[metrics.Renewal, int]]  # the first RENEWALS_LISTED
     past_due: list[revenue.PastDue]
     recovery: Recovery
     credit_notes: list[revenue.CreditNoteRow]
@@ -78,55 +80,98 @@ class RevenueReport:
     trend: list[tuple[dt.date, dict[str, int]]]  # MRR per currency at each month's end
 
 
-def _due(renewals: list[metrics.Renewal], charges: dict[int, int]) -> list[DueSum]:
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r in renewals:
-        sums[r.currency][0] += 1
-        sums[r.currency][1] += charges.get(r.subscription_id, 0)
-    return [DueSum(currency=c, subscribers=n, amount_minor=a) for c, (n, a) in sorted(sums.items())]
+RENEWALS_LISTED = 50
+
+
+def _breakdowns(rows: list[RevenueFigure], kind: str, month: dt.date) -> list[metrics.Breakdown]:
+    found = [
+        metrics.Breakdown(currency=r.currency, label=r.label, subscribers=r.count, mrr=r.amount)
+        for r in rows
+        if r.kind == kind and r.month == month
+    ]
+    return sorted(found, key=lambda b: (b.currency, -b.mrr, b.label))
 
 
 def revenue_report(
     *, month: dt.date, now: dt.datetime | None = None, history: int = 12
 ) -> RevenueReport:
-    """The revenue dashboard for the publisher's calendar ``month`` (any day in it)."""
+    """The revenue dashboard for the publisher's calendar ``month`` (any day in it): the
+    ledger's figures from the worker's newest snapshot as of ``now`` (``insights.snapshots``;
+    a month still running is reported up to the snapshot), the past-due queue, recoveries
+    and credit notes read live."""
     now = now or timezone.now()
     start, end = month_start(month), month_start(month, shift=1)
-    # A month still running is reported up to now.
-    until = min(end, now)
-    ledgers = revenue.subscription_ledgers(created_before=until)
-    moves = metrics.movements(ledgers, start=start, end=until)
-    due_30 = metrics.renewals_due(ledgers, now=now, days=30)
-    due_7 = [r for r in due_30 if r.due_at < now + dt.timedelta(days=7)]
-    charges = revenue.expected_renewal_charges(subscription_ids=[r.subscription_id for r in due_30])
-    failed = revenue.failed_renewals(since=start, until=end)
+    as_of = (
+        RevenueFigure.objects.filter(kind="status", as_of__lte=now)
+        .aggregate(newest=Max("as_of"))["newest"]
+    )  # fmt: skip
+    rows = list(RevenueFigure.objects.filter(as_of=as_of)) if as_of is not None else []
+    month_day = start.date()
+    moves: dict[str, metrics.Movement] = {}
+    for r in rows:
+        if r.kind == "move" and r.month == month_day:
+            m = moves.setdefault(r.currency, metrics.Movement(currency=r.currency))
+            setattr(m, r.label, r.amount)
+    status = {r.label: r.count for r in rows if r.kind == "status"}
+    due = {(r.currency, r.label): r for r in rows if r.kind == "due"}
     first_month = month_start(month, shift=-(history - 1))
-    boundaries = [month_start(first_month.date(), shift=k) for k in range(history + 1)]
+    bounds = [month_start(first_month.date(), shift=k) for k in range(history + 1)]
     trend = []
     for k in range(history):
-        at = min(boundaries[k + 1], now)
         per_currency: dict[str, int] = defaultdict(int)
-        for ledger in ledgers:
-            value = metrics.mrr_at(ledger, at)
-            if value:
-                per_currency[ledger.currency] += value
-        trend.append((boundaries[k].date(), dict(per_currency)))
+        for b in _breakdowns(rows, "plan", bounds[k].date()):
+            per_currency[b.currency] += b.mrr
+        trend.append((bounds[k].date(), dict(per_currency)))
+    sizes = {r.month: r.count for r in rows if r.kind == "cohort_size"}
+    cells = {(r.month, r.at): r.count for r in rows if r.kind == "cohort"}
+    cohorts = []
+    for i, cohort_start in enumerate(bounds[:-1]):
+        cohort = metrics.Cohort(month=cohort_start.date(), size=sizes.get(cohort_start.date(), 0))
+        for boundary in bounds[i + 1 :]:
+            if as_of is None or boundary > min(now, as_of):
+                break
+            cohort.retained.append(cells.get((cohort.month, boundary), 0))
+        cohorts.append(cohort)
+    failed = revenue.failed_renewals(since=start, until=end)
     return RevenueReport(
-        month=start.date(),
+        month=month_day,
         starts_at=start,
         ends_at=end,
         now=now,
-        movements=moves,
-        by_plan=metrics.mrr_breakdown(ledgers, at=until, by="plan"),
-        by_gateway=metrics.mrr_breakdown(ledgers, at=until, by="gateway"),
-        counts=metrics.status_counts(ledgers),
-        due_7=_due(due_7, charges),
-        due_30=_due(due_30, charges),
-        renewals_30=[(r, charges.get(r.subscription_id, 0)) for r in due_30],
+        as_of=as_of,
+        movements=dict(sorted(moves.items())),
+        by_plan=_breakdowns(rows, "plan", month_day),
+        by_gateway=_breakdowns(rows, "gateway", month_day),
+        counts=metrics.StatusCounts(
+            active=status.get("active", 0),
+            trialling=status.get("trialling", 0),
+            past_due=status.get("past_due", 0),
+            cancelling=status.get("cancelling", 0),
+        ),
+        due_7=[
+            DueSum(currency=c, subscribers=r.count, amount_minor=r.amount)
+            for (c, days), r in sorted(due.items())
+            if days == "7"
+        ],
+        due_30=[
+            DueSum(currency=c, subscribers=r.count, amount_minor=r.amount)
+            for (c, days), r in sorted(due.items())
+            if days == "30"
+        ],
+        renewals_30=[
+            (
+                metrics.Renewal(subscription_id=int(r.label), currency=r.currency, due_at=at),
+                r.amount,
+            )
+            for at, r in sorted(
+                ((r.at, r) for r in rows if r.kind == "renewal" and r.at is not None),
+                key=lambda pair: (pair[0], int(pair[1].label)),
+            )
+        ],
         past_due=revenue.past_due_queue(),
         recovery=Recovery(failed=len(failed), recovered=sum(f.recovered for f in failed)),
         credit_notes=revenue.credit_notes(since=start, until=end),
-        cohorts=metrics.cohorts(ledgers, month_starts=boundaries, now=now),
+        cohorts=cohorts,
         trend=trend,
     )
 

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from masthead.billing import revenue
-from masthead.insights import events, stories
+from masthead.insights import events, snapshots, stories
 from masthead.insights.models import Bucket, Conversion, EventKind, ReaderEvent, Rollup, RollupState
 
 logger = logging.getLogger(__name__)
@@ -348,18 +348,25 @@ class SweepReport:
     flushed: int
     rolled: RollupReport
     pruned: int
+    snapshot: snapshots.SnapshotReport | None = None
 
 
 def sweep(*, now: dt.datetime | None = None) -> SweepReport:
     """The worker's step: flush, roll up since the last sweep (its hour again, since it was
-    still filling), prune."""
+    still filling), prune, and work out the revenue figures when they are due
+    (``snapshots.take_if_due``)."""
     now = now or timezone.now()
     flushed = flush_events()
     state, _ = RollupState.objects.get_or_create(pk=1)
     since = state.rolled_until or now - dt.timedelta(days=settings.INSIGHTS_RAW_RETENTION_DAYS)
     rolled = roll_up(since=min(since, now - dt.timedelta(hours=1)), until=now, now=now)
     RollupState.objects.filter(pk=1).update(rolled_until=hour_of(now))
-    return SweepReport(flushed=flushed, rolled=rolled, pruned=prune(now=now))
+    return SweepReport(
+        flushed=flushed,
+        rolled=rolled,
+        pruned=prune(now=now),
+        snapshot=snapshots.take_if_due(now=now),
+    )
 
 
 _last_sweep = 0.0

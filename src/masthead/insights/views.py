@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -116,11 +117,23 @@ def revenue(request: HttpRequest) -> HttpResponse:
             "next": f"?month={next_month:%Y-%m}"
             if next_month <= queries.local_today(timezone.now())
             else "",
-            "lede": (
-                "From the billing ledger, in the publisher's time zone. "
-                "Each currency on its own, never converted."
-            ),
+            "lede": _revenue_lede(report),
         },
+    )
+
+
+def _revenue_lede(report: queries.RevenueReport) -> str:
+    if report.as_of is None:
+        return (
+            "The worker has not yet worked out the ledger's figures: they appear within a few "
+            "minutes of its next run (masthead worker)."
+        )
+    local = report.as_of.astimezone(report.starts_at.tzinfo)
+    return (
+        "From the billing ledger, in the publisher's time zone, as of "
+        f"{local:%d %b %Y %H:%M} (the worker works them out every "
+        f"{settings.INSIGHTS_REVENUE_SNAPSHOT_MINUTES} minutes). "
+        "Each currency on its own, never converted."
     )
 
 
