@@ -224,7 +224,7 @@ def past_due_queue(*, limit: int = 100) -> list[PastDue]:
     pages list them all)."""
     subs = list(
         Subscription.objects.filter(status=SubscriptionStatus.PAST_DUE)
-        .select_related("customer", "plan")
+        .select_related("customer__user", "plan")
         .order_by("grace_until", "pk")[:limit]
     )
     ids = [sub.pk for sub in subs]

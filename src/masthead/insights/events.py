@@ -4,7 +4,8 @@ Imports nothing of billing or the newsroom (an import-linter contract says so): 
 observer seam (``access.observers``) and a few views call in here.
 
 Events wait in a per-process buffer, written in one go when it holds ``INSIGHTS_BUFFER_SIZE``
-events or its oldest is ``INSIGHTS_BUFFER_SECONDS`` old (and when the process exits):
+events or its oldest is ``INSIGHTS_BUFFER_SECONDS`` old (checked as each event arrives and
+at the end of every request), and when the process exits:
 
 - with Redis (``INSIGHTS_EVENT_STORE = "redis"``), one ``RPUSH`` of the batch's compact JSON
   lines onto a list, which the worker's ``services.flush_events`` moves into the database;
@@ -197,7 +198,7 @@ def story_decided(
     now = timezone.now()
     facts = _request_facts(request)
     outcome = OUTCOMES.get(decision.reason, "blocked")
-    rule = f"{decision.free_limit} free" if decision.free_limit is not None else ""
+    rule = (decision.rule or "")[:40]  # the meter rule's name, as the back office shows it
     common: dict[str, Any] = {
         "occurred_at": now,
         "reader": reader,
@@ -288,6 +289,13 @@ class _Buffer:
         if full or stale:
             self.flush()
 
+    def flush_if_stale(self) -> int:
+        with self.lock:
+            stale = bool(self.events) and (
+                time.monotonic() - self.oldest >= settings.INSIGHTS_BUFFER_SECONDS
+            )
+        return self.flush() if stale else 0
+
     def take(self) -> list[Event]:
         with self.lock:
             taken, self.events = self.events, []
@@ -321,6 +329,13 @@ def record(event: Event) -> None:
 def flush_buffer() -> int:
     """Write this process's buffered events now (the worker, tests and exit call this)."""
     return _buffer.flush()
+
+
+def flush_if_stale(**_: object) -> int:
+    """Write this process's buffer if its oldest event is ``INSIGHTS_BUFFER_SECONDS`` old.
+    Connected to ``request_finished`` (insights.apps), so the age limit holds in a process
+    whose page views have stopped, as soon as it answers any request."""
+    return _buffer.flush_if_stale()
 
 
 atexit.register(flush_buffer)

@@ -128,6 +128,8 @@ class RevenueFigure(models.Model):
       ``month`` (or ``as_of``) for one plan name or gateway (``label``) and currency.
     - ``cohort_size``: customers whose first paid period began in ``month``; ``cohort``: how
       many of them paid at the first instant of the month ``at`` names.
+    - ``recovery``: renewals whose first payment was declined in ``month`` (``count``) and how
+      many of them were paid since (``amount``).
     - ``status``: subscribers active, trialling, past due, cancelling (``label``) at ``as_of``.
     - ``due``: renewals due within ``label`` days of ``as_of`` per currency (count, amount);
       ``renewal``: one of the first renewals due (subscription id in ``label``, due ``at``).

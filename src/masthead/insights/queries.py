@@ -97,8 +97,8 @@ def revenue_report(
 ) -> RevenueReport:
     """The revenue dashboard for the publisher's calendar ``month`` (any day in it): the
     ledger's figures from the worker's newest snapshot as of ``now`` (``insights.snapshots``;
-    a month still running is reported up to the snapshot), the past-due queue, recoveries
-    and credit notes read live."""
+    a month still running is reported up to the snapshot); the past-due queue and the
+    credit notes read live."""
     now = now or timezone.now()
     start, end = month_start(month), month_start(month, shift=1)
     as_of = (
@@ -132,7 +132,11 @@ def revenue_report(
                 break
             cohort.retained.append(cells.get((cohort.month, boundary), 0))
         cohorts.append(cohort)
-    failed = revenue.failed_renewals(since=start, until=end)
+    recovery = next(
+        (Recovery(failed=r.count, recovered=r.amount) for r in rows
+         if r.kind == "recovery" and r.month == month_day),
+        Recovery(failed=0, recovered=0),
+    )  # fmt: skip
     return RevenueReport(
         month=month_day,
         starts_at=start,
@@ -169,7 +173,7 @@ def revenue_report(
             )
         ],
         past_due=revenue.past_due_queue(),
-        recovery=Recovery(failed=len(failed), recovered=sum(f.recovered for f in failed)),
+        recovery=recovery,
         credit_notes=revenue.credit_notes(since=start, until=end),
         cohorts=cohorts,
         trend=trend,

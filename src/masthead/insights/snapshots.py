@@ -36,7 +36,7 @@ MOVEMENT_FIELDS = tuple(
 
 
 @dataclass
-class _Totals:
+class Totals:
     """The snapshot's figures, summed over slices of customers."""
 
     moves: dict[tuple[dt.date, str], dict[str, int]] = dataclasses.field(
@@ -54,6 +54,9 @@ class _Totals:
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
     renewals: list[tuple[metrics.Renewal, int]] = dataclasses.field(default_factory=list)
+    recovery: dict[dt.date, list[int]] = dataclasses.field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )
 
 
 def boundaries(*, as_of: dt.datetime, months: int) -> list[dt.datetime]:
@@ -63,27 +66,116 @@ def boundaries(*, as_of: dt.datetime, months: int) -> list[dt.datetime]:
     return [month_start(first.date(), shift=k) for k in range(months + 1)]
 
 
-def _add_slice(
-    totals: _Totals, ledgers: list[revenue.SubscriptionLedger], *, starts: list[dt.datetime],
+def mrr_points(ledger: revenue.SubscriptionLedger, points: list[dt.datetime]) -> list[int]:
+    """``metrics.mrr_at`` at each of ``points`` (ascending), walking the segments once."""
+    segments, values, i, value = ledger.segments, [], -1, 0
+    ended = ledger.ended_at
+    for point in points:
+        if ended is not None and ended <= point:
+            values.extend([0] * (len(points) - len(values)))  # ended: nothing after either
+            break
+        moved = False
+        while i + 1 < len(segments) and segments[i + 1].starts_at <= point:
+            i += 1
+            moved = True
+        if moved:
+            value = metrics.per_month(segments[i].price_minor, segments[i].months)
+        values.append(value)
+    return values
+
+
+def _month_of_customer(
+    totals: Totals,
+    books: list[tuple[revenue.SubscriptionLedger, list[int]]],
+    *,
+    points: list[dt.datetime],
+    month: dt.date,
+    k: int,
+) -> None:
+    """Month ``k``'s movement and breakdowns for one customer's subscriptions: the rules of
+    ``metrics.movements`` and ``metrics.mrr_breakdown`` over the MRR already worked out at
+    the month's first instant (``points[k]``) and its end (``points[k + 1]``)."""
+    start, end = points[k], points[k + 1]
+    a: dict[str, int] = {}
+    b: dict[str, int] = {}
+    unpaid: dict[str, bool] = {}
+    paid_before = False
+    for ledger, values in books:
+        if ledger.created_at >= end:
+            continue
+        before, after = values[k], values[k + 1]
+        a[ledger.currency] = a.get(ledger.currency, 0) + before
+        b[ledger.currency] = b.get(ledger.currency, 0) + after
+        if before:
+            unpaid[ledger.currency] = ledger.end_reason == "unpaid"
+        if ledger.segments and ledger.segments[0].starts_at < start:
+            paid_before = True
+        if after:
+            for by, label in (("plan", ledger.plan_name), ("gateway", ledger.gateway)):
+                cell = totals.breakdowns[(by, month, ledger.currency, label)]
+                cell[0] += 1
+                cell[1] += after
+    for currency, was in a.items():
+        now = b[currency]
+        if not was and not now:
+            continue
+        row = totals.moves[(month, currency)]
+        row["start_mrr"] += was
+        row["end_mrr"] += now
+        row["customers_start"] += bool(was)
+        row["customers_end"] += bool(now)
+        if not was:
+            kind = "reactivation" if paid_before else "new"
+            row[kind] += now
+            row["reactivated_customers" if paid_before else "new_customers"] += 1
+        elif not now:
+            row["churned_customers"] += 1
+            row["churn_involuntary" if unpaid.get(currency) else "churn_voluntary"] += was
+        elif now > was:
+            row["expansion"] += now - was
+        elif was > now:
+            row["contraction"] += was - now
+
+
+def add_months(
+    totals: Totals, ledgers: list[revenue.SubscriptionLedger], *, starts: list[dt.datetime],
     as_of: dt.datetime,
 ) -> None:  # fmt: skip
-    for k, start in enumerate(starts[:-1]):
-        end = min(starts[k + 1], as_of)
-        month = start.date()
-        books = [ledger for ledger in ledgers if ledger.created_at < end]
-        for currency, m in metrics.movements(books, start=start, end=end).items():
-            row = totals.moves[(month, currency)]
-            for name in MOVEMENT_FIELDS:
-                row[name] += getattr(m, name)
-        for by in ("plan", "gateway"):
-            for b in metrics.mrr_breakdown(books, at=end, by=by):
-                cell = totals.breakdowns[(by, month, b.currency, b.label)]
-                cell[0] += b.subscribers
-                cell[1] += b.mrr
-    for i, cohort in enumerate(metrics.cohorts(ledgers, month_starts=starts, now=as_of)):
-        totals.cohort_sizes[cohort.month] += cohort.size
-        for j, retained in enumerate(cohort.retained):
-            totals.cohort_cells[(cohort.month, starts[i + 1 + j])] += retained
+    """Each month's movement and breakdowns, and the cohorts, of a slice of customers (all
+    of each customer's subscriptions) into ``totals``. No database: a pure function of the
+    ledgers, checked against ``insights.metrics`` for any ledger (test_mrr_rules)."""
+    # Each month runs from its first instant to the next's; the running one to ``as_of``.
+    points = [*starts[:-1], as_of]
+    customers: dict[int, list[tuple[revenue.SubscriptionLedger, list[int]]]] = defaultdict(list)
+    for ledger in ledgers:
+        customers[ledger.customer_id].append((ledger, mrr_points(ledger, points)))
+    months = [start.date() for start in starts[:-1]]
+    for books in customers.values():
+        for k, month in enumerate(months):
+            # A month in which none of the customer's subscriptions paid moves nothing.
+            if any(v[k] or v[k + 1] for _, v in books):
+                _month_of_customer(totals, books, points=points, month=month, k=k)
+        # Cohorts (``metrics.cohorts``): the month of the customer's first paid period, and
+        # whether they pay at the first instant of each later month up to ``as_of``.
+        firsts = [ledger.segments[0].starts_at for ledger, _ in books if ledger.segments]
+        if not firsts:
+            continue
+        first = min(firsts)
+        i = next((i for i in range(len(months)) if starts[i] <= first < starts[i + 1]), None)
+        if i is None:
+            continue
+        totals.cohort_sizes[months[i]] += 1
+        for j in range(i + 1, len(months)):
+            if starts[j] > as_of:
+                break
+            totals.cohort_cells[(months[i], starts[j])] += any(v[j] for _, v in books)
+
+
+def _add_slice(
+    totals: Totals, ledgers: list[revenue.SubscriptionLedger], *, starts: list[dt.datetime],
+    as_of: dt.datetime,
+) -> None:  # fmt: skip
+    add_months(totals, ledgers, starts=starts, as_of=as_of)
     counts = metrics.status_counts(ledgers)
     for name in ("active", "trialling", "past_due", "cancelling"):
         totals.status[name] += getattr(counts, name)
@@ -101,7 +193,7 @@ def _add_slice(
     )[:RENEWALS_LISTED]
 
 
-def _rows(totals: _Totals, *, as_of: dt.datetime) -> list[RevenueFigure]:
+def _rows(totals: Totals, *, as_of: dt.datetime) -> list[RevenueFigure]:
     rows = [
         RevenueFigure(
             as_of=as_of, kind="move", month=month, currency=currency, label=name, amount=v
@@ -125,6 +217,10 @@ def _rows(totals: _Totals, *, as_of: dt.datetime) -> list[RevenueFigure]:
         RevenueFigure(as_of=as_of, kind="cohort", month=month, at=at, count=n)
         for (month, at), n in totals.cohort_cells.items()
         if n
+    ]
+    rows += [
+        RevenueFigure(as_of=as_of, kind="recovery", month=month, count=failed, amount=recovered)
+        for month, (failed, recovered) in totals.recovery.items()
     ]
     rows += [
         RevenueFigure(as_of=as_of, kind="status", label=name, count=totals.status[name])
@@ -156,13 +252,18 @@ def take(*, now: dt.datetime | None = None, chunk: int = CHUNK) -> SnapshotRepor
     (replacing a snapshot of the same instant)."""
     as_of = now or timezone.now()
     starts = boundaries(as_of=as_of, months=settings.INSIGHTS_REVENUE_MONTHS)
-    totals = _Totals()
+    totals = Totals()
     low, high = revenue.customer_id_bounds()
     for first in range(low, high, chunk):
         ledgers = revenue.subscription_ledgers(
             created_before=as_of, customers=(first, min(first + chunk, high))
         )
         _add_slice(totals, ledgers, starts=starts, as_of=as_of)
+    # Renewals whose first declined payment fell in each month, and how many were paid since.
+    for failed in revenue.failed_renewals(since=starts[0], until=starts[-1]):
+        cell = totals.recovery[month_start(local_today(failed.first_failed_at)).date()]
+        cell[0] += 1
+        cell[1] += failed.recovered
     rows = _rows(totals, as_of=as_of)
     with transaction.atomic():
         RevenueFigure.objects.filter(as_of=as_of).delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -77,7 +78,9 @@ def test_story_views_roll_up_by_outcome_with_the_prompt_and_where_readers_came_f
     assert day_counts("prompt", "prompt") == {"meter_anonymous": 1}
     assert day_counts("story_view", "referrer") == {"search": 1, "internal": 3, "direct": 1}
     assert day_counts("story_view", "device") == {"phone": 1, "unknown": 4}  # no User-Agent
-    assert day_counts("story_view", "meter_rule") == {"3 free": 4}
+    # By the meter rule's name (core.testing.rule names it "<audience> <limit>"); the free
+    # story met no rule.
+    assert day_counts("story_view", "meter_rule") == {"anonymous 3": 4}
     assert day_counts("subscribe_click", "all") == {"": 1}
     assert day_counts("story_view", "story")[str(metered[3].pk)] == 1
 
@@ -203,3 +206,23 @@ def test_a_first_payment_is_attributed_to_the_last_story_and_the_first_story_of_
 )
 def test_referrer_classes(referer, query, expected):
     assert events.referrer_class(referer=referer, host="news.example.com", query=query) == expected
+
+
+def test_a_buffer_past_its_age_is_written_when_any_request_ends_not_only_at_the_next_event(
+    client, settings
+):
+    settings.INSIGHTS_EVENT_STORE = "database"
+    settings.INSIGHTS_BUFFER_SIZE = 1000
+    settings.INSIGHTS_BUFFER_SECONDS = 1
+    events.flush_buffer()
+    events.record(
+        events.Event(kind="story_view", occurred_at=timezone.now(), reader="q" * 16, outcome="free")
+    )
+    client.get("/admin/login/")  # a request that records nothing, before the limit
+    assert not ReaderEvent.objects.filter(reader="q" * 16).exists()  # still in the buffer
+
+    time.sleep(1.1)  # the oldest event is now past INSIGHTS_BUFFER_SECONDS
+    assert client.get("/admin/login/").status_code == 200  # and records nothing itself
+    assert list(ReaderEvent.objects.values_list("reader", "kind", "outcome")) == [
+        ("q" * 16, "story_view", "free")
+    ]

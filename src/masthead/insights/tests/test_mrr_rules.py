@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from masthead.billing.revenue import Segment, SubscriptionLedger
-from masthead.insights import metrics
+from masthead.insights import metrics, snapshots
 
 BASE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 START, END = BASE + dt.timedelta(days=200), BASE + dt.timedelta(days=230)
@@ -76,3 +76,42 @@ def test_monthly_value_is_the_price_over_the_months_rounded_half_up(
     assert abs(value * months * 2 - price * 2) <= months
     if (price * 2) % (months * 2) == months:
         assert value * months > price
+
+
+@settings(max_examples=200, deadline=None)
+@given(ledgers(), st.integers(1, 39))
+def test_the_workers_snapshot_gives_the_figures_the_rules_give(
+    books: list[SubscriptionLedger], days_before: int
+) -> None:
+    """The worker works each customer's MRR out once per month boundary
+    (``snapshots.add_months``); every figure must equal the rules' own functions."""
+    starts = [BASE + dt.timedelta(days=40 * k) for k in range(11)]
+    as_of = starts[-1] - dt.timedelta(days=days_before)  # the last month is still running
+    totals = snapshots.Totals()
+    snapshots.add_months(totals, books, starts=starts, as_of=as_of)
+    ends = [*starts[1:-1], as_of]
+    for k, start in enumerate(starts[:-1]):
+        month = start.date()
+        included = [b for b in books if b.created_at < ends[k]]
+        expected = metrics.movements(included, start=start, end=ends[k])
+        got = {c: dict(figures) for (m, c), figures in totals.moves.items() if m == month}
+        assert set(got) == set(expected)
+        for currency, m in expected.items():
+            for name in snapshots.MOVEMENT_FIELDS:
+                assert got[currency].get(name, 0) == getattr(m, name), (k, currency, name)
+        for by in ("plan", "gateway"):
+            assert {
+                (c, label): tuple(cell)
+                for (kind, mo, c, label), cell in totals.breakdowns.items()
+                if kind == by and mo == month
+            } == {
+                (b.currency, b.label): (b.subscribers, b.mrr)
+                for b in metrics.mrr_breakdown(included, at=ends[k], by=by)
+            }
+    for cohort in metrics.cohorts(books, month_starts=starts, now=as_of):
+        assert totals.cohort_sizes.get(cohort.month, 0) == cohort.size
+        for j, retained in enumerate(cohort.retained):
+            boundary = starts[
+                starts.index(dt.datetime.combine(cohort.month, dt.time(), dt.UTC)) + 1 + j
+            ]
+            assert totals.cohort_cells.get((cohort.month, boundary), 0) == retained
