@@ -68,7 +68,8 @@ def boundaries(*, as_of: dt.datetime, months: int) -> list[dt.datetime]:
 
 def mrr_points(ledger: revenue.SubscriptionLedger, points: list[dt.datetime]) -> list[int]:
     """``metrics.mrr_at`` at each of ``points`` (ascending), walking the segments once."""
-    segments, values, i, value = ledger.segments, [], -1, 0
+    segments, i, value = ledger.segments, -1, 0
+    values: list[int] = []
     ended = ledger.ended_at
     for point in points:
         if ended is not None and ended <= point:
