@@ -4,7 +4,7 @@ from django.core.signals import request_finished
 
 class InsightsConfig(AppConfig):
     name = "masthead.insights"
-    verbose_name = "Revenue insights"
+    verbose_name = "Revenue"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -149,3 +149,21 @@ class RevenueFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.month} {self.currency} {self.label}: {self.count}/{self.amount}"
+
+
+class RevenueDashboard(Rollup):
+    """The revenue dashboard's entry in the back office's index (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = verbose_name_plural = "Revenue dashboard"
+
+
+class ConversionDashboard(Rollup):
+    """The conversion dashboard's entry in the back office's index (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = verbose_name_plural = "Conversion dashboard"

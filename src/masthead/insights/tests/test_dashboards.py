@@ -107,3 +107,27 @@ def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_quoted():
     assert exports.cell('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
     assert exports.cell("+91 98200") == "'+91 98200"
     assert exports.cell("Priya") == "Priya"
+
+
+def test_the_admin_index_has_a_revenue_section_linking_both_dashboards_for_those_allowed(client):
+    staff(client, "view_revenue")
+    index = client.get("/admin/").content.decode()
+    assert "Revenue" in index
+    assert "/admin/insights/revenuedashboard/" in index
+    assert "/admin/insights/conversiondashboard/" in index
+    opened = client.get("/admin/insights/revenuedashboard/", follow=True)
+    assert opened.redirect_chain[-1][0] == "/admin/insights/revenue/"
+    assert "Revenue —" in opened.content.decode()
+    assert client.get("/admin/insights/conversiondashboard/")["Location"] == (
+        "/admin/insights/conversion/"
+    )
+
+
+def test_staff_without_the_permission_see_no_revenue_section_in_the_admin_index(client):
+    staff(client)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/admin/insights/revenuedashboard/" not in page
+    assert "Masthead back office" in page  # the index itself, without the section
+    assert client.get("/admin/insights/revenuedashboard/").status_code == 403
