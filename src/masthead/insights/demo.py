@@ -47,7 +47,11 @@ def load(
                 "visitor": "",
                 "story_id": story,
                 "section": section,
-                "meter_rule": "3 free" if reader < "demo8" else "5 free",
+                "meter_rule": (
+                    "Anonymous readers: 3 a month"
+                    if reader < "demo8"
+                    else "Registered readers: 5 a month"
+                ),
                 "referrer": rng.choice(REFERRERS),
                 "device": rng.choice(DEVICES),
             }
@@ -96,7 +100,7 @@ def load(
                 "visitor": "",
                 "story_id": story,
                 "section": section,
-                "meter_rule": "5 free",
+                "meter_rule": "Registered readers: 5 a month",
                 "referrer": referrer,
                 "device": device,
             }
