@@ -21,6 +21,11 @@
    --quick) and hands each message to a local aiosmtpd sink through Django's SMTP backend,
    reporting messages/s (aim: 1,000/s), CPU per message and peak memory; it fails if any
    recipient got the issue twice or not at all.
+6. Revenue insights: bench/insights.py puts the metered page with event capture on against the
+   same page with capture off, in alternating rounds of one run (aim: at least 0.95), then
+   (PostgreSQL) COPYs 1,000,000 subscribers' ledger and rollups standing for 100,000,000
+   events (20,000 and 5,000,000 with --quick), reports the build time and how long the
+   revenue and conversion dashboards take to answer (aim: under 1 s).
 
 Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
 databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
@@ -77,6 +82,9 @@ class Plan:
     renewals: int  # due subscriptions the renewal benchmark renews, per run
     renewals_profile: int  # renewals to cProfile when the aim is missed (0: never)
     newsletters: int = 100_000  # messages the newsletter benchmark sends
+    insights_subscribers: int = 1_000_000  # the insights benchmark's ledger
+    insights_events: int = 100_000_000  # reader events its rollups stand for
+    insights_days: int = 400
 
 
 FULL = Plan(
@@ -86,6 +94,7 @@ FULL = Plan(
 QUICK = Plan(
     decide_seconds=2, wrk_seconds=3, wrk_warmup=1, rounds=2, profile_requests=0,
     timed_requests=100, renewals=2_000, renewals_profile=0, newsletters=10_000,
+    insights_subscribers=20_000, insights_events=5_000_000, insights_days=60,
 )  # fmt: skip
 
 
@@ -622,6 +631,37 @@ def bench_newsletters(plan: Plan, scratch: Path, number: Callable[[], str]) -> d
     return run_child("bench.newsletters", args, env, scratch / "newsletters.json")
 
 
+def bench_insights(
+    plan: Plan, scratch: Path, number: Callable[[], str], *, have_pg: bool, have_redis: bool
+) -> dict[str, Any]:
+    step(
+        f"{number()} insights: story page with event capture on vs off; dashboards over "
+        f"{plan.insights_subscribers:,} subscribers and {plan.insights_events:,} events' rollups "
+        "(bench/insights.py)"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "MASTHEAD_ENV": "test",
+        "MASTHEAD_VAR_DIR": str(scratch / "insights"),
+        "REDIS_URL": REDIS_URL if have_redis else "",
+        "MASTHEAD_REDIS_PREFIX": REDIS_PREFIX,
+    }
+    (scratch / "insights").mkdir(exist_ok=True)
+    args = [
+        "--subscribers", str(plan.insights_subscribers),
+        "--events", str(plan.insights_events),
+        "--days", str(plan.insights_days),
+        "--rounds", str(max(plan.rounds, 3)),
+    ]  # fmt: skip
+    with ExitStack() as stack:
+        if have_pg:
+            env["DATABASE_URL"] = stack.enter_context(postgres_database("insights"))
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{scratch / 'insights' / 'bench.sqlite3'}"
+        return run_child("bench.insights", args, env, scratch / "insights.json")
+
+
 # --- Reporting -----------------------------------------------------------------------------
 
 
@@ -652,12 +692,13 @@ def print_probe(result: dict[str, Any]) -> None:
             print(f"      {part['label']:<36} {part['ms']:6.2f}")
 
 
-def summary(
+def summary(  # noqa: PLR0917 - one report per benchmark, in order
     decisions: list[dict[str, Any]],
     pages: list[dict[str, Any]],
     renewals: dict[str, Any] | None = None,
     epaper: dict[str, Any] | None = None,
     newsletters: dict[str, Any] | None = None,
+    insights: dict[str, Any] | None = None,
 ) -> None:
     line = "-" * 96
     print("\n" + line)
@@ -734,6 +775,8 @@ def summary(
         print("\n" + "\n".join(epaper["summary"]))  # written by bench/epaper.py
     if newsletters:
         print("\n" + "\n".join(newsletters["summary"]))  # written by bench/newsletters.py
+    if insights:
+        print("\n" + "\n".join(insights["summary"]))  # written by bench/insights.py
     print(line)
 
 
@@ -768,8 +811,8 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
     parser.add_argument(
         "--only",
-        choices=["decisions", "pages", "renewals", "epaper", "newsletters"],
-        help="run only one of the five benchmarks",
+        choices=["decisions", "pages", "renewals", "epaper", "newsletters", "insights"],
+        help="run only one of the six benchmarks",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -785,6 +828,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     renewals: dict[str, Any] | None = None
     epaper: dict[str, Any] | None = None
     newsletters: dict[str, Any] | None = None
+    insights: dict[str, Any] | None = None
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -800,6 +844,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
         run_renewals = args.only in (None, "renewals") and have_pg
         run_epaper = args.only in (None, "epaper")
         run_newsletters = args.only in (None, "newsletters")
+        run_insights = args.only in (None, "insights")
         if args.only == "renewals" and not have_pg:
             step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
             return 1
@@ -812,6 +857,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
             + (1 if run_renewals else 0)
             + (1 if run_epaper else 0)
             + (1 if run_newsletters else 0)
+            + (1 if run_insights else 0)
         )
         counter = iter(range(1, steps + 1))
 
@@ -834,14 +880,18 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                 epaper = bench_epaper(plan, scratch, number)
             if run_newsletters:
                 newsletters = bench_newsletters(plan, scratch, number)
+            if run_insights:
+                insights = bench_insights(
+                    plan, scratch, number, have_pg=have_pg, have_redis=have_redis
+                )
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(decisions, pages, renewals, epaper, newsletters)
+            summary(decisions, pages, renewals, epaper, newsletters, insights)
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(decisions, pages, renewals, epaper, newsletters)
+        summary(decisions, pages, renewals, epaper, newsletters, insights)
         if args.json:
             args.json.write_text(
                 json.dumps(
@@ -851,6 +901,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                         "renewals": renewals,
                         "epaper": epaper,
                         "newsletters": newsletters,
+                        "insights": insights,
                     },
                     indent=2,
                     default=str,

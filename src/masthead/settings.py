@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "masthead.api",
     "masthead.epaper",
     "masthead.newsletters",
+    "masthead.insights",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,33 @@ ACCESS_OFFERS_PROVIDER = "masthead.billing.selectors.plan_offers"
 ACCESS_READER_CLOCK = "masthead.billing.clock.reader_now"
 # Paragraphs a reader without access sees when the editor placed no cut marker.
 LEAD_PARAGRAPHS = _env_int("MASTHEAD_LEAD_PARAGRAPHS", default=2)
+
+# --- Revenue insights (events, rollups, dashboards) ------------------------------------------
+# Capture reader-revenue events (story views by outcome, prompts, subscribe clicks, sign-ups,
+# gift opens). Off: nothing is recorded and the page does no extra work.
+INSIGHTS_CAPTURE = _env_bool("MASTHEAD_INSIGHTS_CAPTURE", default=True)
+# Where each process's buffer of events goes: "redis" (one RPUSH per batch, moved into the
+# database by the worker) when REDIS_URL is set, else "database" (one bulk INSERT per batch).
+INSIGHTS_EVENT_STORE = _env("MASTHEAD_INSIGHTS_EVENT_STORE", "redis" if REDIS_URL else "database")
+if INSIGHTS_EVENT_STORE not in {"redis", "database"} or (
+    INSIGHTS_EVENT_STORE == "redis" and not REDIS_URL
+):
+    raise ImproperlyConfigured("MASTHEAD_INSIGHTS_EVENT_STORE: database, or redis with REDIS_URL.")
+# (Tests write each event at once, inside their own transaction.)
+INSIGHTS_BUFFER_SIZE = _env_int(
+    "MASTHEAD_INSIGHTS_BUFFER_SIZE", default=1 if MASTHEAD_ENV == "test" else 200
+)
+INSIGHTS_BUFFER_SECONDS = _env_int("MASTHEAD_INSIGHTS_BUFFER_SECONDS", default=5)
+# Raw events are deleted after this many days; hour and day rollups are kept.
+INSIGHTS_RAW_RETENTION_DAYS = _env_int("MASTHEAD_INSIGHTS_RAW_RETENTION_DAYS", default=35)
+# The worker works out the revenue dashboard's figures from the ledger (a snapshot) when the
+# last is this many minutes old, for this many months back (insights.snapshots).
+INSIGHTS_REVENUE_SNAPSHOT_MINUTES = _env_int(
+    "MASTHEAD_INSIGHTS_REVENUE_SNAPSHOT_MINUTES", default=10
+)
+INSIGHTS_REVENUE_MONTHS = _env_int("MASTHEAD_INSIGHTS_REVENUE_MONTHS", default=24)
+# The gate's story decisions go to these observers (access.observers): access imports none.
+ACCESS_DECISION_OBSERVERS = ["masthead.insights.events.story_decided"]
 
 # --- Background work ---------------------------------------------------------------------
 # Tasks are stored in the database and run by `masthead worker` (SKIP LOCKED on PostgreSQL,

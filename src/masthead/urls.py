@@ -11,6 +11,7 @@ admin.site.site_title = "Masthead back office"
 admin.site.index_title = "Newsroom, paywall and revenue"
 
 urlpatterns = [
+    path("admin/insights/", include("masthead.insights.urls")),  # revenue insights' dashboards
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/devices/", include("masthead.devices.urls")),

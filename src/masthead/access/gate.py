@@ -6,6 +6,7 @@ e-paper text) asks here. No other code decides who may read what.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ class Decision:
     prompt: PromptKind | None = None
     # The benefit that would have let the reader in (for the prompt's wording).
     benefit: str | None = None
+    # The name of the meter rule that decided (insights counts views and prompts by it).
+    rule: str | None = None
 
     @property
     def show_meter(self) -> bool:
@@ -238,7 +241,8 @@ def decide(*, reader: Reader, article: Article, context: Context | None = None) 
     rule = _matching_rule(audience=audience, article=article)
     if rule is None or _is_exempt(rule, article):
         return Decision(full=True, reason=Reason.NOT_METERED)
-    return _metered(reader=reader, article=article, rule=rule, context=context, now=now)
+    decision = _metered(reader=reader, article=article, rule=rule, context=context, now=now)
+    return dataclasses.replace(decision, rule=rule.name)
 
 
 def may_use(*, reader: Reader, benefit: str, now: dt.datetime | None = None) -> Decision:

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from masthead.core.net import client_ip
 from masthead.devices import services as devices
 from masthead.devices.models import SignOutReason
+from masthead.insights import events as insights_events
 
 # The same words whether or not the address has an account: nothing here may tell them apart.
 READER_ERROR_MESSAGES = {
@@ -45,6 +46,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if not ip:
             raise PermissionDenied("Unable to determine the client's IP address.")
         return ip
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        saved = super().save_user(request, user, form, commit)
+        if saved.pk is not None:  # the funnel's sign-up (pseudonymous)
+            insights_events.registered(request=request, user_id=saved.pk)
+        return saved
 
     # --- Devices: every sign-in is a device, within the reader's limit (masthead.devices) ---
 

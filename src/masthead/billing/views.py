@@ -39,6 +39,7 @@ from masthead.billing.models import (
     Subscription,
 )
 from masthead.core.money import Money, format_money
+from masthead.insights import events as insights_events
 
 
 def _user(request: HttpRequest) -> User:
@@ -65,6 +66,7 @@ def _currency(request: HttpRequest) -> str:
 @require_safe
 def subscribe(request: HttpRequest) -> HttpResponse:
     """The plans and what they include."""
+    insights_events.subscribe_clicked(request=request)
     currency = _currency(request)
     offers = [selectors.plan_offer(p) for p in selectors.offered_prices(currency=currency)]
     next_url = _safe_next(request, request.GET.get("next", ""))

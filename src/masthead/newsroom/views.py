@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from masthead.access import observers
 from masthead.access.gate import Context, decide, may_use
 from masthead.access.models import Benefit
 from masthead.access.selectors import benefit_copy
@@ -73,6 +74,10 @@ def story_page(
     reader = request.reader  # type: ignore[attr-defined]
     # The gate runs on every request, with the real reader; the cache never decides.
     decision = decide(reader=reader, article=kit.gate_article(), context=context)
+    if context.count:  # a real read (not HEAD or prefetch): observers (insights) hear of it
+        observers.story_decided(
+            request=request, story_id=kit.pk, section_slug=kit.section_slug, decision=decision
+        )
     html = render_article_page(
         request=request,
         kit=kit,

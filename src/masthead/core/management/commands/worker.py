@@ -15,6 +15,7 @@ from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals, webhooks
 from masthead.core.background import run_queued_tasks
 from masthead.epaper import services as epaper
+from masthead.insights import services as insights
 from masthead.newsletters import sending as newsletter_sending
 from masthead.partners import services as partners
 
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             sends = newsletter_sending.run_due_sends()
             for send in sends:
                 self.stdout.write(f"newsletters: issue {send.issue_id}: {send.sent} sent")
+            insights.sweep_if_due()  # events flushed, rolled up by hour and day, pruned
             run_queued_tasks(worker_id=worker_id)
             if options["once"]:
                 break
