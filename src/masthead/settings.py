@@ -452,6 +452,17 @@ if PRODUCTION:
         # Only meaningful behind a proxy we trust to set it.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Production hardening (issue 15: sign-in, CSP, error pages, deploy checks) ------------
+# A form that fails the CSRF check gets the site's page, not Django's developer page.
+CSRF_FAILURE_VIEW = "masthead.core.errors.csrf_failure"
+# Crawler verification's DNS lookups run on the request path (masthead.access.crawlers): each
+# waits at most this many seconds, and a lookup that timed out is remembered this long.
+try:
+    CRAWLER_DNS_TIMEOUT = float(_env("MASTHEAD_CRAWLER_DNS_TIMEOUT", "2"))
+except ValueError as exc:
+    raise ImproperlyConfigured("MASTHEAD_CRAWLER_DNS_TIMEOUT must be a number of seconds.") from exc
+CRAWLER_DNS_FAILURE_SECONDS = _env_int("MASTHEAD_CRAWLER_DNS_FAILURE_SECONDS", default=300)
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
