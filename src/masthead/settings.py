@@ -10,7 +10,9 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import csp.constants as csp
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +48,12 @@ def _env_int(name: str, *, default: int) -> int:
 
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
+def _origin(url: str) -> str:
+    """``https://host`` of a URL, for the Content-Security-Policy."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -319,11 +327,15 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PUBLISHER_NAME}] "
-# Throttles guessing without letting anyone lock a victim out for long: failed logins are
-# limited per address and per account for minutes, not days.
+# Failed passwords are slowed down by masthead.accounts.throttle (SIGNIN_THROTTLE below), not
+# by allauth's fixed lock. "login" only guards against a flood of posts from one address, sized
+# for a whole office behind one; "login_failed" now limits second-factor codes only.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    "login": "120/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    # Emailed sign-in codes: the per-reader limit is per reader *and* client address
+    # (accounts.forms.RequestLoginCodeForm), so no one elsewhere can spend the owner's.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -331,6 +343,19 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+# "Email me a sign-in code": the way in that no one else's failed guesses can slow down.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Failed passwords: a few free, then each further attempt waits twice as long as the last, up to
+# the longest delay; per typed address and per client address, and for a browser that signed in
+# to the account before, per that browser only (masthead.accounts.throttle).
+SIGNIN_THROTTLE = {
+    "free_failures_per_account": _env_int("MASTHEAD_SIGNIN_FREE_FAILURES", default=5),
+    "free_failures_per_address": _env_int("MASTHEAD_SIGNIN_FREE_FAILURES_PER_ADDRESS", default=30),
+    "first_delay_seconds": 2,
+    "longest_delay_seconds": _env_int("MASTHEAD_SIGNIN_LONGEST_DELAY_SECONDS", default=900),
+    "forget_after_seconds": 60 * 60 * 24,
+    "device_days": 365,
+}
 # With optional verification allauth can only refuse a taken address with "already registered";
 # our sign-up form answers exactly as for a new address and emails the owner instead.
 ACCOUNT_FORMS = {
@@ -343,6 +368,7 @@ ACCOUNT_FORMS = {
         "change_password": "ChangePasswordForm",
         "set_password": "SetPasswordForm",
         "add_email": "AddEmailForm",
+        "request_login_code": "RequestLoginCodeForm",
     }.items()
 }
 
@@ -462,6 +488,46 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("MASTHEAD_CRAWLER_DNS_TIMEOUT must be a number of seconds.") from exc
 CRAWLER_DNS_FAILURE_SECONDS = _env_int("MASTHEAD_CRAWLER_DNS_FAILURE_SECONDS", default=300)
+
+# Content-Security-Policy (django-csp, ADR 0014). Our scripts are files under /static/ or carry
+# the request's nonce (the ad tag's inline scripts get it when rendered); other hosts must be
+# named: the ad tag's, the payment gateway's, and where story images may come from.
+# MASTHEAD_CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only, to try
+# a new ad tag without breaking it; MASTHEAD_CSP_REPORT_URI collects the browsers' reports.
+CSP_AD_HOSTS = _env_list("MASTHEAD_CSP_AD_HOSTS")
+_GATEWAY_HOSTS = {
+    # Razorpay Checkout: checkout.js, then its frame and API calls (Razorpay's integration docs).
+    "razorpay": f"{_origin(RAZORPAY_CHECKOUT_JS)},https://api.razorpay.com",
+    # Stripe Checkout is a page of Stripe's: the subscribe form is redirected there.
+    "stripe": "https://checkout.stripe.com",
+    "sandbox": "",
+}
+CSP_GATEWAY_HOSTS = _env_list("MASTHEAD_CSP_GATEWAY_HOSTS", _GATEWAY_HOSTS[BILLING_GATEWAY])
+# Story images may be any https:// address (newsroom.blocks); "https:" allows exactly that.
+CSP_IMAGE_HOSTS = _env_list("MASTHEAD_CSP_IMAGE_HOSTS", "https:")
+CSP_REPORT_ONLY = _env_bool("MASTHEAD_CSP_REPORT_ONLY", default=False)
+CSP_REPORT_URI = _env("MASTHEAD_CSP_REPORT_URI")
+_CSP_DIRECTIVES: dict[str, Any] = {
+    "default-src": [csp.SELF],
+    "script-src": [csp.SELF, csp.NONCE, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
+    "style-src": [csp.SELF, *CSP_AD_HOSTS],
+    "img-src": [csp.SELF, "data:", *CSP_IMAGE_HOSTS, *CSP_AD_HOSTS],
+    "font-src": [csp.SELF],
+    "connect-src": [csp.SELF, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
+    "frame-src": [csp.SELF, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
+    "form-action": [csp.SELF, *CSP_GATEWAY_HOSTS],
+    "frame-ancestors": [csp.NONE],
+    "base-uri": [csp.SELF],
+    "object-src": [csp.NONE],
+}
+if CSP_REPORT_URI:
+    _CSP_DIRECTIVES["report-uri"] = CSP_REPORT_URI
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else {"DIRECTIVES": _CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES} if CSP_REPORT_ONLY else None
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

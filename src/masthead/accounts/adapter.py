@@ -6,10 +6,12 @@ from contextlib import suppress
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
+from masthead.accounts import throttle
 from masthead.core.net import client_ip
 from masthead.devices import services as devices
 from masthead.devices.models import SignOutReason
@@ -19,11 +21,16 @@ READER_ERROR_MESSAGES = {
     "email_password_mismatch": (
         "The email address or password you entered is not right. Check them and try again."
     ),
-    # Failed logins are limited per address for minutes (settings.ACCOUNT_RATE_LIMITS);
-    # a password reset lifts the limit at once, so the real owner is never locked out for long.
+    # Failed logins slow further attempts down (masthead.accounts.throttle), never lock: the
+    # emailed sign-in code and a password reset get the real owner in straight away.
     "too_many_login_attempts": (
         "Too many attempts to log in with this email address. Please try again in a few "
-        "minutes, or reset your password to get in straight away."
+        "minutes, or get in straight away with a sign-in code we email you, or by resetting "
+        "your password."
+    ),
+    "login_throttled": (
+        "Too many attempts to log in with this email address. Please try again in %s, or get "
+        "in straight away with a sign-in code we email you, or by resetting your password."
     ),
     "rate_limited": "You are going a little fast. Please wait a minute and try again.",
 }
@@ -45,6 +52,30 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if not ip:
             raise PermissionDenied("Unable to determine the client's IP address.")
         return ip
+
+    # --- Password guessing: growing delays, never a lock-out (masthead.accounts.throttle) ---
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth's fixed lock per address is replaced by ``authenticate`` below."""
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        attempt = throttle.attempt_for(request, login=login, address=self.get_client_ip(request))
+        try:
+            with throttle.judged(attempt):
+                user = super().authenticate(request, **credentials)
+                if user is None:
+                    throttle.failed(attempt)
+                else:
+                    throttle.succeeded(attempt)
+        except throttle.Throttled as exc:
+            raise self.validation_error("login_throttled", exc.in_words()) from exc
+        return user
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        response = super().post_login(request, user, **kwargs)
+        throttle.remember_device(request, response, _addresses_of(user))
+        return response
 
     # --- Devices: every sign-in is a device, within the reader's limit (masthead.devices) ---
 
@@ -74,6 +105,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         """A new password (changed or reset) signs out every other device, apps included:
         whoever knew the old one keeps nothing. The browser that changed it stays in."""
         super().set_password(user, password)
+        throttle.forget_accounts(_addresses_of(user))
         request = context.request
         keep = None
         current = getattr(request, "user", None)
@@ -82,3 +114,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         devices.sign_out_other_devices(
             user_id=user.pk, keep_device_id=keep, reason=SignOutReason.PASSWORD
         )
+
+
+def _addresses_of(user: Any) -> list[str]:
+    return [user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)]

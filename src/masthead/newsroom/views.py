@@ -80,7 +80,11 @@ def story_page(
         decision=decision,
         signed_in=reader.is_signed_in,
         # Per request, never in the kit: readers with ad-free reading get no ad markup at all.
-        ads_html=ad_slot_html(reader=reader, placement=Placement.ARTICLE),
+        ads_html=ad_slot_html(
+            reader=reader,
+            placement=Placement.ARTICLE,
+            nonce=str(getattr(request, "csp_nonce", "")),
+        ),
     )
     # Each reader's page differs (meter, full text or lead): no shared cache may keep it.
     # (A new response has neither header: set, not patched.)
