@@ -489,6 +489,24 @@ except ValueError as exc:
     raise ImproperlyConfigured("MASTHEAD_CRAWLER_DNS_TIMEOUT must be a number of seconds.") from exc
 CRAWLER_DNS_FAILURE_SECONDS = _env_int("MASTHEAD_CRAWLER_DNS_FAILURE_SECONDS", default=300)
 
+# Staff sign-in: allauth's MFA (ADR 0014). Authenticator apps (TOTP, RFC 6238) with recovery
+# codes; every staff member must use one before the admin opens (accounts.middleware), and the
+# admin's own login page sends to the site's throttled sign-in (urls.py). `masthead mfa_reset
+# --email ...` removes a lost factor. Tests of other apps' back office sign staff in with
+# force_login, which skips sign-in altogether, so the test settings leave the rule to the
+# tests that are about it; a production site refuses to run without it (core.checks).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.account") + 1, "allauth.mfa")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "masthead.accounts.middleware.StaffSecondFactorMiddleware",
+)
+STAFF_MFA_REQUIRED = _env_bool("MASTHEAD_STAFF_MFA_REQUIRED", default=MASTHEAD_ENV != "test")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PUBLISHER_NAME
+# One 30-second step either side of now, for a phone's clock that is a little off (RFC 6238
+# section 5.2 recommends allowing one step of drift). allauth refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
+
 # Content-Security-Policy (django-csp, ADR 0014). Our scripts are files under /static/ or carry
 # the request's nonce (the ad tag's inline scripts get it when rendered); other hosts must be
 # named: the ad tag's, the payment gateway's, and where story images may come from.

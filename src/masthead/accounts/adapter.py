@@ -5,13 +5,15 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.core import context
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
-from masthead.accounts import throttle
+from masthead.accounts import selectors, throttle
 from masthead.core.net import client_ip
 from masthead.devices import services as devices
 from masthead.devices.models import SignOutReason
@@ -76,6 +78,25 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         response = super().post_login(request, user, **kwargs)
         throttle.remember_device(request, response, _addresses_of(user))
         return response
+
+    # --- Staff's second factor (masthead.accounts.middleware) ---
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up a *first* second factor minutes after signing in does not ask for the
+        password again (the staff member was just sent there from the admin); adding another
+        or removing one always does, so a borrowed session cannot swap the factor."""
+        required = bool(super().is_reauthentication_required(app=app, **kwargs))
+        request = context.request
+        if not required or app != "allauth.mfa" or request is None:
+            return required
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return required
+        return not selectors.may_add_first_factor_now(
+            user_id=user.pk,
+            records=get_authentication_records(request, user),
+            within_seconds=account_settings.REAUTHENTICATION_TIMEOUT,
+        )
 
     # --- Devices: every sign-in is a device, within the reader's limit (masthead.devices) ---
 

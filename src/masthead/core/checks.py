@@ -73,4 +73,13 @@ def no_published_defaults(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 id="masthead.E103",
             )
         )
+    if not settings.STAFF_MFA_REQUIRED:
+        problems.append(
+            Error(
+                "MASTHEAD_STAFF_MFA_REQUIRED is false: the back office opens with a password "
+                "alone.",
+                hint="Remove MASTHEAD_STAFF_MFA_REQUIRED (staff then need a second factor).",
+                id="masthead.E104",
+            )
+        )
     return problems

@@ -92,7 +92,9 @@ def test_the_deploy_check_fails_on_the_demo_seller_published_secrets_and_console
     tmp_path,
 ):
     result = deploy_check(
-        tmp_path, MASTHEAD_NEWSLETTERS_WEBHOOK_SECRET="newsletters-webhook-secret"
+        tmp_path,
+        MASTHEAD_NEWSLETTERS_WEBHOOK_SECRET="newsletters-webhook-secret",
+        MASTHEAD_STAFF_MFA_REQUIRED="false",
     )
     output = result.stdout + result.stderr
 
@@ -102,6 +104,7 @@ def test_the_deploy_check_fails_on_the_demo_seller_published_secrets_and_console
     for name in ("SANDBOX_WEBHOOK_SECRET", "NEWSLETTERS_WEBHOOK_SECRET"):
         assert f"(masthead.E102) {name} is the default published with Masthead" in output
     assert "(masthead.E103) EMAIL_BACKEND is django.core.mail.backends.console" in output
+    assert "(masthead.E104) MASTHEAD_STAFF_MFA_REQUIRED is false" in output
 
 
 def test_the_deploy_check_passes_with_the_publishers_own_identity_secrets_and_mail(tmp_path):
