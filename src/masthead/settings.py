@@ -529,6 +529,9 @@ _CSP_DIRECTIVES: dict[str, Any] = {
     "default-src": [csp.SELF],
     "script-src": [csp.SELF, csp.NONCE, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
     "style-src": [csp.SELF, *CSP_AD_HOSTS],
+    # Style *attributes* run no script and load nothing; the admin's widgets (select2) and ad
+    # tags set them. <style> elements and stylesheets stay limited to the above (ADR 0014).
+    "style-src-attr": [csp.UNSAFE_INLINE],
     "img-src": [csp.SELF, "data:", *CSP_IMAGE_HOSTS, *CSP_AD_HOSTS],
     "font-src": [csp.SELF],
     "connect-src": [csp.SELF, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],

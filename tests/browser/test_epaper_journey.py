@@ -77,7 +77,8 @@ def test_upload_read_download_share_and_refuse(
     get_user_model().objects.create_superuser("desk", "desk@example.com", STRONG_PASSWORD)
     desk = page_factory()
     desk.goto(site + "/admin/epaper/edition/add/")
-    desk.locator("#id_username").fill("desk")
+    # The admin's login page sends staff to the site's sign-in (issue 15).
+    desk.locator("#id_login").fill("desk@example.com")
     desk.locator("#id_password").fill(STRONG_PASSWORD)
     desk.get_by_role("button", name="Log in").click()
     expect(desk.get_by_role("heading", name="Upload an e-paper edition")).to_be_visible()
