@@ -489,7 +489,7 @@ except ValueError as exc:
     raise ImproperlyConfigured("MASTHEAD_CRAWLER_DNS_TIMEOUT must be a number of seconds.") from exc
 CRAWLER_DNS_FAILURE_SECONDS = _env_int("MASTHEAD_CRAWLER_DNS_FAILURE_SECONDS", default=300)
 
-# Staff sign-in: allauth's MFA (ADR 0014). Authenticator apps (TOTP, RFC 6238) with recovery
+# Staff sign-in: allauth's MFA (ADR 0015). Authenticator apps (TOTP, RFC 6238) with recovery
 # codes; every staff member must use one before the admin opens (accounts.middleware), and the
 # admin's own login page sends to the site's throttled sign-in (urls.py). `masthead mfa_reset
 # --email ...` removes a lost factor. Tests of other apps' back office sign staff in with
@@ -507,7 +507,7 @@ MFA_TOTP_ISSUER = PUBLISHER_NAME
 # section 5.2 recommends allowing one step of drift). allauth refuses a code used twice.
 MFA_TOTP_TOLERANCE = 1
 
-# Content-Security-Policy (django-csp, ADR 0014). Our scripts are files under /static/ or carry
+# Content-Security-Policy (django-csp, ADR 0015). Our scripts are files under /static/ or carry
 # the request's nonce (the ad tag's inline scripts get it when rendered); other hosts must be
 # named: the ad tag's, the payment gateway's, and where story images may come from.
 # MASTHEAD_CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only, to try
@@ -530,7 +530,7 @@ _CSP_DIRECTIVES: dict[str, Any] = {
     "script-src": [csp.SELF, csp.NONCE, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
     "style-src": [csp.SELF, *CSP_AD_HOSTS],
     # Style *attributes* run no script and load nothing; the admin's widgets (select2) and ad
-    # tags set them. <style> elements and stylesheets stay limited to the above (ADR 0014).
+    # tags set them. <style> elements and stylesheets stay limited to the above (ADR 0015).
     "style-src-attr": [csp.UNSAFE_INLINE],
     "img-src": [csp.SELF, "data:", *CSP_IMAGE_HOSTS, *CSP_AD_HOSTS],
     "font-src": [csp.SELF],

@@ -277,3 +277,13 @@ def test_a_made_up_forwarded_for_header_does_not_escape_the_limit(client, settin
     ]
 
     assert statuses == [200, 200, 429]
+
+
+def test_asking_for_a_sign_in_code_answers_alike_for_known_and_unknown_addresses(client, reader):
+    known = Client().post("/accounts/login/code/", {"email": READER_EMAIL})
+    unknown = Client().post("/accounts/login/code/", {"email": "nobody.here@example.com"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    # Each address got one email; only the account's holds a code.
+    assert [m.to for m in mail.outbox] == [[READER_EMAIL], ["nobody.here@example.com"]]
