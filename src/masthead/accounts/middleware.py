@@ -15,11 +15,19 @@ from collections.abc import Callable
 
 from allauth.account.authentication import get_authentication_records
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from masthead.accounts.selectors import SecondFactor, second_factor
+
+
+SET_UP = (
+    "The back office needs a code from an authenticator app as well as your password. "
+    "Set one up here: it takes a minute, and you keep recovery codes for a lost phone."
+)
+SHOW = "Enter a code from your authenticator app to open the back office."
 
 
 class StaffSecondFactorMiddleware:
@@ -41,7 +49,11 @@ class StaffSecondFactorMiddleware:
         state = second_factor(user_id=user.pk, records=get_authentication_records(request, user))
         if state is SecondFactor.SHOWN:
             return None
-        target = "mfa_activate_totp" if state is SecondFactor.MISSING else "mfa_reauthenticate"
+        if state is SecondFactor.MISSING:
+            target, why = "mfa_activate_totp", SET_UP
+        else:
+            target, why = "mfa_reauthenticate", SHOW
+        messages.info(request, why)
         return HttpResponseRedirect(
             f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
         )

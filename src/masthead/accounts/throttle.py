@@ -58,7 +58,8 @@ class Schedule:
         beyond = failures - self.free_failures
         if beyond < 0:
             return 0
-        return int(min(self.longest_delay_seconds, self.first_delay_seconds * 2**beyond))
+        # 2**40 seconds is past any longest delay; no need to build bigger numbers.
+        return int(min(self.longest_delay_seconds, self.first_delay_seconds * 2 ** min(beyond, 40)))
 
 
 def _schedules() -> dict[str, Schedule]:

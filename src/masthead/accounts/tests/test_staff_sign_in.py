@@ -93,6 +93,8 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up_before_the_admin(c
 
     assert sent.status_code == 302
     assert sent["Location"] == f"{ACTIVATE}?next=%2Fadmin%2Fnewsroom%2Farticle%2F"
+    told = client.get(sent["Location"]).content.decode()
+    assert "The back office needs a code from an authenticator app" in told
     set_up_authenticator_app(client)
     assert client.get("/admin/newsroom/article/").status_code == 200
     # Recovery codes came with it, for the day the phone is lost.

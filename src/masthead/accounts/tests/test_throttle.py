@@ -7,6 +7,8 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from masthead.accounts import throttle
 from masthead.accounts.tests.helpers import (
@@ -287,3 +289,22 @@ def test_asking_for_a_sign_in_code_answers_alike_for_known_and_unknown_addresses
     assert known["Location"] == unknown["Location"]
     # Each address got one email; only the account's holds a code.
     assert [m.to for m in mail.outbox] == [[READER_EMAIL], ["nobody.here@example.com"]]
+
+
+@given(
+    free=st.integers(min_value=0, max_value=50),
+    first=st.integers(min_value=1, max_value=60),
+    longest=st.integers(min_value=1, max_value=86_400),
+    failures=st.integers(min_value=0, max_value=10_000),
+)
+def test_a_wait_never_shrinks_with_more_failures_and_never_passes_the_longest(
+    free, first, longest, failures
+):
+    schedule = throttle.Schedule(
+        free_failures=free, first_delay_seconds=first, longest_delay_seconds=longest
+    )
+
+    now, then = schedule.wait_after(failures), schedule.wait_after(failures + 1)
+
+    assert 0 <= now <= then <= max(longest, 0)
+    assert (now == 0) == (failures < free)
