@@ -22,7 +22,6 @@ from django.utils.http import urlencode
 
 from masthead.accounts.selectors import SecondFactor, second_factor
 
-
 SET_UP = (
     "The back office needs a code from an authenticator app as well as your password. "
     "Set one up here: it takes a minute, and you keep recovery codes for a lost phone."
