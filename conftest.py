@@ -118,10 +118,32 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+# Every browser test runs under the site's Content-Security-Policy and fails on a violation
+# (a script, style or frame of ours the policy blocks): Chromium fires securitypolicyviolation
+# and logs "Refused to ..." to the console; both are collected per test.
+_CSP_WATCH = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' +
+                (e.blockedURI || 'inline code') + ' on ' + document.location.pathname);
+});
+"""
+
+
+def _is_csp_violation(message: Any) -> bool:
+    text = str(message.text)
+    return message.type == "error" and (
+        text.startswith("CSP violation") or "Content Security Policy" in text
+    )
+
+
 @pytest.fixture
 def page_factory(browser: Any, request: Any) -> Iterator[Any]:
-    """New isolated browser contexts (like separate private windows); screenshots kept."""
+    """New isolated browser contexts (like separate private windows); screenshots kept.
+
+    ``page_factory.csp_violations`` lists the policy violations seen so far; a test that
+    provokes one on purpose clears it."""
     contexts: list[Any] = []
+    violations: list[str] = []
 
     def make(*, width: int = 1280, height: int = 900, mobile: bool = False) -> Any:
         context = browser.new_context(
@@ -131,12 +153,16 @@ def page_factory(browser: Any, request: Any) -> Iterator[Any]:
             device_scale_factor=2 if mobile else 1,
         )
         context.set_default_timeout(15_000)
+        context.add_init_script(_CSP_WATCH)
+        context.on("console", lambda m: violations.append(m.text) if _is_csp_violation(m) else None)
         contexts.append(context)
         return context.new_page()
 
+    make.csp_violations = violations  # type: ignore[attr-defined]
     yield make
     for context in contexts:
         context.close()
+    assert not violations, f"The Content-Security-Policy blocked: {violations}"
 
 
 def screenshot(page: Any, name: str) -> Path:

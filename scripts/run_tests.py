@@ -71,6 +71,14 @@ def main() -> None:
             "RAZORPAY_KEY_ID": "rzp_live_check",
             "RAZORPAY_KEY_SECRET": uuid.uuid4().hex,
             "RAZORPAY_WEBHOOK_SECRET": uuid.uuid4().hex,
+            # ...and its own seller identity, webhook secrets and a mail server: the check
+            # refuses the demo's published ones (masthead.core.checks).
+            "MASTHEAD_PUBLISHER_GSTIN": "29AAACN0000A1Z5",
+            "MASTHEAD_PUBLISHER_LEGAL_NAME": "Northern Chronicle Publications Private Limited",
+            "MASTHEAD_PUBLISHER_ADDRESS": "12 Residency Road, Bengaluru 560025",
+            "MASTHEAD_SANDBOX_WEBHOOK_SECRET": uuid.uuid4().hex,
+            "MASTHEAD_NEWSLETTERS_WEBHOOK_SECRET": uuid.uuid4().hex,
+            "MASTHEAD_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         },
     )
     pytest = [str(BIN / "pytest"), "-p", "no:randomly", "-q"]

@@ -10,7 +10,9 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import csp.constants as csp
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +48,12 @@ def _env_int(name: str, *, default: int) -> int:
 
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
+def _origin(url: str) -> str:
+    """``https://host`` of a URL, for the Content-Security-Policy."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -350,11 +358,15 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PUBLISHER_NAME}] "
-# Throttles guessing without letting anyone lock a victim out for long: failed logins are
-# limited per address and per account for minutes, not days.
+# Failed passwords are slowed down by masthead.accounts.throttle (SIGNIN_THROTTLE below), not
+# by allauth's fixed lock. "login" only guards against a flood of posts from one address, sized
+# for a whole office behind one; "login_failed" now limits second-factor codes only.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    "login": "120/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    # Emailed sign-in codes: the per-reader limit is per reader *and* client address
+    # (accounts.forms.RequestLoginCodeForm), so no one elsewhere can spend the owner's.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -362,6 +374,19 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+# "Email me a sign-in code": the way in that no one else's failed guesses can slow down.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Failed passwords: a few free, then each further attempt waits twice as long as the last, up to
+# the longest delay; per typed address and per client address, and for a browser that signed in
+# to the account before, per that browser only (masthead.accounts.throttle).
+SIGNIN_THROTTLE = {
+    "free_failures_per_account": _env_int("MASTHEAD_SIGNIN_FREE_FAILURES", default=5),
+    "free_failures_per_address": _env_int("MASTHEAD_SIGNIN_FREE_FAILURES_PER_ADDRESS", default=30),
+    "first_delay_seconds": 2,
+    "longest_delay_seconds": _env_int("MASTHEAD_SIGNIN_LONGEST_DELAY_SECONDS", default=900),
+    "forget_after_seconds": 60 * 60 * 24,
+    "device_days": 365,
+}
 # With optional verification allauth can only refuse a taken address with "already registered";
 # our sign-up form answers exactly as for a new address and emails the owner instead.
 ACCOUNT_FORMS = {
@@ -374,6 +399,7 @@ ACCOUNT_FORMS = {
         "change_password": "ChangePasswordForm",
         "set_password": "SetPasswordForm",
         "add_email": "AddEmailForm",
+        "request_login_code": "RequestLoginCodeForm",
     }.items()
 }
 
@@ -482,6 +508,78 @@ if PRODUCTION:
     if TRUSTED_PROXIES:
         # Only meaningful behind a proxy we trust to set it.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Production hardening (issue 15: sign-in, CSP, error pages, deploy checks) ------------
+# A form that fails the CSRF check gets the site's page, not Django's developer page.
+CSRF_FAILURE_VIEW = "masthead.core.errors.csrf_failure"
+# Crawler verification's DNS lookups run on the request path (masthead.access.crawlers): each
+# waits at most this many seconds, and a lookup that timed out is remembered this long.
+try:
+    CRAWLER_DNS_TIMEOUT = float(_env("MASTHEAD_CRAWLER_DNS_TIMEOUT", "2"))
+except ValueError as exc:
+    raise ImproperlyConfigured("MASTHEAD_CRAWLER_DNS_TIMEOUT must be a number of seconds.") from exc
+CRAWLER_DNS_FAILURE_SECONDS = _env_int("MASTHEAD_CRAWLER_DNS_FAILURE_SECONDS", default=300)
+
+# Staff sign-in: allauth's MFA (ADR 0015). Authenticator apps (TOTP, RFC 6238) with recovery
+# codes; every staff member must use one before the admin opens (accounts.middleware), and the
+# admin's own login page sends to the site's throttled sign-in (urls.py). `masthead mfa_reset
+# --email ...` removes a lost factor. Tests of other apps' back office sign staff in with
+# force_login, which skips sign-in altogether, so the test settings leave the rule to the
+# tests that are about it; a production site refuses to run without it (core.checks).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.account") + 1, "allauth.mfa")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "masthead.accounts.middleware.StaffSecondFactorMiddleware",
+)
+STAFF_MFA_REQUIRED = _env_bool("MASTHEAD_STAFF_MFA_REQUIRED", default=MASTHEAD_ENV != "test")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PUBLISHER_NAME
+# One 30-second step either side of now, for a phone's clock that is a little off (RFC 6238
+# section 5.2 recommends allowing one step of drift). allauth refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
+
+# Content-Security-Policy (django-csp, ADR 0015). Our scripts are files under /static/ or carry
+# the request's nonce (the ad tag's inline scripts get it when rendered); other hosts must be
+# named: the ad tag's, the payment gateway's, and where story images may come from.
+# MASTHEAD_CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only, to try
+# a new ad tag without breaking it; MASTHEAD_CSP_REPORT_URI collects the browsers' reports.
+CSP_AD_HOSTS = _env_list("MASTHEAD_CSP_AD_HOSTS")
+_GATEWAY_HOSTS = {
+    # Razorpay Checkout: checkout.js, then its frame and API calls (Razorpay's integration docs).
+    "razorpay": f"{_origin(RAZORPAY_CHECKOUT_JS)},https://api.razorpay.com",
+    # Stripe Checkout is a page of Stripe's: the subscribe form is redirected there.
+    "stripe": "https://checkout.stripe.com",
+    "sandbox": "",
+}
+CSP_GATEWAY_HOSTS = _env_list("MASTHEAD_CSP_GATEWAY_HOSTS", _GATEWAY_HOSTS[BILLING_GATEWAY])
+# Story images may be any https:// address (newsroom.blocks); "https:" allows exactly that.
+CSP_IMAGE_HOSTS = _env_list("MASTHEAD_CSP_IMAGE_HOSTS", "https:")
+CSP_REPORT_ONLY = _env_bool("MASTHEAD_CSP_REPORT_ONLY", default=False)
+CSP_REPORT_URI = _env("MASTHEAD_CSP_REPORT_URI")
+_CSP_DIRECTIVES: dict[str, Any] = {
+    "default-src": [csp.SELF],
+    "script-src": [csp.SELF, csp.NONCE, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
+    "style-src": [csp.SELF, *CSP_AD_HOSTS],
+    # Style *attributes* run no script and load nothing; the admin's widgets (select2) and ad
+    # tags set them. <style> elements and stylesheets stay limited to the above (ADR 0015).
+    "style-src-attr": [csp.UNSAFE_INLINE],
+    "img-src": [csp.SELF, "data:", *CSP_IMAGE_HOSTS, *CSP_AD_HOSTS],
+    "font-src": [csp.SELF],
+    "connect-src": [csp.SELF, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
+    "frame-src": [csp.SELF, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
+    "form-action": [csp.SELF, *CSP_GATEWAY_HOSTS],
+    "frame-ancestors": [csp.NONE],
+    "base-uri": [csp.SELF],
+    "object-src": [csp.NONE],
+}
+if CSP_REPORT_URI:
+    _CSP_DIRECTIVES["report-uri"] = CSP_REPORT_URI
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else {"DIRECTIVES": _CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES} if CSP_REPORT_ONLY else None
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

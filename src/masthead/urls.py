@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -9,6 +10,8 @@ from masthead.newsroom.sitemaps import ArticleSitemap, SectionSitemap
 admin.site.site_header = f"{settings.PUBLISHER_NAME} — back office"
 admin.site.site_title = "Masthead back office"
 admin.site.index_title = "Newsroom, paywall and revenue"
+# Staff sign in where readers do: the throttled sign-in, then their second factor (issue 15).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/insights/", include("masthead.insights.urls")),  # revenue insights' dashboards

@@ -117,3 +117,17 @@ def horizontal_overflow(page: Page) -> int:
     return int(
         page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
     )
+
+
+def wait_until_true(page: Page, expression: str, *, timeout_ms: int = 15_000) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    Playwright's ``wait_for_function`` polls with ``eval`` inside the page, which the site's
+    Content-Security-Policy (no 'unsafe-eval') refuses; ``page.evaluate`` runs through the
+    DevTools protocol instead, as a reader's browser extensions would not.
+    """
+    waited = 0
+    while not page.evaluate(expression):
+        assert waited < timeout_ms, f"never true: {expression}"
+        page.wait_for_timeout(100)
+        waited += 100

@@ -19,7 +19,12 @@ from pypdf import PdfReader
 from masthead.access.models import Benefit
 from masthead.access.services import CompDuration, grant_complimentary
 from masthead.epaper.layout import PrintStory, lay_out_edition
-from tests.browser.helpers import STRONG_PASSWORD, horizontal_overflow, new_email
+from tests.browser.helpers import (
+    STRONG_PASSWORD,
+    horizontal_overflow,
+    new_email,
+    wait_until_true,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +82,8 @@ def test_upload_read_download_share_and_refuse(
     get_user_model().objects.create_superuser("desk", "desk@example.com", STRONG_PASSWORD)
     desk = page_factory()
     desk.goto(site + "/admin/epaper/edition/add/")
-    desk.locator("#id_username").fill("desk")
+    # The admin's login page sends staff to the site's sign-in (issue 15).
+    desk.locator("#id_login").fill("desk@example.com")
     desk.locator("#id_password").fill(STRONG_PASSWORD)
     desk.get_by_role("button", name="Log in").click()
     expect(desk.get_by_role("heading", name="Upload an e-paper edition")).to_be_visible()
@@ -108,7 +114,7 @@ def test_upload_read_download_share_and_refuse(
     page.get_by_role("button", name="Zoom in").click()
     expect(page.locator(".ep-zoom-level")).to_have_text("150%")
     expect(image).to_have_attribute("src", re.compile(rf"^{edition_path}1/large\.jpg\?v=\d+$"))
-    page.wait_for_function("document.querySelector('.ep-page-image').naturalWidth === 1600")
+    wait_until_true(page, "document.querySelector('.ep-page-image').naturalWidth === 1600")
     assert image.bounding_box()["width"] > before * 1.3
     shoot(page, "epaper-subscriber-zoomed")
     page.get_by_role("button", name="Fit width").click()
@@ -149,7 +155,7 @@ def test_upload_read_download_share_and_refuse(
     stranger.goto(link)
     shared = stranger.locator(".ep-shared-image")
     expect(shared).to_be_visible()
-    stranger.wait_for_function("document.querySelector('.ep-shared-image').naturalWidth > 600")
+    wait_until_true(stranger, "document.querySelector('.ep-shared-image').naturalWidth > 600")
     expect(stranger.locator("section.prompt")).to_contain_text("The e-paper is for subscribers.")
     shoot(stranger, "epaper-shared-clip")
 

@@ -3,16 +3,30 @@
 A user agent alone proves nothing. The connecting address must reverse-resolve to a host under
 the engine's domain, and that host must resolve forward to the same address (Google's and
 Bing's documented check). Results are cached; the resolver can be swapped for tests.
+
+The lookups run on the request path, so each is bounded: the system resolver has no timeout of
+its own (``gethostbyaddr`` may wait for the resolver's full retry cycle), so it runs on a small
+thread pool and the request waits at most ``settings.CRAWLER_DNS_TIMEOUT`` seconds. A lookup
+that timed out counts as unverified and is remembered for ``CRAWLER_DNS_FAILURE_SECONDS``, so a
+slow DNS server costs one request that wait, not every request.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as LookupTimeout
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # User-agent token -> the DNS suffixes that engine's crawlers resolve to.
 ENGINES: dict[str, tuple[str, ...]] = {
@@ -39,6 +53,21 @@ def _system_forward(host: str) -> list[str]:
 
 system_resolver = Resolver(reverse=_system_reverse, forward=_system_forward)
 _resolver: Resolver = system_resolver
+# A lookup that never answers keeps its thread; a few threads bound what hung lookups can hold.
+_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="crawler-dns")
+
+
+class _TimedOut(Exception):
+    pass
+
+
+def _bounded(lookup: Callable[[str], T], name: str) -> T:
+    future = _lookups.submit(lookup, name)
+    try:
+        return future.result(timeout=settings.CRAWLER_DNS_TIMEOUT)
+    except LookupTimeout as exc:
+        future.cancel()
+        raise _TimedOut(name) from exc
 
 
 def use_resolver(resolver: Resolver) -> None:
@@ -70,20 +99,25 @@ def is_verified_crawler(*, ip: str, user_agent: str) -> bool:
     cached = cache.get(cache_key)
     if cached is not None:
         return bool(cached)
-    verified = _verify(ip=ip, suffixes=ENGINES[engine])
+    try:
+        verified = _verify(ip=ip, suffixes=ENGINES[engine])
+    except _TimedOut as exc:
+        logger.warning("Crawler DNS lookup for %s timed out (%s); treated as unverified", ip, exc)
+        cache.set(cache_key, False, settings.CRAWLER_DNS_FAILURE_SECONDS)
+        return False
     cache.set(cache_key, verified, _CACHE_SECONDS)
     return verified
 
 
 def _verify(*, ip: str, suffixes: tuple[str, ...]) -> bool:
     try:
-        host = _resolver.reverse(ip).rstrip(".").lower()
+        host = _bounded(_resolver.reverse, ip).rstrip(".").lower()
     except (OSError, UnicodeError):
         return False
     if not host.endswith(suffixes):
         return False
     try:
-        addresses = _resolver.forward(host)
+        addresses = _bounded(_resolver.forward, host)
     except (OSError, UnicodeError):
         return False
     return any(_same_address(ip, address) for address in addresses)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailAddress
 from allauth.core import context
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
+from masthead.accounts import selectors, throttle
 from masthead.core.net import client_ip
 from masthead.devices import services as devices
 from masthead.devices.models import SignOutReason
@@ -20,11 +24,16 @@ READER_ERROR_MESSAGES = {
     "email_password_mismatch": (
         "The email address or password you entered is not right. Check them and try again."
     ),
-    # Failed logins are limited per address for minutes (settings.ACCOUNT_RATE_LIMITS);
-    # a password reset lifts the limit at once, so the real owner is never locked out for long.
+    # Failed logins slow further attempts down (masthead.accounts.throttle), never lock: the
+    # emailed sign-in code and a password reset get the real owner in straight away.
     "too_many_login_attempts": (
         "Too many attempts to log in with this email address. Please try again in a few "
-        "minutes, or reset your password to get in straight away."
+        "minutes, or get in straight away with a sign-in code we email you, or by resetting "
+        "your password."
+    ),
+    "login_throttled": (
+        "Too many attempts to log in with this email address. Please try again in %s, or get "
+        "in straight away with a sign-in code we email you, or by resetting your password."
     ),
     "rate_limited": "You are going a little fast. Please wait a minute and try again.",
 }
@@ -47,6 +56,48 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             raise PermissionDenied("Unable to determine the client's IP address.")
         return ip
 
+    # --- Password guessing: growing delays, never a lock-out (masthead.accounts.throttle) ---
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth's fixed lock per address is replaced by ``authenticate`` below."""
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        attempt = throttle.attempt_for(request, login=login, address=self.get_client_ip(request))
+        try:
+            with throttle.judged(attempt):
+                user = super().authenticate(request, **credentials)
+                if user is None:
+                    throttle.failed(attempt)
+                else:
+                    throttle.succeeded(attempt)
+        except throttle.Throttled as exc:
+            raise self.validation_error("login_throttled", exc.in_words()) from exc
+        return user
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        response = super().post_login(request, user, **kwargs)
+        throttle.remember_device(request, response, _addresses_of(user))
+        return response
+
+    # --- Staff's second factor (masthead.accounts.middleware) ---
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up a *first* second factor minutes after signing in does not ask for the
+        password again (the staff member was just sent there from the admin); adding another
+        or removing one always does, so a borrowed session cannot swap the factor."""
+        required = bool(super().is_reauthentication_required(app=app, **kwargs))
+        request = context.request
+        if not required or app != "allauth.mfa" or request is None:
+            return required
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return required
+        return not selectors.may_add_first_factor_now(
+            user_id=user.pk,
+            records=get_authentication_records(request, user),
+            within_seconds=account_settings.REAUTHENTICATION_TIMEOUT,
+        )
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         saved = super().save_user(request, user, form, commit)
         if saved.pk is not None:  # the funnel's sign-up (pseudonymous)
@@ -81,6 +132,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         """A new password (changed or reset) signs out every other device, apps included:
         whoever knew the old one keeps nothing. The browser that changed it stays in."""
         super().set_password(user, password)
+        throttle.forget_accounts(_addresses_of(user))
         request = context.request
         keep = None
         current = getattr(request, "user", None)
@@ -89,3 +141,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         devices.sign_out_other_devices(
             user_id=user.pk, keep_device_id=keep, reason=SignOutReason.PASSWORD
         )
+
+
+def _addresses_of(user: Any) -> list[str]:
+    return [user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)]

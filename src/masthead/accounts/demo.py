@@ -14,6 +14,7 @@ from django.utils import timezone
 from masthead.access.models import Benefit, GrantSource
 from masthead.access.selectors import active_benefits
 from masthead.access.services import grant_benefits
+from masthead.core.production import refuse_in_production
 
 DEMO_LOGINS = [
     ("reader@example.com", "read-the-ledger-1997", "reader"),
@@ -33,6 +34,9 @@ def editors_group() -> Group:
 
 @transaction.atomic
 def load() -> None:
+    # Here as well as in the commands: whatever calls it, published passwords stay off a
+    # production site.
+    refuse_in_production("Loading the demo logins")
     user_model = get_user_model()
     editors = editors_group()
     for email, password, role in DEMO_LOGINS:

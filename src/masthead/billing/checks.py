@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
 
-PUBLISHED_DEFAULT = "sandbox-webhook-secret"
 REQUIRED = {
     "razorpay": ("RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"),
     "stripe": ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"),
@@ -34,14 +33,5 @@ def gateway_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                     id="masthead.W002",
                 )
             )
-    if settings.SANDBOX_WEBHOOK_SECRET == PUBLISHED_DEFAULT and (
-        settings.BILLING_GATEWAY == "sandbox"
-    ):
-        problems.append(
-            Warning(
-                "The sandbox webhook secret is the published default.",
-                hint="Set MASTHEAD_SANDBOX_WEBHOOK_SECRET.",
-                id="masthead.W003",
-            )
-        )
+    # A published webhook secret is an error whichever gateway is active: masthead.core.checks.
     return problems

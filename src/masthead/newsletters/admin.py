@@ -87,9 +87,10 @@ class NewsletterAdmin(admin.ModelAdmin[Newsletter]):
         peak = max((n for _, n in points), default=0) or 1
         rows = format_html_join(
             "",
-            '<tr><th scope="row">{}</th><td>{}</td><td><span style="display:inline-block;'
-            'height:10px;width:{}px;background:#8a1c1c"></span></td></tr>',
-            ((day.strftime("%d %b %Y"), n, round(200 * n / peak)) for day, n in points),
+            # A <progress> bar: no inline style, which the Content-Security-Policy refuses.
+            '<tr><th scope="row">{}</th><td>{}</td><td><progress max="{}" value="{}">'
+            "</progress></td></tr>",
+            ((day.strftime("%d %b %Y"), n, peak, n) for day, n in points),
         )
         return format_html(
             '<table class="subscribers-over-time"><thead><tr><th>Week ending</th>'

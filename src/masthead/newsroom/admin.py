@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -173,7 +173,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         article = get_object_or_404(Article.objects.select_related("section", "agency"), pk=pk)
         if not self.has_view_permission(request, article):
-            raise ValidationError("You may not view this story.")
+            raise PermissionDenied("You may not view this story.")
         split = split_lead(article.body, default_paragraphs=settings.LEAD_PARAGRAPHS)
         return TemplateResponse(
             request,

@@ -85,7 +85,11 @@ def story_page(
         decision=decision,
         signed_in=reader.is_signed_in,
         # Per request, never in the kit: readers with ad-free reading get no ad markup at all.
-        ads_html=ad_slot_html(reader=reader, placement=Placement.ARTICLE),
+        ads_html=ad_slot_html(
+            reader=reader,
+            placement=Placement.ARTICLE,
+            nonce=str(getattr(request, "csp_nonce", "")),
+        ),
     )
     # Each reader's page differs (meter, full text or lead): no shared cache may keep it.
     # (A new response has neither header: set, not patched.)
@@ -137,6 +141,11 @@ def market_analysis(request: HttpRequest) -> HttpResponse:
 
 
 def _checked_day(year: int, month: int = 1, day: int = 1) -> dt.date:
+    # A year at either end of the calendar cannot be turned into the publisher's local day
+    # and the next (year 1 in IST is still year 0 in UTC; 9999-12-31 has no next day), so
+    # such addresses are simply not in the archive.
+    if not dt.MINYEAR < year < dt.MAXYEAR:
+        raise Http404(f"There is no year {year} in the archive.")
     try:
         return dt.date(year, month, day)
     except ValueError as exc:

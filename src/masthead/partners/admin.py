@@ -69,7 +69,7 @@ class PartnerPoolAdmin(admin.ModelAdmin[PartnerPool]):
         available = int(getattr(obj, "available", 0))
         if obj.is_active and available <= obj.low_threshold:
             return format_html(
-                '<strong class="partner-pool-low" style="color:#ba2121">⚠ {} — low</strong>',
+                '<strong class="partner-pool-low">⚠ {} — low</strong>',
                 available,
             )
         return str(available)

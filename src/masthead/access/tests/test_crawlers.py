@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from masthead.access import crawlers
@@ -124,3 +127,46 @@ def test_behind_a_trusted_proxy_the_client_address_comes_from_the_proxy(
         HTTP_USER_AGENT=GOOGLEBOT_UA,
     ).content.decode()
     assert "SECRET-FIFTH" not in spoofed
+
+
+class HangingDNS(FakeDNS):
+    """A DNS server that never answers: the reverse lookup waits until the test ends."""
+
+    def __init__(self) -> None:
+        super().__init__(ptr={}, a={})
+        self.release = threading.Event()
+
+    def reverse(self, ip: str) -> str:
+        self.lookups += 1
+        self.release.wait(30)
+        raise OSError("no answer")
+
+
+@pytest.fixture
+def hanging_dns():
+    fake = HangingDNS()
+    crawlers.use_resolver(crawlers.Resolver(reverse=fake.reverse, forward=fake.forward))
+    yield fake
+    fake.release.set()
+    crawlers.use_resolver(crawlers.system_resolver)
+
+
+def test_a_dns_server_that_never_answers_holds_a_story_only_as_long_as_the_timeout(
+    client, hanging_dns, gated_story, settings
+):
+    settings.CRAWLER_DNS_TIMEOUT = 0.5
+
+    started = time.monotonic()
+    page = fetch(client, gated_story, ip="66.249.66.1", ua=GOOGLEBOT_UA)
+    first_wait = time.monotonic() - started
+    started = time.monotonic()
+    again = fetch(client, gated_story, ip="66.249.66.1", ua=GOOGLEBOT_UA)
+    second_wait = time.monotonic() - started
+
+    # Unverified, so the meter's prompt; the lookup was asked once and its failure remembered.
+    assert "You’ve reached your limit" in page
+    assert "SECRET-FIFTH" not in page
+    assert "You’ve reached your limit" in again
+    assert first_wait < 3
+    assert second_wait < 0.5
+    assert hanging_dns.lookups == 1

@@ -6,6 +6,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,3 +174,50 @@ def test_a_section_cannot_take_an_address_the_site_uses(client):
         reverse("admin:newsroom_section_add"), {"name": "Admin", "slug": "admin", "position": 1}
     )
     assert "used by the site itself" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/archive/9999/",
+        "/archive/9999/12/",
+        "/archive/9999/12/31/",
+        "/archive/1/",
+        "/archive/1/1/1/",
+    ],
+)
+def test_archive_addresses_at_the_ends_of_the_calendar_are_not_found(client, newsroom, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "We couldn’t find that page" in response.content.decode()
+
+
+def test_a_staff_member_without_permission_to_view_stories_is_refused_the_preview_politely(
+    client, newsroom
+):
+    clerk = testing.reader_account("clerk@example.com")
+    clerk.is_staff = True  # in the back office, but given no permission on stories
+    clerk.save()
+    client.force_login(clerk)
+
+    response = client.get(reverse("admin:newsroom_article_preview", args=[newsroom["lead"].pk]))
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You can’t open this page" in html
+    assert 'class="site-header"' in html
+    assert "Budget widens the tax base" not in html
+
+
+def test_a_form_sent_without_its_security_token_gets_the_sites_own_page(newsroom):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(reverse("account_login"), {"login": "a@example.com", "password": "x"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<h1 id="err-title">Please try that again</h1>' in html
+    assert "reload the page and send the form again" in html
+    assert 'class="site-header"' in html
+    assert "CSRF verification failed" not in html

@@ -8,6 +8,7 @@ from masthead.access import demo as access_demo
 from masthead.accounts import demo as accounts_demo
 from masthead.ads import demo as ads_demo
 from masthead.billing import demo as billing_demo
+from masthead.core.production import refuse_in_production
 from masthead.billing import demo_history
 from masthead.devices import demo as devices_demo
 from masthead.epaper import demo as epaper_demo
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_in_production("load_demo")
         self.stdout.write("Loading the demo newsroom…")
         count = newsroom_demo.load(progress=self.stdout.write)
         self.stdout.write(f"  {count} stories")
