@@ -98,6 +98,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             records=get_authentication_records(request, user),
             within_seconds=account_settings.REAUTHENTICATION_TIMEOUT,
         )
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         saved = super().save_user(request, user, form, commit)
         if saved.pk is not None:  # the funnel's sign-up (pseudonymous)

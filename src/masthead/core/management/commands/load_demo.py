@@ -8,8 +8,8 @@ from masthead.access import demo as access_demo
 from masthead.accounts import demo as accounts_demo
 from masthead.ads import demo as ads_demo
 from masthead.billing import demo as billing_demo
-from masthead.core.production import refuse_in_production
 from masthead.billing import demo_history
+from masthead.core.production import refuse_in_production
 from masthead.devices import demo as devices_demo
 from masthead.epaper import demo as epaper_demo
 from masthead.insights import demo as insights_demo
