@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from masthead.billing.gst_states import GST_STATES as STATES
+from masthead.billing.models import CancellationReason
 
 
 class TaxDetailsForm(forms.Form):
@@ -61,8 +62,14 @@ class CheckoutForm(TaxDetailsForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason_code = forms.ChoiceField(
         label="Why are you leaving? (optional)",
+        choices=[(c.value, c.label) for c in CancellationReason if c.value],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Anything you would like to tell us? (optional)",
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -71,3 +78,5 @@ class CancelForm(forms.Form):
 
 class ChangePlanForm(forms.Form):
     plan = forms.SlugField()
+    # The signed quote the reader saw on the preview (``services.quote_plan_change``).
+    quote = forms.CharField(required=False, max_length=2000)

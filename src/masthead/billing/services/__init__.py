@@ -22,6 +22,12 @@ use the names below, ``services.checkout(...)``; inside the package a module cal
 # Raised through when a gateway cannot be reached (nothing was recorded; the same request may
 # be sent again): callers catch it here, and never import the gateways themselves.
 from masthead.billing.gateways.base import GatewayError
+from masthead.billing.services.attempts import ReaderPayment
+from masthead.billing.services.challenge import (
+    answer_sandbox_challenge,
+    sandbox_challenge,
+    set_sandbox_next_charge,
+)
 from masthead.billing.services.checkout import CheckoutOutcome, checkout, sandbox_card
 from masthead.billing.services.common import (
     AlreadySubscribed,
@@ -50,7 +56,13 @@ from masthead.billing.services.hosted import (
     hosted_gateway,
     start_hosted_checkout,
 )
-from masthead.billing.services.plan_change import change_plan, proration_credit
+from masthead.billing.services.plan_change import (
+    PlanChangeQuote,
+    StaleQuote,
+    change_plan,
+    proration_credit,
+    quote_plan_change,
+)
 from masthead.billing.services.prices import CheckoutTerms, checkout_terms
 from masthead.billing.services.refunds import refund, unused_amount
 from masthead.billing.services.settlement import (
@@ -73,6 +85,10 @@ __all__ = [
     "GatewayError",
     "HostedStart",
     "PaymentDeclined",
+    "PlanChangeQuote",
+    "ReaderPayment",
+    "StaleQuote",
+    "answer_sandbox_challenge",
     "attach_test_clock",
     "cancel",
     "change_plan",
@@ -88,10 +104,13 @@ __all__ = [
     "grant_reference",
     "hosted_gateway",
     "proration_credit",
+    "quote_plan_change",
     "record_event",
     "refund",
     "renewal_action_at",
     "sandbox_card",
+    "sandbox_challenge",
+    "set_sandbox_next_charge",
     "settle_payment",
     "settle_renewal_payments",
     "staff_end_now",
