@@ -50,7 +50,8 @@ class CheckoutForm(TaxDetailsForm):
         max_length=23,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}),
         help_text=(
-            "Sandbox test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined."
+            "Sandbox test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; "
+            "4000 0025 0000 3155 asks you to confirm with your bank."
         ),
     )
 

@@ -31,6 +31,7 @@ from masthead.billing import endpoints, renewals, selectors, services, webhooks
 from masthead.billing.clock import now_for
 from masthead.billing.documents import render_invoice_pdf
 from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm, TaxDetailsForm
+from masthead.billing.invoicing import charge_total
 from masthead.billing.models import (
     CancellationReason,
     Invoice,
@@ -304,6 +305,10 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                         checkout_key=data["checkout_key"],
                         next_url=next_url,
                     )
+                except services.AlreadySubscribed:
+                    # Another tab's checkout won: its subscription is the answer.
+                    messages.info(request, "You already subscribe. Manage it here.")
+                    return redirect("billing:my_subscription")
                 except services.BillingError as exc:
                     form.add_error(None, str(exc))
                     # A declined card needs a new attempt with a new key.
@@ -364,7 +369,13 @@ def my_subscription(request: HttpRequest) -> HttpResponse:
     }
     if sub is not None:
         context["now"] = now_for(sub.customer)
-        context["renewal_amount"] = renewals.renewal_amount(sub) if sub.status != "ended" else None
+        if sub.status != "ended":
+            # What the next renewal charges, GST included when it is added on top.
+            context["renewal_amount"] = charge_total(
+                customer=sub.customer,
+                amount_minor=renewals.renewal_amount(sub),
+                currency=sub.currency,
+            )
         context["open_invoice"] = renewals.open_renewal_invoice(sub)
     return render(request, "billing/my_subscription.html", context)
 

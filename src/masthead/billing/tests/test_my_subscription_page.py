@@ -124,3 +124,11 @@ def test_undoing_a_cancellation_forgets_its_reason(client, subscriber):
     sub = Subscription.objects.get()
     assert not sub.cancel_at_period_end
     assert sub.cancellation_reason_code == ""
+
+
+def test_the_next_charge_shown_includes_gst_when_it_is_added_on_top(client, reader, settings):
+    settings.PRICES_INCLUDE_TAX = False  # ₹900 plus 18% GST: 106,200 paise each renewal
+    reader.subscribe("smart-quarterly")
+    client.force_login(reader.user)
+    page = client.get(MY).content.decode()
+    assert "30 Apr 2026, ₹1,062" in page

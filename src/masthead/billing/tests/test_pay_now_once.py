@@ -253,3 +253,25 @@ def test_the_sweep_refunds_in_full_a_second_charge_for_an_invoice_already_paid(c
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     assert invoice.payments.get(status=PaymentStatus.SUCCEEDED).pk != stray.pk
+
+
+def test_a_second_tab_with_its_own_checkout_is_sent_to_my_subscription_and_not_charged(
+    client, reader
+):
+    client.force_login(reader.user)
+    url = reverse("billing:checkout", args=["smart-quarterly"])
+    form = {
+        "currency": "INR",
+        "name": "Asha Reader",
+        "state_code": "27",
+        "gstin": "",
+        "card_number": "4242 4242 4242 4242",
+    }
+    first = client.post(url, {**form, "checkout_key": "first-tab-checkout-key"}, follow=True)
+    assert told(first)[0].startswith("Welcome!")
+    second = client.post(url, {**form, "checkout_key": "second-tab-checkout-key"}, follow=True)
+
+    assert second.redirect_chain == [(MY, 302)]
+    assert told(second) == ["You already subscribe. Manage it here."]
+    assert SandboxCharge.objects.count() == 1
+    assert Subscription.objects.get().status == SubscriptionStatus.ACTIVE
