@@ -673,7 +673,10 @@ def settle_confirmation(*, subscription: Subscription) -> Invoice | None:
     )
     if waiting is not None:
         found = get_gateway(waiting.gateway).find_charge(idempotency_key=waiting.idempotency_key)
-        if found is not None:
+        # A reader's payment held for their bank's answer (``services.attempts``) stays held
+        # while the bank still waits: only an answer settles it.
+        held = waiting.status == PaymentStatus.PENDING
+        if found is not None and not (held and found.status == ChargeStatus.REQUIRES_ACTION):
             settlement.settle_payment(payment_id=waiting.pk, result=found)
     invoice.refresh_from_db()
     return invoice

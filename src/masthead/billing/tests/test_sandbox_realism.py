@@ -183,3 +183,22 @@ def test_the_challenge_page_does_not_exist_in_production(client, reader, setting
     assert client.get(url).status_code == 404
     assert client.post(url, {"decision": "approve"}).status_code == 404
     assert SandboxCharge.objects.get().status == "requires_action"
+
+
+def test_returning_to_the_authentication_link_mid_challenge_leaves_the_challenge_open(
+    client, reader
+):
+    reader.subscribe("smart-quarterly")
+    reader.use_card(NO_FUNDS)
+    reader.advance(days=89, hours=12)
+    reader.use_card("pm_sandbox_4000002500003155")
+    client.force_login(reader.user)
+    challenge = client.post(reverse("billing:pay_now"))["Location"]
+
+    back = client.get(reverse("billing:authenticate"), follow=True)
+    assert told(back)[0].startswith("Your bank needs you to confirm this renewal payment.")
+
+    waiting = Payment.objects.get(idempotency_key__startswith="paynow:")
+    assert waiting.status == PaymentStatus.PENDING
+    paid = client.post(challenge, {"decision": "approve"}, follow=True)
+    assert told(paid) == ["Paid. Thank you — your subscription is active again."]
