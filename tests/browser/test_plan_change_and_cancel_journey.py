@@ -64,7 +64,7 @@ def test_a_plan_change_with_its_preview_then_a_cancellation_with_its_confirmatio
     # My subscription: plan, price, next renewal, payment method.
     page.goto(site + "/subscribe/my/")
     facts = page.locator("dl.facts")
-    expect(facts.locator(".plan-price")).to_have_text("₹900 every 3 months")
+    expect(facts.locator(".subscription-price")).to_have_text("₹900 every 3 months")
     expect(facts.locator(".next-renewal")).to_have_text("30 Apr 2026, ₹900")
     expect(facts.locator(".payment-method")).to_contain_text("Test card ending 4242")
     shoot(page, "my-subscription-before-change")
@@ -84,7 +84,7 @@ def test_a_plan_change_with_its_preview_then_a_cancellation_with_its_confirmatio
     expect(page.locator(".messages")).to_have_text(
         "You are now on Smart Essential. Charged today: ₹2,244.95. Next renewal: 16 Mar 2027."
     )
-    expect(facts.locator(".plan-price")).to_have_text("₹2,700 every 12 months")
+    expect(facts.locator(".subscription-price")).to_have_text("₹2,700 every year")
     shoot(page, "plan-changed")
     (charge,) = SandboxCharge.objects.filter(idempotency_key__startswith="upgrade:")
     assert charge.amount_minor == 224_495

@@ -132,3 +132,13 @@ def test_the_next_charge_shown_includes_gst_when_it_is_added_on_top(client, read
     client.force_login(reader.user)
     page = client.get(MY).content.decode()
     assert "30 Apr 2026, ₹1,062" in page
+
+
+@pytest.mark.parametrize(
+    ("slug", "price"),
+    [("smart-essential", "₹2,700 every year"), ("super-saver", "₹3,900 every 2 years")],
+)
+def test_the_price_is_said_per_year_for_yearly_plans(client, reader, slug, price):
+    reader.subscribe(slug)
+    client.force_login(reader.user)
+    assert price in client.get(MY).content.decode()
