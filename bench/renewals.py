@@ -204,6 +204,7 @@ class SeedRows:
                 "payment_method_label": self.label,
                 "mandate_limit_minor": self.mandate_limit,
                 "test_clock_id": None,
+                "sandbox_next_charge": "",
                 "created_at": self.anchor[i] - dt.timedelta(minutes=1),
             }
 
@@ -222,6 +223,7 @@ class SeedRows:
                 "current_period_end": self.end[i],
                 "cancel_at_period_end": False,
                 "cancellation_reason": "",
+                "cancellation_reason_code": "",
                 "next_plan_id": None,
                 # Where _send_notice leaves a subscription: at the charge time.
                 "next_action_at": self.end[i] - dt.timedelta(hours=24),
@@ -318,6 +320,7 @@ class SeedRows:
                 "failure_code": "",
                 "refunded_minor": 0,
                 "refund_ids": "[]",
+                "challenged": False,
                 "created_at": self.anchor[i] + dt.timedelta(seconds=1),
             }
 

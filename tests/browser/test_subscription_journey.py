@@ -167,8 +167,15 @@ def test_subscribe_cancel_and_run_out(
     expect(facts.locator("dd").first).to_have_text(name)
     expect(facts.locator("dt", has_text="Next renewal")).to_be_visible()
     expect(facts.locator(".next-renewal")).to_have_text(f"{until}, {price}")
-    page.get_by_label("Why are you leaving? (optional)").fill(REASON)
-    page.get_by_role("button", name="Cancel subscription").click()
+    # Cancelling is confirmed on its own page, with an optional reason.
+    page.get_by_role("link", name="Cancel subscription").click()
+    expect(page.get_by_role("heading", name=f"Cancel {name}?", level=1)).to_be_visible()
+    expect(page.locator(".cancel-until")).to_have_text(
+        f"You keep reading until {until}. No further charge."
+    )
+    page.get_by_label("Reading elsewhere").check()
+    page.get_by_label("Anything you would like to tell us? (optional)").fill(REASON)
+    page.get_by_role("button", name="Yes, cancel my subscription").click()
     expect(page.locator(".access-until")).to_have_text(f"Access until {until}")
     expect(page.locator(".messages")).to_contain_text("Cancelled.")
     expect(page.locator(".messages")).to_contain_text("no further charge")
@@ -179,6 +186,7 @@ def test_subscribe_cancel_and_run_out(
     sub.refresh_from_db()
     assert sub.cancel_at_period_end
     assert sub.cancellation_reason == REASON
+    assert sub.cancellation_reason_code == "elsewhere"
 
     # 6. Time moves on the reader's billing clock, day by day, with the due work at each step.
     clock.refresh_from_db()

@@ -34,4 +34,28 @@ def gateway_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                 )
             )
     # A published webhook secret is an error whichever gateway is active: masthead.core.checks.
+    problems.extend(_test_mode_keys())
+    return problems
+
+
+# The gateways' own prefixes for test-mode credentials (Razorpay key ids ``rzp_test_``, Stripe
+# secret keys ``sk_test_``): a live site taking test-mode payments collects nothing.
+TEST_MODE_PREFIXES = {
+    "RAZORPAY_KEY_ID": "rzp_test_",
+    "STRIPE_SECRET_KEY": "sk_test_",
+}
+
+
+def _test_mode_keys() -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    for name, prefix in TEST_MODE_PREFIXES.items():
+        gateway = name.split("_", 1)[0].lower()
+        if gateway == settings.BILLING_GATEWAY and str(getattr(settings, name)).startswith(prefix):
+            problems.append(
+                Warning(
+                    f"{name} is a test-mode key: readers' payments would not be collected.",
+                    hint=f"Set {name} to the live key from the {gateway.title()} dashboard.",
+                    id="masthead.W004",
+                )
+            )
     return problems

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from masthead.billing.gst_states import GST_STATES as STATES
+from masthead.billing.models import CancellationReason
 
 
 class TaxDetailsForm(forms.Form):
@@ -49,7 +50,8 @@ class CheckoutForm(TaxDetailsForm):
         max_length=23,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}),
         help_text=(
-            "Sandbox test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined."
+            "Sandbox test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; "
+            "4000 0025 0000 3155 asks you to confirm with your bank."
         ),
     )
 
@@ -61,8 +63,14 @@ class CheckoutForm(TaxDetailsForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason_code = forms.ChoiceField(
         label="Why are you leaving? (optional)",
+        choices=[(c.value, c.label) for c in CancellationReason if c.value],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Anything you would like to tell us? (optional)",
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -71,6 +79,8 @@ class CancelForm(forms.Form):
 
 class ChangePlanForm(forms.Form):
     plan = forms.SlugField()
+    # The signed quote the reader saw on the preview (``services.quote_plan_change``).
+    quote = forms.CharField(required=False, max_length=2000)
 
 
 class PaymentMethodForm(forms.Form):

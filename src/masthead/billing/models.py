@@ -108,6 +108,15 @@ class TestClock(models.Model):
         return f"{self.name} @ {self.frozen_time:%Y-%m-%d %H:%M}"
 
 
+class SandboxOutcome(models.TextChoices):
+    """What staff can make a sandbox customer's next charge do (the gateway's test mode)."""
+
+    NORMAL = "", "As the saved card says"
+    DECLINE = "card_declined", "Decline"
+    AUTHENTICATE = "authentication_required", "Need authentication"
+    NO_FUNDS = "insufficient_funds", "Fail for insufficient funds"
+
+
 class Customer(models.Model):
     """The billing side of a reader: gateway identity, tax details, payment method."""
 
@@ -130,6 +139,13 @@ class Customer(models.Model):
     )
     test_clock = models.ForeignKey(
         TestClock, on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
+    )
+    sandbox_next_charge = models.CharField(
+        max_length=32,
+        choices=SandboxOutcome.choices,
+        default=SandboxOutcome.NORMAL,
+        blank=True,
+        help_text="Sandbox only: the next charge does this whatever the card, then back to normal.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -154,6 +170,19 @@ class EndReason(models.TextChoices):
     ABANDONED = "abandoned", "First payment never completed"
 
 
+class CancellationReason(models.TextChoices):
+    """Why a reader left, as they chose it when cancelling (counted in the back office)."""
+
+    NONE = "", "Not given"
+    TOO_EXPENSIVE = "too_expensive", "Too expensive"
+    NOT_READING = "not_reading", "I don't read enough"
+    CONTENT = "content", "Missing the coverage I want"
+    ELSEWHERE = "elsewhere", "Reading elsewhere"
+    TECHNICAL = "technical", "Problems with the site or app"
+    TEMPORARY = "temporary", "Taking a break"
+    OTHER = "other", "Something else"
+
+
 class Subscription(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="subscriptions")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
@@ -172,6 +201,13 @@ class Subscription(models.Model):
     current_period_end = models.DateTimeField(null=True, blank=True)
     cancel_at_period_end = models.BooleanField(default=False)
     cancellation_reason = models.CharField(max_length=300, blank=True)
+    cancellation_reason_code = models.CharField(
+        "cancellation reason",
+        max_length=16,
+        choices=CancellationReason.choices,
+        default=CancellationReason.NONE,
+        blank=True,
+    )
     next_plan = models.ForeignKey(
         Plan,
         on_delete=models.PROTECT,
@@ -308,6 +344,12 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+        indexes = [
+            # The worker's sweep of payments left pending (``operations.reconcile_stale_payments``).
+            models.Index(
+                fields=["created_at"], condition=Q(status="pending"), name="payment_pending_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["invoice"],
@@ -447,6 +489,8 @@ class SandboxCharge(models.Model):
     failure_code = models.CharField(max_length=60, blank=True)
     refunded_minor = models.PositiveBigIntegerField(default=0)
     refund_ids: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
+    # The reader was present and is shown the sandbox's challenge page (approve / fail).
+    challenged = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

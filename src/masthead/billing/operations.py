@@ -11,6 +11,7 @@ from typing import cast
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from masthead.billing import clock, lifecycles, renewals, webhooks
 from masthead.billing.clock import now_for
@@ -79,6 +80,32 @@ def reconcile(*, progress: Callable[[str], None] = lambda _m: None) -> Reconcile
             progress(f"  payments: {number}/{len(pending)}")
     events = webhooks.process_unprocessed()
     return ReconcileReport(payments=len(pending), events=events, subscriptions=subscriptions)
+
+
+# A payment still pending this long after it was written lost its request (a crash, a closed
+# tab, a gateway that did not answer): the worker asks the gateway about it, whatever its
+# subscription's due date. Long enough for a reader to answer their bank's challenge.
+STALE_PENDING_AFTER = dt.timedelta(minutes=10)
+
+
+def reconcile_stale_payments(
+    *, now: dt.datetime | None = None, older_than: dt.timedelta = STALE_PENDING_AFTER
+) -> int:
+    """Settle every payment pending longer than ``older_than`` with what the gateway says (the
+    worker's sweep, once a minute): paid, declined, or, when another payment settled its
+    invoice meanwhile, refunded in full as superseded. Returns how many were looked at."""
+    cutoff = (now or timezone.now()) - older_than
+    stale = list(
+        Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lte=cutoff)
+        .select_related("invoice", "invoice__customer", "invoice__customer__test_clock")
+        .order_by("pk")
+    )
+    for payment in stale:
+        try:
+            renewals.reconcile_payment(payment=payment, now=now_for(payment.invoice.customer))
+        except GatewayError:
+            logger.warning("payment %s: gateway unavailable; asking again later", payment.pk)
+    return len(stale)
 
 
 def clocks(*, email: str | None = None) -> QuerySet[TestClock]:

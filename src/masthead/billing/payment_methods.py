@@ -34,7 +34,7 @@ def update_card(*, subscription: Subscription, card_number: str) -> MethodUpdate
         and renewals.open_renewal_invoice(subscription) is not None
     ):
         subscription.customer = customer
-        payment = renewals.pay_now(subscription=subscription)
+        payment = renewals.pay_now(subscription=subscription).payment
     return MethodUpdate(label=customer.payment_method_label, payment=payment)
 
 
@@ -58,5 +58,5 @@ def finish_gateway_update(*, subscription: Subscription, answer: Mapping[str, st
         and renewals.open_renewal_invoice(subscription) is not None
     ):
         subscription.customer = customer
-        payment = renewals.pay_now(subscription=subscription)
+        payment = renewals.pay_now(subscription=subscription).payment
     return MethodUpdate(label=customer.payment_method_label, payment=payment)

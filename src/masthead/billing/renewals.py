@@ -50,7 +50,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
 )
 from masthead.billing.periods import Period, period
-from masthead.billing.services import common, endings, hosted, settlement
+from masthead.billing.services import attempts, common, endings, hosted, settlement
 from masthead.core.bulk import update_rows
 
 logger = logging.getLogger(__name__)
@@ -648,30 +648,44 @@ def _dun(sub: Subscription, now: dt.datetime) -> None:
     attempt_renewal(sub=sub, upcoming=upcoming, amount=price_of(invoice), attempt=attempts + 1)
 
 
-def pay_now(*, subscription: Subscription) -> Payment:
-    """The reader, present, pays the open renewal invoice (after a failure, or to authenticate)."""
+def pay_now(*, subscription: Subscription) -> attempts.ReaderPayment:
+    """The reader, present, pays the open renewal invoice (after a failure, or to authenticate).
+
+    Tabs, retries and parallel requests make one charge (``services.attempts``); a request that
+    arrives after another paid the invoice gets that payment back as its answer.
+    """
     invoice = open_renewal_invoice(subscription)
     if invoice is None:
-        raise common.BillingError("There is nothing to pay: your subscription is up to date.")
-    with transaction.atomic():
-        count = invoice.payments.count()
-        payment = Payment.objects.create(
-            invoice=invoice,
-            amount_minor=invoice.total_minor,
-            currency=invoice.currency,
-            gateway=subscription.customer.gateway,
-            idempotency_key=f"paynow:{invoice.pk}:{count + 1}",
-            attempt=count + 1,
-        )
-        Payment.objects.filter(invoice=invoice, status=PaymentStatus.REQUIRES_ACTION).update(
-            status=PaymentStatus.FAILED
-        )
-    result = settlement.charge_payment(
-        payment=payment, customer=subscription.customer, off_session=False
+        just_paid = _paid_just_now(subscription)
+        if just_paid is None:
+            raise common.BillingError("There is nothing to pay: your subscription is up to date.")
+        return attempts.ReaderPayment(payment=just_paid)
+    payment = attempts.reader_attempt(
+        invoice_id=invoice.pk,
+        key_prefix=f"paynow:{invoice.pk}:",
+        gateway=subscription.customer.gateway,
     )
-    settlement.settle_payment(payment_id=payment.pk, result=result)
-    payment.refresh_from_db()
-    return payment
+    return attempts.charge_attempt(payment=payment, customer=subscription.customer)
+
+
+# A pay now arriving this soon after another request paid the invoice is the same reader's
+# second tab or retry: it is answered with that payment rather than "nothing to pay".
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
+def _paid_just_now(subscription: Subscription) -> Payment | None:
+    now = now_for(subscription.customer)
+    return (
+        Payment.objects.filter(
+            invoice__subscription=subscription,
+            invoice__kind=InvoiceKind.RECURRING,
+            idempotency_key__startswith="paynow:",
+            status=PaymentStatus.SUCCEEDED,
+            settled_at__gte=now - REPEAT_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def settle_confirmation(*, subscription: Subscription) -> Invoice | None:
@@ -682,14 +696,17 @@ def settle_confirmation(*, subscription: Subscription) -> Invoice | None:
     if invoice is None:
         return None
     waiting = (
-        invoice.payments.filter(status=PaymentStatus.REQUIRES_ACTION)
+        invoice.payments.filter(status__in=(PaymentStatus.REQUIRES_ACTION, PaymentStatus.PENDING))
         .exclude(gateway_payment_id="")
         .order_by("-pk")
         .first()
     )
     if waiting is not None:
         found = get_gateway(waiting.gateway).find_charge(idempotency_key=waiting.idempotency_key)
-        if found is not None:
+        # A reader's payment held for their bank's answer (``services.attempts``) stays held
+        # while the bank still waits: only an answer settles it.
+        held = waiting.status == PaymentStatus.PENDING
+        if found is not None and not (held and found.status == ChargeStatus.REQUIRES_ACTION):
             settlement.settle_payment(payment_id=waiting.pk, result=found)
     invoice.refresh_from_db()
     return invoice

@@ -9,6 +9,7 @@ from django.urls import reverse
 from masthead.access.offers import PlanOffer
 from masthead.billing.models import (
     LIVE_STATUSES,
+    CreditNote,
     Customer,
     Invoice,
     InvoiceStatus,
@@ -84,4 +85,13 @@ def latest_subscription(*, user_id: int) -> Subscription | None:
 def paid_invoices(*, user_id: int) -> QuerySet[Invoice]:
     return Invoice.objects.filter(customer__user_id=user_id, status=InvoiceStatus.PAID).order_by(
         "-issued_at"
+    )
+
+
+def credit_notes(*, user_id: int) -> QuerySet[CreditNote]:
+    """The reader's credit notes (refunds), newest first, with the invoice each reduces."""
+    return (
+        CreditNote.objects.filter(invoice__customer__user_id=user_id)
+        .select_related("invoice")
+        .order_by("-issued_at", "-pk")
     )

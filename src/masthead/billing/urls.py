@@ -17,6 +17,8 @@ urlpatterns = [
     # return addresses are built as /subscribe/authenticate/).
     path("authenticate/", views.authentication_return, name="authenticate"),
     path("my/invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    # The sandbox's authentication challenge (gateways/sandbox.CHALLENGE_PATH); 404 in production.
+    path("sandbox/challenge/<str:payment_id>/", views.sandbox_challenge, name="sandbox_challenge"),
     path("webhooks/<slug:gateway>/", views.webhook, name="webhook"),
     # Issue 12 (payment methods).
     path("my/payment-method/", views.update_payment_method, name="update_payment_method"),

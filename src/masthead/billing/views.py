@@ -18,7 +18,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
@@ -27,11 +27,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from masthead.access.offers import with_next
 from masthead.access.selectors import benefit_copy
-from masthead.billing import renewals, selectors, services, webhooks
+from masthead.billing import endpoints, renewals, selectors, services, webhooks
 from masthead.billing.clock import now_for
 from masthead.billing.documents import render_invoice_pdf
 from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm, TaxDetailsForm
+from masthead.billing.invoicing import charge_total
 from masthead.billing.models import (
+    CancellationReason,
     Invoice,
     InvoiceStatus,
     Plan,
@@ -305,11 +307,18 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                         checkout_key=data["checkout_key"],
                         next_url=next_url,
                     )
+                except services.AlreadySubscribed:
+                    # Another tab's checkout won: its subscription is the answer.
+                    messages.info(request, "You already subscribe. Manage it here.")
+                    return redirect("billing:my_subscription")
                 except services.BillingError as exc:
                     form.add_error(None, str(exc))
                     # A declined card needs a new attempt with a new key.
                     form.data = {**form.data, "checkout_key": secrets.token_urlsafe(24)}
                 else:
+                    if outcome.action_url:
+                        # The bank (the sandbox's challenge page) wants the reader to confirm.
+                        return HttpResponseRedirect(outcome.action_url)
                     sub = outcome.subscription
                     messages.success(
                         request,
@@ -341,6 +350,14 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     )
 
 
+def _update_payment_method_url() -> str:
+    """The reader's Update link for their payment method, where this build has that page."""
+    try:
+        return reverse("billing:update_payment_method")
+    except NoReverseMatch:
+        return ""
+
+
 @require_safe
 @login_required
 def my_subscription(request: HttpRequest) -> HttpResponse:
@@ -348,12 +365,19 @@ def my_subscription(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "subscription": sub,
         "invoices": selectors.paid_invoices(user_id=_user(request).pk),
-        "cancel_form": CancelForm(),
+        "credit_notes": selectors.credit_notes(user_id=_user(request).pk),
         "plans": Plan.objects.filter(is_active=True),
+        "update_payment_method_url": _update_payment_method_url(),
     }
     if sub is not None:
         context["now"] = now_for(sub.customer)
-        context["renewal_amount"] = renewals.renewal_amount(sub) if sub.status != "ended" else None
+        if sub.status != "ended":
+            # What the next renewal charges, GST included when it is added on top.
+            context["renewal_amount"] = charge_total(
+                customer=sub.customer,
+                amount_minor=renewals.renewal_amount(sub),
+                currency=sub.currency,
+            )
         context["open_invoice"] = renewals.open_renewal_invoice(sub)
     return render(request, "billing/my_subscription.html", context)
 
@@ -365,14 +389,21 @@ def _own_live(request: HttpRequest) -> Subscription:
     return sub
 
 
-@require_POST
 @login_required
 def cancel(request: HttpRequest) -> HttpResponse:
+    """A confirmation page (what ends and when, an optional reason), then the cancellation."""
     sub = _own_live(request)
+    if request.method != "POST":
+        return render(request, "billing/cancel.html", {"subscription": sub, "form": CancelForm()})
     form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        return render(request, "billing/cancel.html", {"subscription": sub, "form": form})
     try:
-        sub = services.cancel(subscription=sub, reason=reason)
+        sub = services.cancel(
+            subscription=sub,
+            reason=form.cleaned_data["reason"],
+            reason_code=CancellationReason(form.cleaned_data["reason_code"] or ""),
+        )
     except services.BillingError as exc:
         messages.error(request, str(exc))
     else:
@@ -396,22 +427,62 @@ def undo_cancel(request: HttpRequest) -> HttpResponse:
     return redirect("billing:my_subscription")
 
 
-@require_POST
+def _shown(minor: int, currency: str) -> str:
+    return format_money(Money(minor=minor, currency=currency), locale=settings.LOCALE)
+
+
 @login_required
 def change_plan(request: HttpRequest) -> HttpResponse:
-    form = ChangePlanForm(request.POST)
+    """GET: the preview (charged today, credit for the unused part, next renewal) with its
+    signed quote. POST: the confirmation, charged exactly what the quote showed."""
+    source = request.GET if request.method != "POST" else request.POST
+    form = ChangePlanForm(source)
     if not form.is_valid():
+        if request.method != "POST":
+            messages.error(request, "Choose a plan to change to.")
+            return redirect("billing:my_subscription")
         return HttpResponseBadRequest("Choose a plan to change to.")
     plan = get_object_or_404(Plan, slug=form.cleaned_data["plan"], is_active=True)
+    preview = f"{reverse('billing:change_plan')}?plan={plan.slug}"
+    if request.method != "POST":
+        try:
+            quote = services.quote_plan_change(subscription=_own_live(request), plan=plan)
+        except services.BillingError as exc:
+            messages.error(request, str(exc))
+            return redirect("billing:my_subscription")
+        return render(
+            request,
+            "billing/change_plan.html",
+            {"quote": quote, "subscription": _own_live(request)},
+        )
+    if not form.cleaned_data["quote"]:
+        messages.info(request, "Check what the change costs, then confirm it.")
+        return redirect(preview)
     try:
-        sub = services.change_plan(subscription=_own_live(request), plan=plan)
+        sub = services.change_plan(
+            subscription=_own_live(request), plan=plan, quote=form.cleaned_data["quote"]
+        )
+    except services.StaleQuote as exc:
+        messages.error(request, str(exc))
+        return redirect(preview)
     except services.BillingError as exc:
         messages.error(request, str(exc))
+        return redirect("billing:my_subscription")
+    if sub.next_plan_id:
+        on = date_format(localtime(sub.current_period_end), "j M Y")
+        messages.success(request, f"You will move to {plan.name} at your next renewal, on {on}.")
     else:
-        if sub.next_plan_id:
-            messages.success(request, f"You will move to {plan.name} at your next renewal.")
-        else:
-            messages.success(request, f"You are now on {plan.name}.")
+        charged = (
+            Invoice.objects.filter(subscription=sub, kind="proration", status=InvoiceStatus.PAID)
+            .order_by("-pk")
+            .first()
+        )
+        paid = _shown(int(charged.total_minor), sub.currency) if charged else ""
+        until = date_format(localtime(sub.current_period_end), "j M Y")
+        messages.success(
+            request,
+            f"You are now on {plan.name}. Charged today: {paid}. Next renewal: {until}.",
+        )
     return redirect("billing:my_subscription")
 
 
@@ -420,16 +491,17 @@ def pay_now(request: HttpRequest) -> HttpResponse:
     sub = _own_live(request)
     if request.method == "POST":
         try:
-            payment = renewals.pay_now(subscription=sub)
+            paid = renewals.pay_now(subscription=sub)
         except services.BillingError as exc:
             messages.error(request, str(exc))
+            return redirect("billing:my_subscription")
+        if paid.action_url:
+            return HttpResponseRedirect(paid.action_url)
+        payment = paid.payment
+        if payment.status == "succeeded":
+            messages.success(request, "Paid. Thank you — your subscription is active again.")
         else:
-            if payment.status == "succeeded":
-                messages.success(request, "Paid. Thank you — your subscription is active again.")
-            else:
-                messages.error(
-                    request, payment.failure_message or "The payment did not go through."
-                )
+            messages.error(request, payment.failure_message or "The payment did not go through.")
         return redirect("billing:my_subscription")
     return render(
         request,
@@ -473,6 +545,43 @@ def authentication_return(request: HttpRequest) -> HttpResponse:
     return redirect("billing:pay_now")
 
 
+@login_required
+def sandbox_challenge(request: HttpRequest, payment_id: str) -> HttpResponse:
+    """The sandbox's stand-in for the bank's 3-D Secure page: approve or fail the payment."""
+    if settings.PRODUCTION:
+        raise Http404("The sandbox does not run in production.")
+    try:
+        payment = services.sandbox_challenge(user=_user(request), gateway_payment_id=payment_id)
+    except services.BillingError as exc:
+        raise Http404(str(exc)) from exc
+    sub = payment.invoice.subscription
+    if request.method != "POST":
+        return render(request, "billing/sandbox_challenge.html", {"payment": payment})
+    decision = request.POST.get("decision", "")
+    if decision not in {"approve", "fail"}:
+        return HttpResponseBadRequest("Choose approve or fail.")
+    payment = services.answer_sandbox_challenge(
+        user=_user(request), gateway_payment_id=payment_id, approve=decision == "approve"
+    )
+    first = payment.invoice.kind == "initial"
+    if payment.status == "succeeded":
+        if first:
+            messages.success(
+                request,
+                f"Welcome! Your {sub.plan.name} subscription is active. "
+                "Your receipt and tax invoice are on their way by email.",
+            )
+            return HttpResponseRedirect(sub.next_url or reverse("billing:my_subscription"))
+        messages.success(request, "Paid. Thank you — your subscription is active again.")
+        return redirect("billing:my_subscription")
+    messages.error(request, payment.failure_message or "The payment did not go through.")
+    if first:
+        return redirect(
+            f"{reverse('billing:checkout', args=[sub.plan.slug])}?currency={sub.currency}"
+        )
+    return redirect("billing:my_subscription")
+
+
 @require_safe
 @login_required
 def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
@@ -491,8 +600,9 @@ def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @csrf_exempt  # signed by the gateway instead; verified over the raw body below
 @require_POST
 def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
-    if not webhooks.is_known_gateway(gateway):
-        raise Http404("Unknown gateway.")
+    if not (webhooks.is_known_gateway(gateway) and endpoints.accepts_webhooks(gateway)):
+        # Only the gateways configured here take webhooks; the sandbox never in production.
+        raise Http404("No webhook endpoint for this gateway here.")
     headers = {key.lower(): value for key, value in request.headers.items()}
     try:
         webhooks.ingest(gateway_name=gateway, body=request.body, headers=headers)

@@ -24,7 +24,7 @@ from masthead.billing.admin.common import (
 )
 from masthead.billing.admin.inlines import SubscriptionInline, TimelineInline
 from masthead.billing.clock import now_for
-from masthead.billing.models import Customer
+from masthead.billing.models import Customer, SandboxOutcome
 
 COMP_CHOICES = [
     (d.value, COMP_DURATION_LABELS[d])
@@ -46,8 +46,17 @@ class ComplimentaryExtensionForm(forms.Form):
 
 @admin.register(Customer)
 class CustomerAdmin(ViewOnlyAdmin[Customer]):
-    list_display = ("reader", "name", "gateway", "state_code", "gstin", "clock", "created_at")
-    list_filter = ("gateway", ("test_clock", admin.EmptyFieldListFilter))
+    list_display = (
+        "reader",
+        "name",
+        "gateway",
+        "state_code",
+        "gstin",
+        "clock",
+        "sandbox_next_charge",
+        "created_at",
+    )
+    list_filter = ("gateway", ("test_clock", admin.EmptyFieldListFilter), "sandbox_next_charge")
     search_fields = ("user__email", "name", "gstin")
     list_select_related = ("user", "test_clock")
     fieldsets = (
@@ -61,6 +70,7 @@ class CustomerAdmin(ViewOnlyAdmin[Customer]):
                     "gateway_customer_id",
                     "payment_method_label",
                     "mandate_limit",
+                    "sandbox_next_charge",
                 )
             },
         ),
@@ -68,7 +78,54 @@ class CustomerAdmin(ViewOnlyAdmin[Customer]):
     )
     readonly_fields = ("reader", "created_at", "mandate_limit", "clock", "clock_now")
     inlines = (SubscriptionInline, TimelineInline)
-    actions = ("put_on_test_clock",)
+    actions = (
+        "put_on_test_clock",
+        "next_charge_declines",
+        "next_charge_needs_authentication",
+        "next_charge_has_insufficient_funds",
+        "next_charge_as_the_card_says",
+    )
+
+    def _next_charge(
+        self, request: HttpRequest, queryset: QuerySet[Customer], outcome: SandboxOutcome
+    ) -> None:
+        done = 0
+        for customer in queryset:
+            try:
+                services.set_sandbox_next_charge(customer=customer, outcome=outcome)
+            except services.BillingError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.log_change(request, customer, f"Sandbox next charge: {outcome.label}")
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                f"{done} sandbox customer(s); their next charge: {outcome.label.lower()}.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Sandbox: make the next charge decline")
+    def next_charge_declines(self, request: HttpRequest, queryset: QuerySet[Customer]) -> None:
+        self._next_charge(request, queryset, SandboxOutcome.DECLINE)
+
+    @admin.action(description="Sandbox: make the next charge need authentication")
+    def next_charge_needs_authentication(
+        self, request: HttpRequest, queryset: QuerySet[Customer]
+    ) -> None:
+        self._next_charge(request, queryset, SandboxOutcome.AUTHENTICATE)
+
+    @admin.action(description="Sandbox: make the next charge fail for insufficient funds")
+    def next_charge_has_insufficient_funds(
+        self, request: HttpRequest, queryset: QuerySet[Customer]
+    ) -> None:
+        self._next_charge(request, queryset, SandboxOutcome.NO_FUNDS)
+
+    @admin.action(description="Sandbox: the next charge goes as the card says")
+    def next_charge_as_the_card_says(
+        self, request: HttpRequest, queryset: QuerySet[Customer]
+    ) -> None:
+        self._next_charge(request, queryset, SandboxOutcome.NORMAL)
 
     @admin.action(description="Put on a sandbox test clock (starting now)")
     def put_on_test_clock(self, request: HttpRequest, queryset: QuerySet[Customer]) -> None:

@@ -87,7 +87,9 @@ class SubscriptionAdmin(ViewOnlyAdmin[Subscription]):
         "renewal_amount",
         "cancel_at_period_end",
     )
-    list_filter = ("status", "plan", "cancel_at_period_end")
+    list_filter = ("status", "plan", "cancel_at_period_end", "cancellation_reason_code")
+    # Counts beside each filter choice: how many readers left for each reason they chose.
+    show_facets = admin.ShowFacets.ALWAYS
     search_fields = ("customer__user__email",)
     list_select_related = ("customer__user", "plan", "next_plan")
     actions = ("cancel_at_period_end_action", "undo_cancellation_action")
@@ -111,6 +113,7 @@ class SubscriptionAdmin(ViewOnlyAdmin[Subscription]):
             {
                 "fields": (
                     "cancel_at_period_end",
+                    "cancellation_reason_code",
                     "cancellation_reason",
                     "retry_count",
                     "grace_until",

@@ -9,8 +9,13 @@ Test cards (any future expiry, any CVC):
 4000 0025 0000 3155  needs authentication (requires_action)
 ===================  ===========================================
 
-A saved card is the token ``pm_sandbox_<number>``; swapping a customer's saved card for a
-declining one is how tests (and staff trying dunning) make renewals fail.
+A saved card is the token ``pm_sandbox_<number>``. Staff make a customer's *next* charge
+decline, need authentication or fail for insufficient funds from the back office (the
+customer's ``sandbox_next_charge``, used up by that charge), as a gateway's test mode would.
+
+The authentication card, charged with the reader present (checkout, pay now), answers
+``requires_action`` with the sandbox's challenge page (approve / fail) as its action URL, as
+3-D Secure would; charged off-session (a renewal) it asks the reader to come and pay now.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from masthead.billing.gateways.base import (
     SignatureError,
     WebhookEventIn,
 )
-from masthead.billing.models import SandboxCharge
+from masthead.billing.models import Customer, SandboxCharge, SandboxOutcome
 
 TEST_CARDS: dict[str, tuple[ChargeStatus, str]] = {
     "4242424242424242": (ChargeStatus.SUCCEEDED, ""),
@@ -45,7 +50,10 @@ FAILURE_MESSAGES = {
     "card_declined": "The card was declined. Try another card.",
     "insufficient_funds": "The card has insufficient funds. Try another card.",
     "authentication_required": "The bank asks you to confirm this payment.",
+    "authentication_failed": "You did not confirm the payment with your bank. Try again.",
 }
+CHALLENGE_PATH = "/subscribe/sandbox/challenge/{payment_id}/"
+AUTHENTICATE_PATH = "/subscribe/authenticate/"
 SIGNATURE_HEADER = "X-Sandbox-Signature"
 
 
@@ -65,12 +73,19 @@ class SandboxGateway:
     name = "sandbox"
 
     def _result(self, row: SandboxCharge) -> ChargeResult:
+        action_url = ""
+        if row.status == ChargeStatus.REQUIRES_ACTION:
+            action_url = (
+                CHALLENGE_PATH.format(payment_id=row.payment_id)
+                if row.challenged
+                else AUTHENTICATE_PATH
+            )
         return ChargeResult(
             status=ChargeStatus(row.status),
             gateway_payment_id=row.payment_id,
             failure_code=row.failure_code,
             failure_message=FAILURE_MESSAGES.get(row.failure_code, ""),
-            action_url="/subscribe/authenticate/" if row.status == "requires_action" else "",
+            action_url=action_url,
         )
 
     def charge(
@@ -97,7 +112,8 @@ class SandboxGateway:
                 idempotency_key=idempotency_key,
                 description=description,
                 off_session=off_session,
-            )
+            ),
+            forced=self._take_forced(customer_ref),
         )
         try:
             with transaction.atomic():
@@ -108,12 +124,43 @@ class SandboxGateway:
         return self._result(row)
 
     @staticmethod
-    def _new_row(request: ChargeRequest) -> SandboxCharge:
+    def _take_forced(customer_ref: str) -> str:
+        """The outcome staff set for this customer's next charge, used up by taking it."""
+        pk = _customer_pk(customer_ref)
+        if pk is None:
+            return ""
+        with transaction.atomic():
+            forced = (
+                Customer.objects.select_for_update()
+                .filter(pk=pk)
+                .exclude(sandbox_next_charge="")
+                .values_list("sandbox_next_charge", flat=True)
+                .first()
+            )
+            if forced:
+                Customer.objects.filter(pk=pk).update(sandbox_next_charge="")
+        return forced or ""
+
+    @staticmethod
+    def _take_forced_many(customer_refs: Sequence[str]) -> dict[str, str]:
+        pks = {pk: ref for ref in customer_refs if (pk := _customer_pk(ref)) is not None}
+        forced = dict(
+            Customer.objects.filter(pk__in=pks)
+            .exclude(sandbox_next_charge="")
+            .values_list("pk", "sandbox_next_charge")
+        )
+        if forced:
+            Customer.objects.filter(pk__in=forced).update(sandbox_next_charge="")
+        return {pks[pk]: outcome for pk, outcome in forced.items()}
+
+    @staticmethod
+    def _new_row(request: ChargeRequest, *, forced: str = "") -> SandboxCharge:
         card = request.payment_method.removeprefix("pm_sandbox_")
         status, code = TEST_CARDS.get(card, (ChargeStatus.FAILED, "card_declined"))
-        if status == ChargeStatus.REQUIRES_ACTION and not request.off_session:
-            # The reader is present and authenticates in checkout.
-            status, code = ChargeStatus.SUCCEEDED, ""
+        if forced == SandboxOutcome.AUTHENTICATE:
+            status, code = ChargeStatus.REQUIRES_ACTION, forced
+        elif forced:
+            status, code = ChargeStatus.FAILED, forced
         return SandboxCharge(
             idempotency_key=request.idempotency_key,
             payment_id=f"pay_sbx_{uuid.uuid4().hex[:20]}",
@@ -122,6 +169,8 @@ class SandboxGateway:
             currency=request.currency,
             status=status.value,
             failure_code=code,
+            # Present, the reader is shown the challenge page; off-session, asked to pay now.
+            challenged=status == ChargeStatus.REQUIRES_ACTION and not request.off_session,
         )
 
     def charge_many(self, *, requests: Sequence[ChargeRequest]) -> dict[str, ChargeResult]:
@@ -129,11 +178,33 @@ class SandboxGateway:
         keep their first result, as a real gateway's idempotency keys do."""
         keys = [request.idempotency_key for request in requests]
         with transaction.atomic():
+            forced = self._take_forced_many([request.customer_ref for request in requests])
             SandboxCharge.objects.bulk_create(
-                [self._new_row(request) for request in requests], ignore_conflicts=True
+                [
+                    self._new_row(request, forced=forced.get(request.customer_ref, ""))
+                    for request in requests
+                ],
+                ignore_conflicts=True,
             )
             rows = SandboxCharge.objects.filter(idempotency_key__in=keys)
             return {row.idempotency_key: self._result(row) for row in rows}
+
+    def answer_challenge(self, *, gateway_payment_id: str, approve: bool) -> ChargeResult:
+        """The reader's answer on the challenge page: the charge succeeds or fails for good.
+        Answering again changes nothing (the first answer stands)."""
+        with transaction.atomic():
+            row = SandboxCharge.objects.select_for_update().get(payment_id=gateway_payment_id)
+            if row.status == ChargeStatus.REQUIRES_ACTION:
+                row.status = (ChargeStatus.SUCCEEDED if approve else ChargeStatus.FAILED).value
+                row.failure_code = "" if approve else "authentication_failed"
+                row.save(update_fields=["status", "failure_code"])
+        return self._result(row)
+
+    def challenge(self, *, gateway_payment_id: str) -> SandboxCharge | None:
+        """The charge waiting on the challenge page, if it still waits."""
+        return SandboxCharge.objects.filter(
+            payment_id=gateway_payment_id, status=ChargeStatus.REQUIRES_ACTION, challenged=True
+        ).first()
 
     def find_charge(self, *, idempotency_key: str) -> ChargeResult | None:
         row = SandboxCharge.objects.filter(idempotency_key=idempotency_key).first()
@@ -172,6 +243,12 @@ class SandboxGateway:
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise SignatureError("The webhook body is not a sandbox event.") from exc
+
+
+def _customer_pk(customer_ref: str) -> int | None:
+    """Our customer's id in the sandbox's reference (``cus_<id>``, as ``charge_payment`` sends)."""
+    number = customer_ref.removeprefix("cus_")
+    return int(number) if customer_ref.startswith("cus_") and number.isdigit() else None
 
 
 def sign_sandbox_payload(body: bytes) -> str:

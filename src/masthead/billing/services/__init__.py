@@ -22,6 +22,12 @@ use the names below, ``services.checkout(...)``; inside the package a module cal
 # Raised through when a gateway cannot be reached (nothing was recorded; the same request may
 # be sent again): callers catch it here, and never import the gateways themselves.
 from masthead.billing.gateways.base import GatewayError
+from masthead.billing.services.attempts import ReaderPayment
+from masthead.billing.services.challenge import (
+    answer_sandbox_challenge,
+    sandbox_challenge,
+    set_sandbox_next_charge,
+)
 from masthead.billing.services.checkout import CheckoutOutcome, checkout, sandbox_card
 from masthead.billing.services.common import (
     AlreadySubscribed,
@@ -59,7 +65,13 @@ from masthead.billing.services.payment_method import (
 from masthead.billing.services.payment_method import (
     start_hosted_update as start_hosted_payment_method_update,
 )
-from masthead.billing.services.plan_change import change_plan, proration_credit
+from masthead.billing.services.plan_change import (
+    PlanChangeQuote,
+    StaleQuote,
+    change_plan,
+    proration_credit,
+    quote_plan_change,
+)
 from masthead.billing.services.price_change import PriceChangeReport, move_to_current_price
 from masthead.billing.services.prices import CheckoutTerms, add_price, checkout_terms
 from masthead.billing.services.refunds import refund, unused_amount
@@ -83,8 +95,12 @@ __all__ = [
     "GatewayError",
     "HostedStart",
     "PaymentDeclined",
+    "PlanChangeQuote",
     "PriceChangeReport",
+    "ReaderPayment",
+    "StaleQuote",
     "add_price",
+    "answer_sandbox_challenge",
     "attach_test_clock",
     "cancel",
     "change_plan",
@@ -102,11 +118,14 @@ __all__ = [
     "hosted_gateway",
     "move_to_current_price",
     "proration_credit",
+    "quote_plan_change",
     "record_event",
     "refund",
     "renewal_action_at",
     "replace_payment_method",
     "sandbox_card",
+    "sandbox_challenge",
+    "set_sandbox_next_charge",
     "settle_payment",
     "settle_renewal_payments",
     "staff_end_now",

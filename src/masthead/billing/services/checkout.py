@@ -13,14 +13,16 @@ from masthead.billing.clock import now_for
 from masthead.billing.gateways.sandbox import card_label, token_for_card
 from masthead.billing.invoicing import open_invoice
 from masthead.billing.models import (
+    EndReason,
     InvoiceKind,
     Payment,
+    PaymentStatus,
     PlanPrice,
     Subscription,
     SubscriptionStatus,
 )
 from masthead.billing.periods import period
-from masthead.billing.services import settlement
+from masthead.billing.services import attempts, settlement
 from masthead.billing.services.common import (
     AlreadySubscribed,
     BillingError,
@@ -43,6 +45,9 @@ def sandbox_card(*, card_number: str) -> tuple[str, str]:
 class CheckoutOutcome:
     subscription: Subscription
     created: bool
+    # Where the reader confirms the first payment with their bank; the subscription stays
+    # pending until they answer.
+    action_url: str = ""
 
 
 def checkout(
@@ -63,7 +68,7 @@ def checkout(
     if existing is not None:
         if existing.customer.user_id != user.pk:
             raise BillingError("This checkout belongs to someone else. Start again.")
-        return CheckoutOutcome(subscription=existing, created=False)
+        return _again(existing)
     opened = _open_checkout(
         user=user,
         price=price,
@@ -73,21 +78,52 @@ def checkout(
         payment_method_label=payment_method_label,
     )
     if opened.payment is None:
-        return CheckoutOutcome(subscription=opened.subscription, created=opened.created)
-    subscription, payment, customer = (
-        opened.subscription,
-        opened.payment,
-        opened.subscription.customer,
-    )
-    result = settlement.charge_payment(payment=payment, customer=customer, off_session=False)
-    settlement.settle_payment(payment_id=payment.pk, result=result)
+        if opened.created:
+            return CheckoutOutcome(subscription=opened.subscription, created=True)
+        return _again(opened.subscription)
+    return _charge_first(opened.subscription, opened.payment, created=True)
+
+
+def _again(existing: Subscription) -> CheckoutOutcome:
+    """The same checkout asked again (a double click, a second tab, a retry): the first
+    request's outcome. In flight, it is charged again under its own key, so the gateway gives
+    the same answer and never a second charge."""
+    if existing.status == SubscriptionStatus.PENDING and not existing.gateway_checkout_id:
+        in_flight = Payment.objects.filter(
+            invoice__subscription=existing,
+            invoice__kind=InvoiceKind.INITIAL,
+            status=PaymentStatus.PENDING,
+        ).first()
+        if in_flight is not None:
+            return _charge_first(existing, in_flight, created=False)
+    if existing.status == SubscriptionStatus.ENDED and existing.end_reason == EndReason.ABANDONED:
+        declined = (
+            Payment.objects.filter(invoice__subscription=existing, status=PaymentStatus.FAILED)
+            .order_by("-pk")
+            .first()
+        )
+        raise PaymentDeclined(
+            (declined.failure_message if declined else "")
+            or "The payment did not go through. Try another card."
+        )
+    return CheckoutOutcome(subscription=existing, created=False)
+
+
+def _charge_first(
+    subscription: Subscription, payment: Payment, *, created: bool
+) -> CheckoutOutcome:
+    paid = attempts.charge_attempt(payment=payment, customer=subscription.customer)
+    if paid.action_url:
+        # The bank wants the reader to confirm (the sandbox's challenge page, 3-D Secure).
+        return CheckoutOutcome(
+            subscription=subscription, created=created, action_url=paid.action_url
+        )
     subscription.refresh_from_db()
     if subscription.status != SubscriptionStatus.ACTIVE:
-        payment.refresh_from_db()
         raise PaymentDeclined(
-            payment.failure_message or "The payment did not go through. Try another card."
+            paid.payment.failure_message or "The payment did not go through. Try another card."
         )
-    return CheckoutOutcome(subscription=subscription, created=True)
+    return CheckoutOutcome(subscription=subscription, created=created)
 
 
 @dataclass(frozen=True)

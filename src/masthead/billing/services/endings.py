@@ -14,6 +14,7 @@ from masthead.billing.gateways.base import GatewayError, NotSupported
 from masthead.billing.invoicing import void_invoice
 from masthead.billing.models import (
     LIVE_STATUSES,
+    CancellationReason,
     EndReason,
     InvoiceStatus,
     Payment,
@@ -35,8 +36,14 @@ from masthead.billing.services.refunds import refund, unused_amount
 logger = logging.getLogger(__name__)
 
 
-def cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
+def cancel(
+    *,
+    subscription: Subscription,
+    reason: str = "",
+    reason_code: CancellationReason = CancellationReason.NONE,
+) -> Subscription:
     """Cancel at period end: access continues to the end of what was paid; no further charge.
+    ``reason_code`` is the reason the reader chose from the list, ``reason`` their own words.
 
     A subscription the gateway collects on its own schedule is stopped there first: if the
     gateway cannot be reached, nothing changes here and the reader can try again.
@@ -45,7 +52,7 @@ def cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
         _stop_gateway_schedule(
             subscription, at_period_end=subscription.status == SubscriptionStatus.ACTIVE
         )
-    return _cancel(subscription=subscription, reason=reason)
+    return _cancel(subscription=subscription, reason=reason, reason_code=reason_code)
 
 
 def _stop_gateway_schedule(subscription: Subscription, *, at_period_end: bool) -> None:
@@ -64,9 +71,19 @@ def _stop_gateway_schedule(subscription: Subscription, *, at_period_end: bool) -
 
 
 @transaction.atomic
-def _cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
+def _cancel(
+    *,
+    subscription: Subscription,
+    reason: str = "",
+    reason_code: CancellationReason = CancellationReason.NONE,
+) -> Subscription:
     sub = _locked(subscription.pk)
     now = now_for(sub.customer)
+    if sub.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE) and not (
+        sub.cancel_at_period_end
+    ):
+        sub.cancellation_reason = reason[:300]
+        sub.cancellation_reason_code = reason_code
     if sub.status == SubscriptionStatus.PAST_DUE:
         # Nothing paid is left to run out: stop now rather than keep retrying.
         return _end(sub=sub, reason=EndReason.CANCELLED, now=now, note=reason)
@@ -75,7 +92,6 @@ def _cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
     if sub.cancel_at_period_end:
         return sub
     sub.cancel_at_period_end = True
-    sub.cancellation_reason = reason[:300]
     sub.next_plan = None
     sub.next_action_at = settlement.renewal_action_at(sub)
     sub.save()
@@ -86,6 +102,7 @@ def _cancel(*, subscription: Subscription, reason: str = "") -> Subscription:
         message=f"Cancelled; access until {sub.current_period_end:%d %b %Y}",
         at=now,
         reason=reason,
+        reason_code=reason_code,
     )
     queue.after_commit(tasks.send_cancellation_confirmed, subscription_id=sub.pk)
     return sub
@@ -118,6 +135,7 @@ def _undo_cancel(*, subscription: Subscription) -> Subscription:
         raise BillingError("The subscription has already ended; subscribe again instead.")
     sub.cancel_at_period_end = False
     sub.cancellation_reason = ""
+    sub.cancellation_reason_code = CancellationReason.NONE
     sub.next_action_at = settlement.renewal_action_at(sub)
     sub.save()
     record_event(

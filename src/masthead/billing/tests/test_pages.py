@@ -112,7 +112,9 @@ def test_invoices_download_only_for_their_owner(client, story):
 def test_plan_change_from_the_account_page(client, story):
     client.force_login(testing.reader_account())
     checkout(client, plan="super-saver")
-    client.post(reverse("billing:change_plan"), {"plan": "smart-quarterly"})
+    url = reverse("billing:change_plan")
+    quote = client.get(url, {"plan": "smart-quarterly"}).context["quote"].token
+    client.post(url, {"plan": "smart-quarterly", "quote": quote})
     page = client.get(reverse("billing:my_subscription")).content.decode()
     assert "moving to Smart Quarterly at the next renewal" in page
 
@@ -123,12 +125,13 @@ AUTHENTICATING_CARD = "pm_sandbox_4000002500003155"
 
 
 def renewal_waiting_for_the_bank(reader_factory):
-    """A subscriber on the card that needs authentication: checkout passes (the reader is
-    there to confirm), the off-session renewal waits for the reader."""
+    """A subscriber now on the card that needs authentication: the off-session renewal waits
+    for the reader."""
     from masthead.billing.models import Payment, PaymentStatus
 
-    reader = reader_factory(card=AUTHENTICATING_CARD)
+    reader = reader_factory()
     reader.subscribe("smart-quarterly")
+    reader.use_card(AUTHENTICATING_CARD)
     reader.advance(days=89, hours=12)
     waiting = Payment.objects.get(status=PaymentStatus.REQUIRES_ACTION)
     return reader, waiting
@@ -164,7 +167,10 @@ def test_the_link_for_a_renewal_the_bank_wants_confirmed_leads_to_paying_it(clie
     ]
     assert "Amount: ₹900" in response.content.decode()
 
-    paid = client.post(reverse("billing:pay_now"), follow=True)
+    # Present, the reader confirms on the bank's page (the sandbox's challenge).
+    challenge = client.post(reverse("billing:pay_now"))["Location"]
+    assert resolve(challenge).url_name == "sandbox_challenge"
+    paid = client.post(challenge, {"decision": "approve"}, follow=True)
     assert told(paid) == ["Paid. Thank you — your subscription is active again."]
     assert reader.subscription().status == SubscriptionStatus.ACTIVE
     assert "Next renewal" in paid.content.decode()

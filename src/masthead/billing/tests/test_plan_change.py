@@ -27,6 +27,9 @@ from .conftest import DECLINED, GOOD_CARD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# 30 of 89 days gone: 90,000 × 59 / 89 = 59,662.9… → 59,662 paise of credit; 270,000 − 59,662.
+DONE = "You are now on Smart Essential. Charged today: ₹2,103.38. Next renewal: 2 Mar 2027."
+
 
 def upgrade_charges() -> list[SandboxCharge]:
     return list(SandboxCharge.objects.filter(idempotency_key__startswith="upgrade:"))
@@ -36,9 +39,16 @@ def upgrade_invoices():
     return Invoice.objects.filter(kind="proration")
 
 
-def ask_to_upgrade(client, plan="smart-essential") -> list[str]:
-    """What the reader is told on My subscription after asking."""
-    response = client.post(reverse("billing:change_plan"), {"plan": plan}, follow=True)
+def quote_for(client, plan="smart-essential") -> str:
+    """The signed quote of the preview the reader sees before confirming."""
+    return client.get(reverse("billing:change_plan"), {"plan": plan}).context["quote"].token
+
+
+def ask_to_upgrade(client, plan="smart-essential", quote="") -> list[str]:
+    """What the reader is told on My subscription after seeing the price and confirming."""
+    url = reverse("billing:change_plan")
+    quote = quote or quote_for(client, plan)
+    response = client.post(url, {"plan": plan, "quote": quote}, follow=True)
     assert response.redirect_chain == [(reverse("billing:my_subscription"), 302)]
     return [str(m) for m in response.context["messages"]]
 
@@ -52,8 +62,9 @@ def subscriber(client, reader):
 
 
 def test_a_double_submitted_upgrade_charges_once_and_the_repeat_says_it_is_done(client, subscriber):
-    assert ask_to_upgrade(client) == ["You are now on Smart Essential."]
-    assert ask_to_upgrade(client) == ["You are now on Smart Essential."]
+    quote = quote_for(client)
+    assert ask_to_upgrade(client, quote=quote) == [DONE]
+    assert ask_to_upgrade(client, quote=quote) == [DONE]
 
     assert len(upgrade_charges()) == 1
     (invoice,) = upgrade_invoices()
@@ -78,11 +89,12 @@ def test_a_reload_after_the_gateways_answer_was_lost_finishes_the_same_charge(
 
     monkeypatch.setattr(SandboxGateway, "charge", charge_then_lose_the_answer)
 
-    (said,) = ask_to_upgrade(client)
+    quote = quote_for(client)
+    (said,) = ask_to_upgrade(client, quote=quote)
     assert "could not be reached" in said
     assert "you will not be charged twice" in said
-    (said,) = ask_to_upgrade(client)
-    assert said == "You are now on Smart Essential."
+    (said,) = ask_to_upgrade(client, quote=quote)  # the reader reloads the confirmation
+    assert said == DONE
 
     (charge,) = upgrade_charges()
     (invoice,) = upgrade_invoices()
@@ -98,7 +110,7 @@ def test_after_a_declined_upgrade_a_new_attempt_is_charged_anew(client, subscrib
     assert Subscription.objects.get().amount_minor == 90_000
 
     subscriber.use_card(GOOD_CARD)
-    assert ask_to_upgrade(client) == ["You are now on Smart Essential."]
+    assert ask_to_upgrade(client) == [DONE]
     declined, paid = sorted(upgrade_charges(), key=lambda charge: charge.created_at)
     assert declined.status == "failed"
     assert paid.status == "succeeded"

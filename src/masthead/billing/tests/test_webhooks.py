@@ -251,7 +251,7 @@ def test_an_attempt_left_pending_after_the_reader_paid_is_not_charged_and_its_ch
 
     sub = reader.subscribe("smart-quarterly")
     stray = crash_while_settling_the_renewal(reader, monkeypatch)
-    paid = renewals.pay_now(subscription=sub)
+    paid = renewals.pay_now(subscription=sub).payment
     assert paid.status == PaymentStatus.SUCCEEDED
 
     assert reconcile().payments == 1

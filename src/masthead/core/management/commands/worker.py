@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from masthead.access.stores import DatabaseMeterStore
+from masthead.billing import operations as billing_operations
 from masthead.billing import renewals, webhooks
 from masthead.core.background import run_queued_tasks
 from masthead.epaper import services as epaper
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             if time.monotonic() - last_webhook_retry > 60:
                 # Events that arrived before the payment they mention was written here.
                 applied = webhooks.retry_waiting()
+                # Payments whose request died mid-way, whatever their subscription's due date.
+                billing_operations.reconcile_stale_payments()
                 last_webhook_retry = time.monotonic()
                 if applied:
                     self.stdout.write(f"billing: {applied} waiting webhook event(s) applied")
