@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0002_hosted_checkout'),
+        ('billing', '0003_gateway_lifecycle_and_price_versions'),
     ]
 
     operations = [
