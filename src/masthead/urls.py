@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from masthead.newsroom import views as newsroom_views
-from masthead.newsroom.sitemaps import ArticleSitemap, SectionSitemap
+from masthead.pages import views as newsroom_views
+from masthead.pages.sitemaps import ArticleSitemap, SectionSitemap
 
 admin.site.site_header = f"{settings.PUBLISHER_NAME} — back office"
 admin.site.site_title = "Masthead back office"
@@ -28,8 +28,8 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
-    path("", include("masthead.newsroom.urls")),
+    path("", include("masthead.pages.urls")),
 ]
 
-handler404 = "masthead.newsroom.views.page_not_found"
-handler500 = "masthead.newsroom.views.server_error"
+handler404 = "masthead.pages.views.page_not_found"
+handler500 = "masthead.pages.views.server_error"

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from masthead.newsroom import page_cache
 from masthead.newsroom.blocks import BodyError, parse_body
 from masthead.newsroom.models import (
     RESERVED_SLUGS,
@@ -22,6 +21,7 @@ from masthead.newsroom.models import (
     Section,
     WireAgency,
 )
+from masthead.pages import page_cache
 
 
 def validate_section_slug(slug: str) -> None:

@@ -18,8 +18,9 @@ from masthead.access.selectors import benefit_copy
 from masthead.ads.models import Placement
 from masthead.ads.presenters import ad_slot_html
 from masthead.core.context_processors import chrome_for
-from masthead.newsroom import page_cache, selectors
-from masthead.newsroom.presenters import ArticleKit, render_article_page
+from masthead.newsroom import selectors
+from masthead.pages import page_cache
+from masthead.pages.presenters import ArticleKit, render_article_page
 
 
 def _is_prefetch(request: HttpRequest) -> bool:

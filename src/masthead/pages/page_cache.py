@@ -45,8 +45,9 @@ from django.dispatch import receiver
 from django.utils.autoreload import file_changed
 
 from masthead.core.context_processors import forget_chrome, forget_nav_sections, nav_sections
-from masthead.newsroom import presenters, selectors
-from masthead.newsroom.presenters import ArticleKit, build_kit
+from masthead.newsroom import selectors
+from masthead.pages import presenters
+from masthead.pages.presenters import ArticleKit, build_kit
 
 KIT_TTL = 60
 LOCAL_TTL = 2.0

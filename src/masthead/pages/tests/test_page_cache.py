@@ -24,8 +24,9 @@ from masthead.access import services as access_services
 from masthead.access.demo import load as load_demo_paywall
 from masthead.access.services import CompDuration
 from masthead.core import testing
-from masthead.newsroom import page_cache, selectors
+from masthead.newsroom import selectors
 from masthead.newsroom.models import Article
+from masthead.pages import page_cache
 
 pytestmark = pytest.mark.django_db
 
