@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "masthead.core",
     "masthead.newsroom",
+    # The newspaper's public pages, above the gate (views, presenters, feeds, page cache).
+    "masthead.pages",
     "masthead.access",
     "masthead.billing",
     "masthead.accounts",

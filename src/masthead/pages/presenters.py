@@ -49,7 +49,7 @@ PAYWALL_CLASS = "paywall"
 
 @dataclass(frozen=True, slots=True)
 class ArticleKit:
-    """One story's page, minus the reader: immutable, cached (see ``newsroom.page_cache``).
+    """One story's page, minus the reader: immutable, cached (see ``pages.page_cache``).
 
     Fragments are plain strings rendered from autoescaping templates by ``build_kit``; only
     this module marks them safe, and only ``render_article_page`` may hand out ``rest_html``.

@@ -50,7 +50,7 @@ def author(request: HttpRequest, author_slug: str) -> HttpResponse:
 
 @require_safe
 def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpResponse:
-    # What every reader of the story shares, cached (newsroom.page_cache): no SQL when warm.
+    # What every reader of the story shares, cached (pages.page_cache): no SQL when warm.
     kit = page_cache.article_kit(slug=article_slug)
     if kit.section_slug != section_slug:
         return HttpResponsePermanentRedirect(kit.path)
