@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install install-test test test-sqlite test-postgres lint bench browser clean
+.PHONY: demo install install-test test test-sqlite test-postgres lint bench browser checkers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +40,15 @@ demo: $(STAMP)
 	$(BIN)/masthead runserver $(HOST):$(PORT)
 
 ## Install what the tests need and run everything: lint, SQLite, then PostgreSQL + Redis
-test: $(TEST_STAMP) browser
+test: $(TEST_STAMP) browser checkers
 	$(BIN)/python scripts/run_tests.py
 
 browser:
 	@$(PYTHON) scripts/ensure_chromium.py
+
+## The standards' own checkers (Nu Html Checker, axe-core) from npm, into .venv/node
+checkers:
+	@$(PYTHON) scripts/ensure_checkers.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src bench scripts

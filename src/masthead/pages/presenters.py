@@ -41,6 +41,7 @@ from django.utils.safestring import mark_safe
 from masthead.access.gate import Decision, Reason
 from masthead.access.prompt import build_prompt
 from masthead.core.context_processors import SiteChrome, nav_pairs
+from masthead.core.web import machine_datetime
 from masthead.newsroom.blocks import clean_inline, split_lead, without_cut
 from masthead.newsroom.models import AccessLevel, Article, Section
 
@@ -350,10 +351,8 @@ def _json_ld(*, article: Article, url: str, description: str) -> str:
         "description": description,
         "url": url,
         "mainEntityOfPage": url,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": (article.updated_at or article.published_at).isoformat()
-        if article.published_at
-        else None,
+        "datePublished": machine_datetime(article.published_at) or None,
+        "dateModified": machine_datetime(article.updated_at or article.published_at) or None,
         "articleSection": article.section.name,
         "author": [
             {"@type": "Person", "name": a.name, "url": settings.SITE_URL + a.get_absolute_url()}
