@@ -18,6 +18,7 @@ from masthead.access.gate import Context, Surface, decide, may_use
 from masthead.access.identity import Reader
 from masthead.access.models import Benefit
 from masthead.accounts.adapter import READER_ERROR_MESSAGES
+from masthead.api import openapi as openapi_document
 from masthead.api import selectors
 from masthead.api.auth import device_of, error, token_required
 from masthead.devices import selectors as devices_selectors
@@ -187,9 +188,10 @@ def _summary(article: Article) -> dict[str, Any]:
 def stories(request: HttpRequest) -> HttpResponse:
     if request.method not in {"GET", "HEAD"}:
         return _not_allowed("GET")
-    page = selectors.story_page(
-        section_slug=request.GET.get("section") or None, page=request.GET.get("page")
-    )
+    asked = request.GET.get("page", "1")
+    if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+        return error(400, "invalid_request", "page must be a whole number from 1 (1 is first).")
+    page = selectors.story_page(section_slug=request.GET.get("section") or None, page=int(asked))
     return JsonResponse(
         {
             "stories": [_summary(a) for a in page.object_list],
@@ -240,3 +242,11 @@ def story(request: HttpRequest, key: str) -> HttpResponse:
         },
         headers=NO_STORE,
     )
+
+
+@csrf_exempt  # read-only: any other method gets 405, not a CSRF 403
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 document of this API (no token needed)."""
+    if request.method not in {"GET", "HEAD"}:
+        return _not_allowed("GET")
+    return JsonResponse(openapi_document.document(), json_dumps_params={"indent": 1})
