@@ -42,6 +42,9 @@ def json_error_for(*, request: HttpRequest, response: HttpResponse) -> HttpRespo
     code = CODES.get(status, "server_error" if status >= 500 else "bad_request")
     template = MESSAGES.get(status) or _phrase(status) + ". See /api/v1/openapi.json."
     message = template.format(path=request.path, method=request.method)
+    if str(response.get("Content-Type", "")).startswith("text/plain") and status < 500:
+        # A middleware's own plain-text refusal already says what was wrong and what to do.
+        message = response.content.decode("utf-8", "replace").strip()[:500] or message
     answer = error(status, code, message)
     for header in ("Allow", "Retry-After", "WWW-Authenticate"):
         if header in response:

@@ -179,6 +179,21 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+# Refused before any view by core.middleware.RequestLimitsMiddleware, on every path.
+REQUEST_LIMITS = {
+    "400": _error("A malformed address (a null character), or a bad parameter."),
+    "414": _error("The address is too long."),
+}
+
+
+def _with_request_limits(paths: dict[str, Any]) -> dict[str, Any]:
+    for operations in paths.values():
+        for operation in operations.values():
+            for status, answer in REQUEST_LIMITS.items():
+                operation["responses"].setdefault(status, answer)
+    return paths
+
+
 def document() -> dict[str, Any]:
     bearer: list[dict[str, list[str]]] = [{"bearerToken": []}]
     return {
@@ -197,104 +212,108 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearerToken": {"type": "http", "scheme": "bearer"}},
             "schemas": SCHEMAS,
         },
-        "paths": {
-            "/api/v1/tokens": {
-                "post": {
-                    "operationId": "makeToken",
-                    "summary": "Sign an app in: a token for this device",
-                    "security": [],
-                    "requestBody": {
-                        "required": True,
-                        "content": {JSON: {"schema": _ref("TokenRequest")}},
-                    },
-                    "responses": {
-                        "201": _answer("The token (shown once) and its device.", "TokenIssued"),
-                        "400": _error("Something missing or malformed; the message says what."),
-                        "401": _error("Email and password do not match."),
-                        "409": _error("Over the device limit: `devices` lists them."),
-                        "429": _error("Too many attempts; wait and try again."),
-                    },
-                }
-            },
-            "/api/v1/tokens/current": {
-                "delete": {
-                    "operationId": "signOut",
-                    "summary": "Sign this app out (its token stops working at once)",
-                    "security": bearer,
-                    "responses": {"204": {"description": "Signed out."}, "401": UNAUTHORIZED},
-                }
-            },
-            "/api/v1/me": {
-                "get": {
-                    "operationId": "me",
-                    "summary": "The reader, the benefits they hold and their devices",
-                    "security": bearer,
-                    "responses": {"200": _answer("The reader.", "Me"), "401": UNAUTHORIZED},
-                }
-            },
-            "/api/v1/stories/": {
-                "get": {
-                    "operationId": "listStories",
-                    "summary": "Published stories, newest first (headlines, never bodies)",
-                    "security": bearer,
-                    "parameters": [
-                        {
-                            "name": "section",
-                            "in": "query",
-                            "required": False,
-                            "description": "Only this section's stories (its slug).",
-                            "schema": {"type": "string"},
-                        },
-                        {
-                            "name": "page",
-                            "in": "query",
-                            "required": False,
-                            "description": "Page number (20 a page); past the end: the last.",
-                            "schema": {"type": "integer", "minimum": 1},
-                        },
-                    ],
-                    "responses": {
-                        "200": _answer("One page of stories.", "StoryList"),
-                        "400": _error("`page` is not a whole number from 1."),
-                        "401": UNAUTHORIZED,
-                    },
-                }
-            },
-            "/api/v1/stories/{key}": {
-                "get": {
-                    "operationId": "story",
-                    "summary": "A story as its page shows it to this reader",
-                    "description": "The whole body, or only the lead and why (`reason`, "
-                    "`prompt`). Uses the meter as opening the page does.",
-                    "security": bearer,
-                    "parameters": [
-                        {
-                            "name": "key",
-                            "in": "path",
+        "paths": _with_request_limits(
+            {
+                "/api/v1/tokens": {
+                    "post": {
+                        "operationId": "makeToken",
+                        "summary": "Sign an app in: a token for this device",
+                        "security": [],
+                        "requestBody": {
                             "required": True,
-                            "description": "The story's id or slug.",
-                            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
-                        }
-                    ],
-                    "responses": {
-                        "200": _answer("The story.", "Story"),
-                        "401": UNAUTHORIZED,
-                        "404": _error("No published story with this id or slug."),
-                    },
-                }
-            },
-            "/api/v1/openapi.json": {
-                "get": {
-                    "operationId": "openapi",
-                    "summary": "This document",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.1.",
-                            "content": {JSON: {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
-        },
+                            "content": {JSON: {"schema": _ref("TokenRequest")}},
+                        },
+                        "responses": {
+                            "201": _answer("The token (shown once) and its device.", "TokenIssued"),
+                            "400": _error("Something missing or malformed; the message says what."),
+                            "401": _error("Email and password do not match."),
+                            "409": _error("Over the device limit: `devices` lists them."),
+                            "429": _error("Too many attempts; wait and try again."),
+                        },
+                    }
+                },
+                "/api/v1/tokens/current": {
+                    "delete": {
+                        "operationId": "signOut",
+                        "summary": "Sign this app out (its token stops working at once)",
+                        "security": bearer,
+                        "responses": {"204": {"description": "Signed out."}, "401": UNAUTHORIZED},
+                    }
+                },
+                "/api/v1/me": {
+                    "get": {
+                        "operationId": "me",
+                        "summary": "The reader, the benefits they hold and their devices",
+                        "security": bearer,
+                        "responses": {"200": _answer("The reader.", "Me"), "401": UNAUTHORIZED},
+                    }
+                },
+                "/api/v1/stories/": {
+                    "get": {
+                        "operationId": "listStories",
+                        "summary": "Published stories, newest first (headlines, never bodies)",
+                        "security": bearer,
+                        "parameters": [
+                            {
+                                "name": "section",
+                                "in": "query",
+                                "required": False,
+                                "description": "Only this section's stories (its slug; empty: all).",
+                                "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"},
+                            },
+                            {
+                                "name": "page",
+                                "in": "query",
+                                "required": False,
+                                "description": "Page number (20 a page); past the end: the last.",
+                                "schema": {"type": "integer", "minimum": 1},
+                            },
+                        ],
+                        "responses": {
+                            "200": _answer("One page of stories.", "StoryList"),
+                            "400": _error(
+                                "`page` not a whole number from 1, or `section` no slug."
+                            ),
+                            "401": UNAUTHORIZED,
+                        },
+                    }
+                },
+                "/api/v1/stories/{key}": {
+                    "get": {
+                        "operationId": "story",
+                        "summary": "A story as its page shows it to this reader",
+                        "description": "The whole body, or only the lead and why (`reason`, "
+                        "`prompt`). Uses the meter as opening the page does.",
+                        "security": bearer,
+                        "parameters": [
+                            {
+                                "name": "key",
+                                "in": "path",
+                                "required": True,
+                                "description": "The story's id or slug.",
+                                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                            }
+                        ],
+                        "responses": {
+                            "200": _answer("The story.", "Story"),
+                            "401": UNAUTHORIZED,
+                            "404": _error("No published story with this id or slug."),
+                        },
+                    }
+                },
+                "/api/v1/openapi.json": {
+                    "get": {
+                        "operationId": "openapi",
+                        "summary": "This document",
+                        "security": [],
+                        "responses": {
+                            "200": {
+                                "description": "OpenAPI 3.1.",
+                                "content": {JSON: {"schema": {"type": "object"}}},
+                            }
+                        },
+                    }
+                },
+            }
+        ),
     }
