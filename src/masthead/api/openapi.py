@@ -258,7 +258,7 @@ def document() -> dict[str, Any]:
                                 "name": "section",
                                 "in": "query",
                                 "required": False,
-                                "description": "Only this section's stories (its slug; empty: all).",
+                                "description": "One section only (its slug; empty: all).",
                                 "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"},
                             },
                             {
