@@ -25,6 +25,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from masthead.access import selectors as access_selectors
 from masthead.access.offers import with_next
 from masthead.access.selectors import benefit_copy
 from masthead.billing import renewals, selectors, services, webhooks
@@ -353,6 +354,13 @@ def my_subscription(request: HttpRequest) -> HttpResponse:
         "cancel_form": CancelForm(),
         "plans": Plan.objects.filter(is_active=True),
     }
+    if sub is None:
+        # A reader the newsroom comped holds access without any plan: say so, not "no
+        # subscription yet" (access owns the grants; billing only shows them).
+        comps = access_selectors.complimentary_grants(user_id=_user(request).pk)
+        context["complimentary"] = comps
+        ends = [g.ends_at for g in comps]
+        context["complimentary_until"] = None if None in ends or not ends else max(ends)
     if sub is not None:
         context["now"] = now_for(sub.customer)
         context["renewal_amount"] = renewals.renewal_amount(sub) if sub.status != "ended" else None

@@ -26,3 +26,9 @@ def absolute_url(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
     return settings.SITE_URL + (path if path.startswith("/") else "/" + path)
+
+
+def running_name(name: str) -> str:
+    """A proper name as it reads after "your" or "the": without its own leading "The"."""
+    name = name.strip()
+    return name[4:].lstrip() if name[:4].lower() == "the " and len(name) > 4 else name
