@@ -359,8 +359,9 @@ def my_subscription(request: HttpRequest) -> HttpResponse:
         # subscription yet" (access owns the grants; billing only shows them).
         comps = access_selectors.complimentary_grants(user_id=_user(request).pk)
         context["complimentary"] = comps
-        ends = [g.ends_at for g in comps]
-        context["complimentary_until"] = None if None in ends or not ends else max(ends)
+        ends = [g.ends_at for g in comps if g.ends_at is not None]
+        forever = len(ends) < len(comps)
+        context["complimentary_until"] = None if forever or not ends else max(ends)
     if sub is not None:
         context["now"] = now_for(sub.customer)
         context["renewal_amount"] = renewals.renewal_amount(sub) if sub.status != "ended" else None
