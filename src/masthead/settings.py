@@ -292,6 +292,9 @@ if GIFTS_PER_MONTH < 0 or GIFT_DAYS < 1:
     raise ImproperlyConfigured("MASTHEAD_GIFTS_PER_MONTH must be ≥ 0 and MASTHEAD_GIFT_DAYS ≥ 1.")
 # Seconds between the worker's sweeps that hand partner codes to newly eligible readers.
 PARTNER_SWEEP_SECONDS = _env_int("MASTHEAD_PARTNER_SWEEP_SECONDS", default=60)
+# Partner codes that differ only in letter case are one code, unless the partner's are
+# case-sensitive (issue 18): then set this, and "ab-12" and "AB-12" are two codes.
+PARTNER_CODES_CASE_SENSITIVE = _env_bool("MASTHEAD_PARTNER_CODES_CASE_SENSITIVE", default=False)
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
