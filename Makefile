@@ -26,6 +26,8 @@ install: $(STAMP)
 install-test: $(TEST_STAMP)
 
 ## Install, migrate SQLite in var/, load the demo newsroom, serve http://127.0.0.1:8000
+# Absolute links (canonical, feeds, sitemaps, JSON-LD, emails) point where the demo listens.
+demo: export MASTHEAD_SITE_URL ?= http://$(HOST):$(PORT)
 demo: $(STAMP)
 	$(BIN)/masthead migrate --noinput
 	$(BIN)/masthead load_demo

@@ -169,6 +169,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masthead.core.context_processors.publisher",
+                # Canonical, Open Graph and JSON-LD of the newspaper's listing pages.
+                "masthead.pages.metadata.page_meta",
             ],
             # A missing variable renders as nothing, never as its raw name.
             "string_if_invalid": "",

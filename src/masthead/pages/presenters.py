@@ -41,9 +41,10 @@ from django.utils.safestring import mark_safe
 from masthead.access.gate import Decision, Reason
 from masthead.access.prompt import build_prompt
 from masthead.core.context_processors import SiteChrome, nav_pairs
-from masthead.core.web import machine_datetime
+from masthead.core.web import absolute_url, machine_datetime
 from masthead.newsroom.blocks import clean_inline, split_lead, without_cut
 from masthead.newsroom.models import AccessLevel, Article, Section
+from masthead.pages.metadata import publisher
 
 PAYWALL_CLASS = "paywall"
 
@@ -301,7 +302,8 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
     """Render a story's kit. ``article`` needs section, agency and authors loaded."""
     split = split_lead(article.body, default_paragraphs=settings.LEAD_PARAGRAPHS)
     path = article.get_absolute_url()
-    url = settings.SITE_URL + path
+    # A wire story's canonical address is the agency's: og:url and JSON-LD say the same.
+    url = article.canonical_url or absolute_url(path)
     description = article.standfirst or article.headline
     context: dict[str, Any] = {
         "article": article,
@@ -330,7 +332,7 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
         nav=nav_pairs(nav),
         head_html=render(
             "_article_meta.html",
-            canonical=article.canonical_url or url,
+            canonical=url,
             description=description,
             json_ld=_json_ld(article=article, url=url, description=description),
         ),
@@ -359,7 +361,7 @@ def _json_ld(*, article: Article, url: str, description: str) -> str:
             for a in article.authors.all()
         ]
         or ([{"@type": "Organization", "name": article.agency.name}] if article.agency else []),
-        "publisher": {"@type": "NewsMediaOrganization", "name": settings.PUBLISHER_NAME},
+        "publisher": publisher(),
         "isAccessibleForFree": free,
     }
     if not free:
