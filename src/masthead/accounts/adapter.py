@@ -7,9 +7,13 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
+from masthead.accounts import tasks
+from masthead.accounts.emails import ready_to_queue
 from masthead.core.net import client_ip
 from masthead.devices import services as devices
 from masthead.devices.models import SignOutReason
@@ -45,6 +49,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if not ip:
             raise PermissionDenied("Unable to determine the client's IP address.")
         return ip
+
+    # --- Emails: text and HTML, sent by the worker (masthead.accounts.tasks) -----------------
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Rendered here (allauth's links need the request), sent by the worker after commit."""
+        request = context_request()
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        ctx.setdefault("site_url", settings.SITE_URL)
+        ctx.setdefault("publisher_name", settings.PUBLISHER_NAME)
+        tasks.queue(ready_to_queue(self.render_mail(template_prefix, email, ctx)))
 
     # --- Devices: every sign-in is a device, within the reader's limit (masthead.devices) ---
 
@@ -82,3 +97,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         devices.sign_out_other_devices(
             user_id=user.pk, keep_device_id=keep, reason=SignOutReason.PASSWORD
         )
+
+
+def context_request() -> HttpRequest | None:
+    request: HttpRequest | None = context.request
+    return request
