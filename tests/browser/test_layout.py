@@ -40,7 +40,8 @@ def test_the_desktop_home_leaves_no_empty_gap_beside_the_right_rail(
         """() => {
             const lead = document.querySelector('.front-lead');
             const rail = document.querySelector('.front-more');
-            const last = el => Math.max(...[...el.children].map(c => c.getBoundingClientRect().bottom));
+            const last = el =>
+                Math.max(...[...el.children].map(c => c.getBoundingClientRect().bottom));
             return last(rail) - last(lead);
         }"""
     )
