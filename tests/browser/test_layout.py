@@ -38,7 +38,7 @@ def test_the_desktop_home_leaves_no_empty_gap_beside_the_right_rail(
 
     gap = page.evaluate(
         """() => {
-            const lead = document.querySelector('.front-lead');
+            const lead = document.querySelector('.front-main');
             const rail = document.querySelector('.front-more');
             const last = el =>
                 Math.max(...[...el.children].map(c => c.getBoundingClientRect().bottom));
