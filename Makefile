@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install install-test test test-sqlite test-postgres lint bench browser clean
+.PHONY: demo install install-test test test-sqlite test-postgres lint bench browser checkers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,8 @@ install: $(STAMP)
 install-test: $(TEST_STAMP)
 
 ## Install, migrate SQLite in var/, load the demo newsroom, serve http://127.0.0.1:8000
+# Absolute links (canonical, feeds, sitemaps, JSON-LD, emails) point where the demo listens.
+demo: export MASTHEAD_SITE_URL ?= http://$(HOST):$(PORT)
 demo: $(STAMP)
 	$(BIN)/masthead migrate --noinput
 	$(BIN)/masthead load_demo
@@ -40,11 +42,15 @@ demo: $(STAMP)
 	$(BIN)/masthead runserver $(HOST):$(PORT)
 
 ## Install what the tests need and run everything: lint, SQLite, then PostgreSQL + Redis
-test: $(TEST_STAMP) browser
+test: $(TEST_STAMP) browser checkers
 	$(BIN)/python scripts/run_tests.py
 
 browser:
 	@$(PYTHON) scripts/ensure_chromium.py
+
+## The standards' own checkers (Nu Html Checker, axe-core) from npm, into .venv/node
+checkers:
+	@$(PYTHON) scripts/ensure_checkers.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src bench scripts

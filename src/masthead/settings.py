@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "masthead.core",
     "masthead.newsroom",
+    # The newspaper's public pages, above the gate (views, presenters, feeds, page cache).
+    "masthead.pages",
     "masthead.access",
     "masthead.billing",
     "masthead.accounts",
@@ -145,6 +147,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/v1/ answered as JSON in one shape (masthead.api.errors).
+    "masthead.api.errors.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +178,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masthead.core.context_processors.publisher",
+                # Canonical, Open Graph and JSON-LD of the newspaper's listing pages.
+                "masthead.pages.metadata.page_meta",
             ],
             # A missing variable renders as nothing, never as its raw name.
             "string_if_invalid": "",
@@ -327,6 +333,9 @@ if GIFTS_PER_MONTH < 0 or GIFT_DAYS < 1:
     raise ImproperlyConfigured("MASTHEAD_GIFTS_PER_MONTH must be ≥ 0 and MASTHEAD_GIFT_DAYS ≥ 1.")
 # Seconds between the worker's sweeps that hand partner codes to newly eligible readers.
 PARTNER_SWEEP_SECONDS = _env_int("MASTHEAD_PARTNER_SWEEP_SECONDS", default=60)
+# Partner codes that differ only in letter case are one code, unless the partner's are
+# case-sensitive (issue 18): then set this, and "ab-12" and "AB-12" are two codes.
+PARTNER_CODES_CASE_SENSITIVE = _env_bool("MASTHEAD_PARTNER_CODES_CASE_SENSITIVE", default=False)
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

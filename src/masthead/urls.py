@@ -1,11 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from masthead.newsroom import views as newsroom_views
-from masthead.newsroom.sitemaps import ArticleSitemap, SectionSitemap
+from masthead.pages import sitemaps
+from masthead.pages import views as newsroom_views
+from masthead.pages.feeds import LatestFeed
 
 admin.site.site_header = f"{settings.PUBLISHER_NAME} — back office"
 admin.site.site_title = "Masthead back office"
@@ -25,15 +25,16 @@ urlpatterns = [
     path("gift/", include("masthead.gifts.urls")),
     path("epaper/", include("masthead.epaper.urls")),
     path("newsletters/", include("masthead.newsletters.urls")),
-    path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": {"articles": ArticleSitemap, "sections": SectionSitemap}},
-        name="sitemap",
-    ),
+    # Search engines and feed readers (masthead.pages: sitemaps, feeds, robots, favicon).
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemaps/pages.xml", sitemaps.pages, name="sitemap_pages"),
+    path("sitemaps/news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemaps/stories-<int:year>.xml", sitemaps.stories_of_year, name="sitemap_year"),
+    path("rss.xml", LatestFeed(), name="latest_feed"),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
-    path("", include("masthead.newsroom.urls")),
+    path("favicon.ico", newsroom_views.favicon_ico, name="favicon_ico"),
+    path("", include("masthead.pages.urls")),
 ]
 
-handler404 = "masthead.newsroom.views.page_not_found"
-handler500 = "masthead.newsroom.views.server_error"
+handler404 = "masthead.pages.views.page_not_found"
+handler500 = "masthead.pages.views.server_error"

@@ -94,7 +94,7 @@ def test_meter_prompt_registration_and_complimentary_access(
         [
             "2 free stories left this month",
             "1 free story left this month",
-            "0 free stories left this month",
+            "This is your last free story this month",
         ],
         strict=True,
     ):
@@ -141,16 +141,18 @@ def test_meter_prompt_registration_and_complimentary_access(
     fifth = stories[4]
     page.goto(site + fifth.get_absolute_url())
     expect_full_story(page, fifth)
-    expect_meter(page, "0 free stories left this month")
+    expect_meter(page, "This is your last free story this month")
 
-    # The sixth: the signed-in prompt (upgrade, no register or log-in offer).
+    # The sixth: the signed-in prompt (subscribe: a reader with no plan has nothing to
+    # upgrade; no register or log-in offer).
     sixth = stories[5]
     page.goto(site + sixth.get_absolute_url())
     prompt = page.locator("section.prompt")
     expect(prompt.locator(".prompt-heading")).to_contain_text(
         "You’ve read your 5 free articles this month"
     )
-    expect(prompt.get_by_role("link", name="Upgrade to read the full story")).to_be_visible()
+    expect(prompt.get_by_role("link", name="Subscribe to read the full story")).to_be_visible()
+    expect(prompt).not_to_contain_text("Upgrade")
     expect(prompt.get_by_role("link", name=REGISTER)).to_have_count(0)
     expect(prompt.locator(".prompt-login")).to_have_count(0)
     expect(prompt.locator(".plans .plan")).to_have_count(3)

@@ -32,10 +32,8 @@ DEFAULT_COPY: dict[str, dict[str, str]] = {
     },
     PromptKind.METER_REGISTERED: {
         "heading": "You’ve read your {free_limit} free articles this month.",
-        "message": (
-            "Upgrade to a subscription for unlimited access, from {cheapest_monthly} a month."
-        ),
-        "button_label": "Upgrade to read the full story →",
+        "message": ("Subscribe for unlimited access, from {cheapest_monthly} a month."),
+        "button_label": "Subscribe to read the full story →",
         "secondary": "",
         "footnote": "Renews automatically, cancel anytime",
     },
@@ -48,8 +46,8 @@ DEFAULT_COPY: dict[str, dict[str, str]] = {
     },
     PromptKind.PREMIUM_REGISTERED: {
         "heading": "This is a premium story.",
-        "message": "Upgrade to read it and every premium story, from {cheapest_monthly} a month.",
-        "button_label": "Upgrade to read the full story →",
+        "message": "Subscribe to read it and every premium story, from {cheapest_monthly} a month.",
+        "button_label": "Subscribe to read the full story →",
         "secondary": "",
         "footnote": "Renews automatically, cancel anytime",
     },
@@ -66,10 +64,10 @@ DEFAULT_COPY: dict[str, dict[str, str]] = {
     PromptKind.MARKET_REGISTERED: {
         "heading": "This is market analysis for subscribers.",
         "message": (
-            "Upgrade for in-depth market analysis and investment insights, "
+            "Subscribe for in-depth market analysis and investment insights, "
             "from {cheapest_monthly} a month."
         ),
-        "button_label": "Upgrade to read the analysis →",
+        "button_label": "Subscribe to read the analysis →",
         "secondary": "",
         "footnote": "Renews automatically, cancel anytime",
     },
@@ -85,9 +83,9 @@ DEFAULT_COPY: dict[str, dict[str, str]] = {
     PromptKind.ARCHIVE_REGISTERED: {
         "heading": "This story is from our archives.",
         "message": (
-            "Upgrade to read it and every story in our archives, from {cheapest_monthly} a month."
+            "Subscribe to read it and every story in our archives, from {cheapest_monthly} a month."
         ),
-        "button_label": "Upgrade to open the archives →",
+        "button_label": "Subscribe to open the archives →",
         "secondary": "",
         "footnote": "Renews automatically, cancel anytime",
     },

@@ -15,6 +15,7 @@ from masthead.access.models import (
     Audience,
     BenefitCopy,
     Grant,
+    GrantSource,
     MeterRule,
     PromptCopy,
     PromptKind,
@@ -28,6 +29,15 @@ def active_grants(*, user_id: int, now: dt.datetime | None = None) -> QuerySet[G
         user_id=user_id,
         revoked_at__isnull=True,
         starts_at__lte=now,
+    )
+
+
+def complimentary_grants(*, user_id: int, now: dt.datetime | None = None) -> list[Grant]:
+    """The reader's complimentary access in force (staff comps), soonest-ending last."""
+    return list(
+        active_grants(user_id=user_id, now=now)
+        .filter(source=GrantSource.COMPLIMENTARY)
+        .order_by("benefit")
     )
 
 

@@ -10,10 +10,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.core import context
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
-from masthead.accounts import selectors, throttle
+from masthead.accounts import selectors, tasks, throttle
+from masthead.accounts.emails import ready_to_queue
 from masthead.core.net import client_ip
 from masthead.devices import services as devices
 from masthead.devices.models import SignOutReason
@@ -105,6 +108,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             insights_events.registered(request=request, user_id=saved.pk)
         return saved
 
+    # --- Emails: text and HTML, sent by the worker (masthead.accounts.tasks) -----------------
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Rendered here (allauth's links need the request), sent by the worker after commit."""
+        request = context_request()
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        ctx.setdefault("site_url", settings.SITE_URL)
+        ctx.setdefault("publisher_name", settings.PUBLISHER_NAME)
+        tasks.queue(ready_to_queue(self.render_mail(template_prefix, email, ctx)))
+
     # --- Devices: every sign-in is a device, within the reader's limit (masthead.devices) ---
 
     def get_login_stages(self) -> list[str]:
@@ -146,3 +160,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
 def _addresses_of(user: Any) -> list[str]:
     return [user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)]
+
+
+def context_request() -> HttpRequest | None:
+    request: HttpRequest | None = context.request
+    return request

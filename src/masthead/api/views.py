@@ -4,6 +4,7 @@ tokens, the one gate decides what each story shows, exactly as on the story page
 from __future__ import annotations
 
 import json
+import re
 from contextlib import suppress
 from typing import Any
 
@@ -18,6 +19,7 @@ from masthead.access.gate import Context, Surface, decide, may_use
 from masthead.access.identity import Reader
 from masthead.access.models import Benefit
 from masthead.accounts.adapter import READER_ERROR_MESSAGES
+from masthead.api import openapi as openapi_document
 from masthead.api import selectors
 from masthead.api.auth import device_of, error, token_required
 from masthead.devices import selectors as devices_selectors
@@ -27,6 +29,7 @@ from masthead.newsroom.blocks import split_lead, without_cut
 from masthead.newsroom.models import Article
 
 NO_STORE = {"Cache-Control": "private, no-store"}
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _not_allowed(*methods: str) -> JsonResponse:
@@ -187,9 +190,16 @@ def _summary(article: Article) -> dict[str, Any]:
 def stories(request: HttpRequest) -> HttpResponse:
     if request.method not in {"GET", "HEAD"}:
         return _not_allowed("GET")
-    page = selectors.story_page(
-        section_slug=request.GET.get("section") or None, page=request.GET.get("page")
-    )
+    for name in ("page", "section"):
+        if len(request.GET.getlist(name)) > 1:
+            return error(400, "invalid_request", f"Give {name} once.")
+    asked = request.GET.get("page", "1")
+    if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+        return error(400, "invalid_request", "page must be a whole number from 1 (1 is first).")
+    section = request.GET.get("section", "")
+    if section and not SLUG.fullmatch(section):
+        return error(400, "invalid_request", "section must be a section's slug, e.g. markets.")
+    page = selectors.story_page(section_slug=section or None, page=int(asked))
     return JsonResponse(
         {
             "stories": [_summary(a) for a in page.object_list],
@@ -240,3 +250,11 @@ def story(request: HttpRequest, key: str) -> HttpResponse:
         },
         headers=NO_STORE,
     )
+
+
+@csrf_exempt  # read-only: any other method gets 405, not a CSRF 403
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 document of this API (no token needed)."""
+    if request.method not in {"GET", "HEAD"}:
+        return _not_allowed("GET")
+    return JsonResponse(openapi_document.document(), json_dumps_params={"indent": 1})

@@ -25,6 +25,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from masthead.access import selectors as access_selectors
 from masthead.access.offers import with_next
 from masthead.access.selectors import benefit_copy
 from masthead.billing import endpoints, renewals, selectors, services, webhooks
@@ -369,6 +370,14 @@ def my_subscription(request: HttpRequest) -> HttpResponse:
         "plans": Plan.objects.filter(is_active=True),
         "update_payment_method_url": _update_payment_method_url(),
     }
+    if sub is None:
+        # A reader the newsroom comped holds access without any plan: say so, not "no
+        # subscription yet" (access owns the grants; billing only shows them).
+        comps = access_selectors.complimentary_grants(user_id=_user(request).pk)
+        context["complimentary"] = comps
+        ends = [g.ends_at for g in comps if g.ends_at is not None]
+        forever = len(ends) < len(comps)
+        context["complimentary_until"] = None if forever or not ends else max(ends)
     if sub is not None:
         context["now"] = now_for(sub.customer)
         if sub.status != "ended":

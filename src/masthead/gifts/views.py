@@ -18,8 +18,8 @@ from masthead.gifts.links import GiftLinkInvalid, gift_from_token, path_for
 from masthead.gifts.models import Gift
 from masthead.gifts.rules import GIVING_BENEFIT, gift_lifetime
 from masthead.gifts.selectors import GiftState, state_of
-from masthead.newsroom import page_cache
-from masthead.newsroom.views import counts_as_a_read, story_page
+from masthead.pages import page_cache
+from masthead.pages.views import counts_as_a_read, story_page
 
 # A gift page is one reader's private link: never indexed, never kept by a shared cache.
 _GIFT_HEADERS = {"X-Robots-Tag": "noindex, nofollow"}

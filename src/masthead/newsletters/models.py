@@ -140,6 +140,8 @@ class IssueStory(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = "issue story"
+        verbose_name_plural = "issue stories"
         ordering = ("position", "pk")
         constraints = [
             models.UniqueConstraint(fields=["issue", "article"], name="story_once_per_issue")

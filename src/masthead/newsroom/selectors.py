@@ -110,11 +110,51 @@ def related(*, article: Article, limit: int = 4) -> list[Article]:
     return list(_listing().filter(section=article.section).exclude(pk=article.pk)[:limit])
 
 
-def sitemap_articles() -> QuerySet[Article]:
-    return (
+def sitemap_articles(*, year: int | None = None) -> QuerySet[Article]:
+    """Stories whose own address is this site's: a wire story whose canonical address is the
+    agency's is left out (a sitemap lists only canonical URLs). Oldest first within a year."""
+    stories = (
         Article.objects.published()
+        .filter(canonical_url="")
         .select_related("section")
         .only("slug", "published_at", "updated_at", "section__slug")
+    )
+    if year is not None:
+        stories = stories.filter(published_at__gte=_local(year), published_at__lt=_local(year + 1))
+    return stories.order_by("published_at", "pk")
+
+
+def sitemap_years() -> list[tuple[int, dt.datetime]]:
+    """Each year with stories in the sitemap, and when its newest change was (for lastmod)."""
+    years: dict[int, dt.datetime] = {}
+    rows = sitemap_articles().values_list("published_at", "updated_at").order_by()
+    for published_at, updated_at in rows.iterator(chunk_size=5000):
+        if published_at is None:  # published() has a date; the column allows none
+            continue
+        year = timezone.localtime(published_at).year
+        changed = max(published_at, updated_at) if updated_at else published_at
+        if year not in years or changed > years[year]:
+            years[year] = changed
+    return sorted(years.items())
+
+
+def news_sitemap_articles(*, since: dt.datetime) -> list[Article]:
+    """Google News sitemap: this site's own stories published since then (at most 1,000)."""
+    return list(
+        sitemap_articles()
+        .filter(published_at__gte=since)
+        .only("slug", "headline", "published_at", "updated_at", "section__slug")
+        .order_by("-published_at")[:1000]
+    )
+
+
+def latest(*, limit: int = 30) -> list[Article]:
+    """The newest stories of every section (the site-wide feed)."""
+    return list(
+        Article.objects.published()
+        .select_related("section", "agency")
+        .prefetch_related("authors")
+        .order_by("-published_at", "-pk")[:limit]
     )
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from masthead.newsroom import page_cache
+from masthead.newsroom import changes
 from masthead.newsroom.blocks import BodyError, parse_body
 from masthead.newsroom.models import (
     RESERVED_SLUGS,
@@ -139,11 +139,11 @@ def set_authors(*, article: Article, authors: Iterable[Author]) -> None:
 
 
 def forget_article(*, slug: str) -> None:
-    """Edits to this story show on its next page view: its cached page kit is dropped (now and
-    when the transaction commits). See ``newsroom.page_cache`` for how fresh pages are."""
-    page_cache.forget_article(slug=slug)
+    """Edits to this story show on its next page view: whatever the pages cache of it is dropped
+    (``newsroom.changes``; see ``pages.page_cache`` for how fresh pages are)."""
+    changes.story_changed(slug=slug)
 
 
 def forget_newsroom() -> None:
     """Edits to sections, authors or agencies show on every story's next page view."""
-    page_cache.forget_newsroom()
+    changes.newsroom_changed()

@@ -36,15 +36,36 @@ class CodeLine:
     code: str
 
 
-def read_code_file(raw: bytes) -> list[CodeLine]:
+def code_key(code: str, *, case_sensitive: bool = False) -> str:
+    """What makes two codes the same code: ``ab-12`` and ``AB-12`` are one code unless the
+    partner's codes are case-sensitive (``settings.PARTNER_CODES_CASE_SENSITIVE``)."""
+    code = code.strip()
+    return code if case_sensitive else code.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFile:
+    codes: list[CodeLine]
+    problems: list[tuple[int, str]]  # (line, what is wrong): every refused line, in order
+
+
+def read_code_file(raw: bytes, *, case_sensitive: bool = False) -> list[CodeLine]:
     """The codes in the file, with their line numbers. CodeFileError if any line is wrong."""
+    read = read_codes(raw, case_sensitive=case_sensitive)
+    if read.problems:
+        raise CodeFileError([problem for _, problem in read.problems])
+    return read.codes
+
+
+def read_codes(raw: bytes, *, case_sensitive: bool = False) -> ReadFile:
+    """The good lines and every refused line with why, so one report can name them all."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CodeFileError(
             ["The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."]
         ) from exc
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     found: list[CodeLine] = []
     first_line_of: dict[str, int] = {}
     seen_content = False
@@ -59,24 +80,28 @@ def read_code_file(raw: bytes) -> list[CodeLine]:
             if len(cells) == 1 and cells[0].lower() in HEADERS:
                 continue
         if len(cells) > 1:
-            problems.append(f"Line {number}: more than one column. Put one code per line.")
+            problem = f"Line {number}: more than one column. Put one code per line."
+            problems.append((number, problem))
             continue
         code = cells[0]
         if not CODE_PATTERN.match(code):
             problems.append(
-                f"Line {number}: not a code. Codes are 3–128 letters, digits, dots, hyphens or "
-                "underscores, starting with a letter or digit."
+                (
+                    number,
+                    f"Line {number}: not a code. Codes are 3–128 letters, digits, dots, hyphens "
+                    "or underscores, starting with a letter or digit.",
+                )
             )
             continue
-        if code in first_line_of:
-            problems.append(f"Line {number}: repeats the code on line {first_line_of[code]}.")
+        key = code_key(code, case_sensitive=case_sensitive)
+        if key in first_line_of:
+            problem = f"Line {number}: repeats the code on line {first_line_of[key]}."
+            problems.append((number, problem))
             continue
-        first_line_of[code] = number
+        first_line_of[key] = number
         found.append(CodeLine(line=number, code=code))
-    if problems:
-        raise CodeFileError(problems)
-    if not found:
+    if not found and not problems:
         raise CodeFileError(
             ["The file holds no codes. Put one code per line; a first line “code” is skipped."]
         )
-    return found
+    return ReadFile(codes=found, problems=problems)

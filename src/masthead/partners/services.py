@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from masthead.access.clock import reader_now
@@ -34,7 +36,7 @@ from masthead.access.identity import Reader
 from masthead.access.models import Benefit, GrantSource
 from masthead.access.selectors import benefit_held_since
 from masthead.partners import selectors
-from masthead.partners.codefile import CodeFileError, read_code_file
+from masthead.partners.codefile import CodeFileError, CodeLine, code_key, read_codes
 from masthead.partners.models import PartnerCode, PartnerPool
 
 logger = logging.getLogger(__name__)
@@ -75,25 +77,23 @@ class PoolEmpty(Exception):
 def upload_codes(*, pool: PartnerPool, raw: bytes, uploaded_by: User | None) -> int:
     """Add the file's codes to the pool, all or none. Returns how many were added.
 
-    CodeFileError (nothing added) names each bad line: not a code, more than one column, a code
-    repeated in the file or already in the pool, or a file with no codes at all.
+    CodeFileError (nothing added) names every refused line in one report: not a code, more
+    than one column, a code repeated in the file or already in the pool, or a file with no
+    codes at all. Codes are compared without letter case (and surrounding spaces) unless
+    ``settings.PARTNER_CODES_CASE_SENSITIVE``; each is stored as the partner wrote it.
     """
-    lines = read_code_file(raw)
+    case_sensitive = settings.PARTNER_CODES_CASE_SENSITIVE
+    read = read_codes(raw, case_sensitive=case_sensitive)
+    lines = read.codes
     with transaction.atomic():
-        already: set[str] = set()
-        for start in range(0, len(lines), _IN_BATCHES):
-            batch = [line.code for line in lines[start : start + _IN_BATCHES]]
-            already.update(
-                PartnerCode.objects.filter(pool=pool, code__in=batch).values_list("code", flat=True)
-            )
-        if already:
-            raise CodeFileError(
-                [
-                    f"Line {line.line}: this code is already in the pool."
-                    for line in lines
-                    if line.code in already
-                ]
-            )
+        in_pool = _already_in_pool(pool=pool, lines=lines, case_sensitive=case_sensitive)
+        problems = read.problems + [
+            (line.line, f"Line {line.line}: this code is already in the pool.")
+            for line in lines
+            if code_key(line.code, case_sensitive=case_sensitive) in in_pool
+        ]
+        if problems:
+            raise CodeFileError([problem for _, problem in sorted(problems)])
         now = timezone.now()
         try:
             PartnerCode.objects.bulk_create(
@@ -109,6 +109,24 @@ def upload_codes(*, pool: PartnerPool, raw: bytes, uploaded_by: User | None) -> 
             ) from exc
     logger.info("%s partner code(s) added to pool %s", len(lines), pool.pk)
     return len(lines)
+
+
+def _already_in_pool(*, pool: PartnerPool, lines: list[CodeLine], case_sensitive: bool) -> set[str]:
+    """The keys (see ``code_key``) of these codes that the pool already holds."""
+    found: set[str] = set()
+    for start in range(0, len(lines), _IN_BATCHES):
+        batch = [line.code for line in lines[start : start + _IN_BATCHES]]
+        if case_sensitive:
+            stored = PartnerCode.objects.filter(pool=pool, code__in=batch)
+        else:
+            stored = PartnerCode.objects.annotate(folded=Lower("code")).filter(
+                pool=pool, folded__in=[code.lower() for code in batch]
+            )
+        found.update(
+            code_key(code, case_sensitive=case_sensitive)
+            for code in stored.values_list("code", flat=True)
+        )
+    return found
 
 
 # --- Who may have a code ----------------------------------------------------------------

@@ -112,6 +112,10 @@ def test_metered_readers_see_how_many_free_stories_are_left(client, paywall):
     assert "2 free stories left this month" in page
     page = text_of(open_story(client, testing.article()))
     assert "1 free story left this month" in page
+    # The third of three: one plural rule does not fit "0 free stories left" (issue 18).
+    page = text_of(open_story(client, testing.article()))
+    assert "This is your last free story this month" in page
+    assert "0 free stor" not in page
 
 
 def test_readers_with_access_never_see_the_meter(client, paywall):
@@ -134,7 +138,7 @@ def test_registering_gives_two_more_stories_and_keeps_the_three_read(client, pay
     gated = text_of(open_story(client, stories[5]))
     assert "SECRET-FIFTH" not in gated
     assert "You’ve read your 5 free articles this month." in gated
-    assert "Upgrade" in gated
+    assert "Subscribe to read the full story" in gated  # no plan: nothing to upgrade
     assert "Already subscribed?" not in gated
     # Re-opening a counted story still works.
     assert "SECRET-FIFTH" in text_of(open_story(client, stories[0]))
@@ -217,3 +221,14 @@ def test_rss_carries_only_the_lead_of_metered_stories_and_all_of_free_ones(clien
     assert "FREE-THIRD-VISIBLE" in feed
     for secret in SECRETS:
         assert secret not in feed
+
+
+def test_a_signed_in_reader_without_a_plan_is_asked_to_subscribe_not_upgrade(client, paywall):
+    client.force_login(testing.reader_account())
+    premium = testing.article(access_level="premium")
+
+    page = text_of(open_story(client, premium))
+
+    assert "Subscribe to read the full story" in page
+    assert "Subscribe to read it and every premium story" in page
+    assert "Upgrade" not in page

@@ -108,7 +108,9 @@ _code = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{2,20}", fullmatch=True)
 
 
 @settings(max_examples=80, deadline=None)
-@given(values=st.lists(_code, min_size=1, max_size=30, unique=True), header=st.booleans())
+@given(
+    values=st.lists(_code, min_size=1, max_size=30, unique_by=str.casefold), header=st.booleans()
+)
 def test_any_file_of_distinct_codes_reads_back_exactly_with_its_line_numbers(values, header):
     # A first code that reads like a header would be skipped as one; the rule says so.
     assume(values[0].lower() not in {"code", "codes"})
@@ -118,7 +120,7 @@ def test_any_file_of_distinct_codes_reads_back_exactly_with_its_line_numbers(val
 
 
 @settings(max_examples=80, deadline=None)
-@given(values=st.lists(_code, min_size=2, max_size=30, unique=True), data=st.data())
+@given(values=st.lists(_code, min_size=2, max_size=30, unique_by=str.casefold), data=st.data())
 def test_any_repeated_code_is_refused_naming_both_lines(values, data):
     assume(values[0].lower() not in {"code", "codes"})
     repeat_of = data.draw(st.integers(min_value=0, max_value=len(values) - 1))
@@ -128,3 +130,47 @@ def test_any_repeated_code_is_refused_naming_both_lines(values, data):
     assert caught.value.problems == [
         f"Line {len(with_repeat)}: repeats the code on line {repeat_of + 1}."
     ]
+
+
+def test_codes_that_differ_only_in_letter_case_or_spaces_are_one_code():
+    pool = make_pool(count=0)
+    raw = b"code\nDR-AAAA-0001\n dr-aaaa-0001 \nDR-AAAA-0002\n"
+
+    assert problems(pool, raw) == ["Line 3: repeats the code on line 2."]
+    assert not PartnerCode.objects.exists()
+
+
+def test_a_code_already_in_the_pool_in_other_letters_is_refused():
+    pool = make_pool(count=0)
+    upload(pool, b"DR-AAAA-0001\n")
+
+    assert problems(pool, b"dr-aaaa-0001\nDR-AAAA-0002\n") == [
+        "Line 1: this code is already in the pool."
+    ]
+    assert list(PartnerCode.objects.values_list("code", flat=True)) == ["DR-AAAA-0001"]
+
+
+def test_a_partner_with_case_sensitive_codes_keeps_them_apart(settings):
+    settings.PARTNER_CODES_CASE_SENSITIVE = True
+    pool = make_pool(count=0)
+
+    assert upload(pool, b"DR-aaaa-0001\nDR-AAAA-0001\n") == 2
+    assert sorted(PartnerCode.objects.values_list("code", flat=True)) == [
+        "DR-AAAA-0001",
+        "DR-aaaa-0001",
+    ]
+
+
+def test_one_report_names_every_refused_line_in_the_file_and_in_the_pool():
+    pool = make_pool(count=0)
+    upload(pool, b"OLD-0001\nOLD-0002\n")
+    raw = b"code\nNEW-0001\nold-0001\nNEW-0001\nno way\nOLD-0002\n"
+
+    assert problems(pool, raw) == [
+        "Line 3: this code is already in the pool.",
+        "Line 4: repeats the code on line 2.",
+        "Line 5: not a code. Codes are 3–128 letters, digits, dots, hyphens or underscores, "
+        "starting with a letter or digit.",
+        "Line 6: this code is already in the pool.",
+    ]
+    assert sorted(PartnerCode.objects.values_list("code", flat=True)) == ["OLD-0001", "OLD-0002"]

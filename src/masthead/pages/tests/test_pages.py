@@ -92,7 +92,8 @@ def test_rss_sitemap_and_robots(client, newsroom):
     rss = client.get("/rss/economy.xml")
     assert rss.status_code == 200
     ET.fromstring(rss.content)
-    sitemap = client.get("/sitemap.xml")
+    year = newsroom["lead"].published_at.astimezone().year
+    sitemap = client.get(f"/sitemaps/stories-{year}.xml")
     assert newsroom["lead"].get_absolute_url() in sitemap.content.decode()
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap:" in robots

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -19,8 +20,10 @@ from masthead.access.selectors import benefit_copy
 from masthead.ads.models import Placement
 from masthead.ads.presenters import ad_slot_html
 from masthead.core.context_processors import chrome_for
-from masthead.newsroom import page_cache, selectors
-from masthead.newsroom.presenters import ArticleKit, render_article_page
+from masthead.core.web import absolute_url
+from masthead.newsroom import selectors
+from masthead.pages import page_cache
+from masthead.pages.presenters import ArticleKit, render_article_page
 
 
 def _is_prefetch(request: HttpRequest) -> bool:
@@ -50,7 +53,7 @@ def author(request: HttpRequest, author_slug: str) -> HttpResponse:
 
 @require_safe
 def article(request: HttpRequest, section_slug: str, article_slug: str) -> HttpResponse:
-    # What every reader of the story shares, cached (newsroom.page_cache): no SQL when warm.
+    # What every reader of the story shares, cached (pages.page_cache): no SQL when warm.
     kit = page_cache.article_kit(slug=article_slug)
     if kit.section_slug != section_slug:
         return HttpResponsePermanentRedirect(kit.path)
@@ -196,14 +199,21 @@ def archive_day(request: HttpRequest, year: int, month: int, day: int) -> HttpRe
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    # Only what must not be crawled: the back office and the apps' API. Account and subscribe
+    # pages stay crawlable so that crawlers read their own "noindex" (a robots.txt block would
+    # hide it, and a blocked URL can still be listed from links elsewhere).
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /accounts/",
-        "Disallow: /subscribe/",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "Disallow: /api/",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon_ico(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask /favicon.ico whatever the page links: the PNG set's ICO."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from masthead.newsroom import views
-from masthead.newsroom.feeds import SectionFeed
+from masthead.pages import views
+from masthead.pages.feeds import SectionFeed
 
 app_name = "newsroom"
 

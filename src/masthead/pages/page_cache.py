@@ -16,12 +16,13 @@ How fresh a page is:
 
 * A kit lives ``KIT_TTL`` (60) seconds, so what a page shows but its story does not own — a
   new or retitled related story, the navigation — is at most a minute old.
-* Saving a story (back office, or ``newsroom.services.save_article``) calls ``forget_article``:
+* Saving a story (back office, or ``newsroom.services.save_article``) tells ``newsroom.changes``,
+  whose listener here calls ``forget_article``:
   the story's version changes and its kit is dropped, so its next page view rebuilds it — at
   once in the process that saved it, within LOCAL_TTL in the others when the cache is shared
   (Redis). A kit built from rows read before the save was stamped with the old version and is
   never served. Changing a story's slug forgets the old slug too.
-* Saving a section, author or wire agency in the back office calls ``forget_newsroom``: every
+* Saving a section, author or wire agency in the back office ends in ``forget_newsroom``: every
   kit is rebuilt on its next request (same reach as above).
 * With the per-process locmem cache (no REDIS_URL) the other processes only catch up when their
   kit expires: within KIT_TTL.
@@ -45,8 +46,9 @@ from django.dispatch import receiver
 from django.utils.autoreload import file_changed
 
 from masthead.core.context_processors import forget_chrome, forget_nav_sections, nav_sections
-from masthead.newsroom import presenters, selectors
-from masthead.newsroom.presenters import ArticleKit, build_kit
+from masthead.newsroom import selectors
+from masthead.pages import presenters
+from masthead.pages.presenters import ArticleKit, build_kit
 
 KIT_TTL = 60
 LOCAL_TTL = 2.0
@@ -127,6 +129,16 @@ def forget_newsroom() -> None:
         forget_local_copies()
 
     _now_and_after_commit(forget)
+
+
+def story_changed(slug: str) -> None:
+    """The newsroom saved this story (``newsroom.changes`` listener)."""
+    forget_article(slug=slug)
+
+
+def newsroom_changed() -> None:
+    """The newsroom saved a section, author or agency (``newsroom.changes`` listener)."""
+    forget_newsroom()
 
 
 def forget_local_copies() -> None:

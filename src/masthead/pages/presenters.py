@@ -41,15 +41,17 @@ from django.utils.safestring import mark_safe
 from masthead.access.gate import Decision, Reason
 from masthead.access.prompt import build_prompt
 from masthead.core.context_processors import SiteChrome, nav_pairs
+from masthead.core.web import absolute_url, machine_datetime
 from masthead.newsroom.blocks import clean_inline, split_lead, without_cut
 from masthead.newsroom.models import AccessLevel, Article, Section
+from masthead.pages.metadata import publisher
 
 PAYWALL_CLASS = "paywall"
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleKit:
-    """One story's page, minus the reader: immutable, cached (see ``newsroom.page_cache``).
+    """One story's page, minus the reader: immutable, cached (see ``pages.page_cache``).
 
     Fragments are plain strings rendered from autoescaping templates by ``build_kit``; only
     this module marks them safe, and only ``render_article_page`` may hand out ``rest_html``.
@@ -300,7 +302,8 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
     """Render a story's kit. ``article`` needs section, agency and authors loaded."""
     split = split_lead(article.body, default_paragraphs=settings.LEAD_PARAGRAPHS)
     path = article.get_absolute_url()
-    url = settings.SITE_URL + path
+    # A wire story's canonical address is the agency's: og:url and JSON-LD say the same.
+    url = article.canonical_url or absolute_url(path)
     description = article.standfirst or article.headline
     context: dict[str, Any] = {
         "article": article,
@@ -329,7 +332,7 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
         nav=nav_pairs(nav),
         head_html=render(
             "_article_meta.html",
-            canonical=article.canonical_url or url,
+            canonical=url,
             description=description,
             json_ld=_json_ld(article=article, url=url, description=description),
         ),
@@ -350,17 +353,15 @@ def _json_ld(*, article: Article, url: str, description: str) -> str:
         "description": description,
         "url": url,
         "mainEntityOfPage": url,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": (article.updated_at or article.published_at).isoformat()
-        if article.published_at
-        else None,
+        "datePublished": machine_datetime(article.published_at) or None,
+        "dateModified": machine_datetime(article.updated_at or article.published_at) or None,
         "articleSection": article.section.name,
         "author": [
             {"@type": "Person", "name": a.name, "url": settings.SITE_URL + a.get_absolute_url()}
             for a in article.authors.all()
         ]
         or ([{"@type": "Organization", "name": article.agency.name}] if article.agency else []),
-        "publisher": {"@type": "NewsMediaOrganization", "name": settings.PUBLISHER_NAME},
+        "publisher": publisher(),
         "isAccessibleForFree": free,
     }
     if not free:
