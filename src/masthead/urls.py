@@ -21,6 +21,7 @@ urlpatterns = [
     path("gift/", include("masthead.gifts.urls")),
     path("epaper/", include("masthead.epaper.urls")),
     path("newsletters/", include("masthead.newsletters.urls")),
+    path("search/", include("masthead.search.urls")),
     path(
         "sitemap.xml",
         sitemap,

@@ -10,4 +10,5 @@ urlpatterns = [
     path("me", views.me, name="me"),
     path("stories/", views.stories, name="stories"),
     path("stories/<str:key>", views.story, name="story"),
+    path("search", views.search, name="search"),
 ]
