@@ -21,9 +21,14 @@ from masthead.newsroom.models import Article, Section
 from masthead.search.query import Query, Term
 
 RECENCY_HALF_YEARS = 5
-# Counting every match of a common word costs as much as finding them: the count stops here
-# ("more than 1,000 results") and so do the pages.
-COUNT_LIMIT = 1000
+# Relevance ranks the newest RELEVANCE_WINDOW matches of a query (after its filters); later
+# pages, and the older matches of a very common word, follow newest first. Ranking every match
+# of a word found in half a million stories would read every one of them on each search: the
+# window keeps a search of a common word as cheap as one of a rare word (bench/search.py).
+RELEVANCE_WINDOW = 300
+# Counting every match of a common word costs as much as finding them all: the count stops
+# here ("more than 100 results"); the pages go on while there are more.
+COUNT_LIMIT = 100
 
 
 class Sort:
@@ -53,7 +58,8 @@ class Filters:
 @dataclass(frozen=True, slots=True)
 class Found:
     ids: list[int]  # entry ids, best first
-    total: int  # capped at COUNT_LIMIT + 1 ("more than")
+    total: int  # exact up to COUNT_LIMIT; above it, some number past COUNT_LIMIT
+    more: bool = False  # there is a next page
 
 
 def _dt(value: dt.datetime) -> Any:
@@ -115,6 +121,20 @@ def _run(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
+def _found(
+    rows: list[tuple[Any, ...]], *, offset: int, limit: int, from_where: str, params: list[Any]
+) -> Found:
+    """The page's ids (the query asked for one more than the page, to know if there is a next)
+    and the total: known from the page when it is the last, else counted up to COUNT_LIMIT."""
+    ids = [int(r[0]) for r in rows[:limit]]
+    more = len(rows) > limit
+    if not more and (ids or offset == 0):
+        return Found(ids=ids, total=offset + len(ids))
+    if offset + limit > COUNT_LIMIT:
+        return Found(ids=ids, total=max(COUNT_LIMIT + 1, offset + len(ids) + 1), more=more)
+    return Found(ids=ids, total=_count(from_where, params), more=more)
+
+
 def _count(from_where: str, params: list[Any]) -> int:
     rows = _run(
         # from_where is this module's SQL; every value in it is a parameter.
@@ -145,22 +165,22 @@ class PostgresEngine:
         where, params = filter_sql(filters)
         from_where = f"FROM search_entry e WHERE e.document @@ {tsquery} AND " + " AND ".join(where)
         base_params = [*tsparams, *params]
-        if sort == Sort.NEWEST:
-            order, order_params = "e.published_at DESC, e.id DESC", []
+        newest = "ORDER BY e.published_at DESC, e.id DESC"
+        if sort == Sort.NEWEST or offset + limit > RELEVANCE_WINDOW:
+            sql = f"SELECT e.id {from_where} {newest} LIMIT %s OFFSET %s"
+            run_params = [*base_params, limit + 1, offset]
         else:
-            order = (
-                f"ts_rank(e.document, {tsquery}) / (1 + GREATEST(0, EXTRACT(EPOCH FROM "
-                f"(%s - e.published_at))) / {86400 * 365.25 * RECENCY_HALF_YEARS}) DESC, "
-                "e.published_at DESC, e.id DESC"
+            sql = (
+                # This module's SQL throughout; every value in it is a parameter.
+                f"SELECT id FROM (SELECT e.id, e.published_at, e.document {from_where} {newest} "  # noqa: S608
+                f"LIMIT {RELEVANCE_WINDOW}) AS e ORDER BY ts_rank(e.document, {tsquery}) / (1 + "
+                f"GREATEST(0, EXTRACT(EPOCH FROM (%s - e.published_at))) / "
+                f"{86400 * 365.25 * RECENCY_HALF_YEARS}) DESC, e.published_at DESC, e.id DESC "
+                "LIMIT %s OFFSET %s"
             )
-            order_params = [*tsparams, _dt(filters.now)]
-        rows = _run(
-            f"SELECT e.id {from_where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*base_params, *order_params, limit, offset],
-        )
-        ids = [int(r[0]) for r in rows]
-        total = offset + len(ids) if len(ids) < limit and (ids or offset == 0) else None
-        return Found(ids=ids, total=total if total is not None else _count(from_where, base_params))
+            run_params = [*base_params, *tsparams, _dt(filters.now), limit + 1, offset]
+        rows = _run(sql, run_params)
+        return _found(rows, offset=offset, limit=limit, from_where=from_where, params=base_params)
 
     def vocabulary_near(self, *, word: str) -> list[str]:
         rows = _run(
@@ -192,35 +212,80 @@ def fts5_expression(query: Query) -> str:
     return expression
 
 
+def _sqlite_key(moment: dt.datetime) -> int:
+    """The first entry id of a moment's second on SQLite (migration 0002's sort_key)."""
+    return int(moment.timestamp()) * 1_000_000
+
+
 class SqliteEngine:
-    """FTS5 (porter stemming over unicode61 with diacritics removed), ranked by bm25 with the
-    columns weighted 10 (headline), 4 (standfirst) and 1 (body), as PostgreSQL's A, B and D."""
+    """FTS5 (porter stemming over unicode61 with diacritics removed).
+
+    An entry's id orders it newest first (the migration's SQLITE_ENTRY_ID), so "newest" reads
+    the index backwards and stops at the page. Relevance within the window: a match in the
+    headline counts 3, in the standfirst 1.5, anywhere 1, times the recency factor; the column
+    matches are FTS5 column filters over the window's rows only. (bm25 would first count every
+    story holding each word, which for a common word is most of the archive.)"""
 
     name = "sqlite"
 
     def find(self, *, query: Query, filters: Filters, sort: str, offset: int, limit: int) -> Found:
         where, params = filter_sql(filters)
+        # The id is the publication time (see the class docstring): the date filters become a
+        # range of the full-text index's rowids, so a 2007 search never reads 2026's matches.
+        where.append("search_fts.rowid < %s")
+        params.append(_sqlite_key(filters.now) + 1_000_000)
+        if filters.published_from is not None:
+            where.append("search_fts.rowid >= %s")
+            params.append(_sqlite_key(filters.published_from))
+        if filters.published_before is not None:
+            where.append("search_fts.rowid < %s")
+            params.append(_sqlite_key(filters.published_before))
+        expression = fts5_expression(query)
         from_where = (
-            "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid "
+            # CROSS JOIN keeps the full-text index driving: SQLite would otherwise walk a filter's
+            # index (a section's stories) and run the full-text query once for each row.
+            "FROM search_fts CROSS JOIN search_entry e ON e.id = search_fts.rowid "
             "WHERE search_fts MATCH %s AND " + " AND ".join(where)
         )
-        base_params = [fts5_expression(query), *params]
-        if sort == Sort.NEWEST:
-            order, order_params = "e.published_at DESC, e.id DESC", []
+        base_params = [expression, *params]
+        newest = "ORDER BY search_fts.rowid DESC"
+        if sort == Sort.NEWEST or offset + limit > RELEVANCE_WINDOW:
+            sql = f"SELECT e.id {from_where} {newest} LIMIT %s OFFSET %s"
+            run_params = [*base_params, limit + 1, offset]
         else:
-            order = (
-                "-bm25(search_fts, 10.0, 4.0, 1.0) / (1 + max(0, julianday(%s) - "
-                f"julianday(e.published_at)) / {365.25 * RECENCY_HALF_YEARS}) DESC, "
-                "e.published_at DESC, e.id DESC"
+            # The window's oldest id, found once: the ranking query then reads only the
+            # window's rows of the index (ids from it up).
+            (window,) = _run(
+                f"SELECT min(id) FROM (SELECT e.id {from_where} {newest} "  # noqa: S608
+                f"LIMIT {RELEVANCE_WINDOW}) AS w",
+                base_params,
+            )[0]
+            if window is None:
+                return Found(ids=[], total=0)
+            hits = (
+                "(e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid >= %s))"
             )
-            order_params = [_dt(filters.now)]
-        rows = _run(
-            f"SELECT e.id {from_where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*base_params, *order_params, limit, offset],
-        )
-        ids = [int(r[0]) for r in rows]
-        total = offset + len(ids) if len(ids) < limit and (ids or offset == 0) else None
-        return Found(ids=ids, total=total if total is not None else _count(from_where, base_params))
+            sql = (
+                # This module's SQL throughout; every value in it is a parameter.
+                f"SELECT e.id, (3.0 * {hits} + 1.5 * {hits} + 1) "
+                f"/ (1 + max(0, julianday(%s) - julianday(e.published_at)) / "
+                f"{365.25 * RECENCY_HALF_YEARS}) AS score {from_where} "
+                "AND search_fts.rowid >= %s "
+                "ORDER BY score DESC, search_fts.rowid DESC LIMIT %s OFFSET %s"
+            )
+            run_params = [
+                "{headline} : " + expression,
+                window,
+                "{standfirst} : " + expression,
+                window,
+                _dt(filters.now),
+                *base_params,
+                window,
+                limit + 1,
+                offset,
+            ]
+        rows = _run(sql, run_params)
+        return _found(rows, offset=offset, limit=limit, from_where=from_where, params=base_params)
 
     def vocabulary_near(self, *, word: str) -> list[str]:
         # Candidates share the first letter and are within two letters of the length; the

@@ -52,7 +52,9 @@ class Entry(models.Model):
     published_at = models.DateTimeField()
     headline = models.TextField()
     standfirst = models.TextField(blank=True)
-    body = models.TextField(blank=True)  # plain text, markup removed
+    # Plain text, markup removed. On PostgreSQL it is emptied once the tsvector is made (the
+    # story keeps its text; a second copy of every body would only cost space).
+    body = models.TextField(blank=True)
 
     class Meta:
         db_table = "search_entry"

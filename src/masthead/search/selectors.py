@@ -30,7 +30,7 @@ from masthead.search.models import Entry, EntryKind
 from masthead.search.query import Query, QueryError, Term, parse
 
 PER_PAGE = 10
-MAX_PAGE = COUNT_LIMIT // PER_PAGE
+MAX_PAGE = 100
 
 # What a result of a story the reader may not read says about it, by the gate's reason.
 _LABELS = {
@@ -67,19 +67,19 @@ class Results:
     total: int
     page: int
     per_page: int = PER_PAGE
-    more_than: bool = False  # total stopped counting at COUNT_LIMIT
+    more_than: bool = False  # the count stopped at COUNT_LIMIT
+    has_next: bool = False
     suggestion: str = ""  # "did you mean", only for a query that found nothing
     epaper_included: bool = False
     sort: str = Sort.RELEVANCE
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
-    def pages(self) -> int:
+    def pages(self) -> int | None:
+        """How many pages, when the count is exact."""
+        if self.more_than:
+            return None
         return max(1, min(MAX_PAGE, -(-self.total // self.per_page)))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
     @property
     def has_previous(self) -> bool:
@@ -199,6 +199,7 @@ def search(
         results=results,
         total=min(found.total, COUNT_LIMIT),
         more_than=found.total > COUNT_LIMIT,
+        has_next=found.more and page < MAX_PAGE,
         page=page,
         suggestion=suggestion,
         epaper_included=epaper,
@@ -247,7 +248,7 @@ def did_you_mean(*, query: Query, filters: Filters) -> str:
     return better.text() if found.ids else ""
 
 
-def matching_article_ids(*, text: str, limit: int = COUNT_LIMIT) -> list[int]:
+def matching_article_ids(*, text: str, limit: int = 1000) -> list[int]:
     """Published stories matching a query, best first (the back office's story list). Raises
     QueryError for a query that cannot be searched."""
     query = parse(text)

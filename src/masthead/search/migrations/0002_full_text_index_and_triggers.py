@@ -82,24 +82,17 @@ POSTGRES_FORWARD = [
     "CREATE INDEX search_entry_document_idx ON search_entry USING gin (document)",
     "CREATE TABLE search_word (word text PRIMARY KEY)",
     "CREATE INDEX search_word_trigram_idx ON search_word USING gin (word gin_trgm_ops)",
-    """
-    CREATE FUNCTION search_entry_document() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      NEW.document :=
-        setweight(to_tsvector('masthead_search', coalesce(NEW.headline, '')), 'A') ||
-        setweight(to_tsvector('masthead_search', coalesce(NEW.standfirst, '')), 'B') ||
-        setweight(to_tsvector('masthead_search', coalesce(NEW.body, '')), 'D');
-      RETURN NEW;
-    END $$
-    """,
-    """
-    CREATE TRIGGER search_entry_document BEFORE INSERT OR UPDATE ON search_entry
-    FOR EACH ROW EXECUTE FUNCTION search_entry_document()
-    """,
+    # BEFORE triggers run in name order: the words are taken (a), then the tsvector is made and
+    # the body dropped (b) -- on PostgreSQL the tsvector is the index, and the story's text is
+    # read from the story itself, so keeping a second copy of every body would only cost space.
     # The vocabulary only grows: a suggestion is made only when its search finds something.
     """
     CREATE FUNCTION search_entry_words() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      -- A rebuild (services.reindex) fills the vocabulary in one statement at the end.
+      IF current_setting('masthead.search_rebuild', true) = 'on' THEN
+        RETURN NEW;
+      END IF;
       INSERT INTO search_word (word)
       SELECT DISTINCT w FROM regexp_split_to_table(
         lower(unaccent(NEW.headline || ' ' || NEW.standfirst || ' ' || NEW.body)),
@@ -107,12 +100,27 @@ POSTGRES_FORWARD = [
       WHERE length(w) BETWEEN 3 AND 40
       ORDER BY w
       ON CONFLICT DO NOTHING;
-      RETURN NULL;
+      RETURN NEW;
     END $$
     """,
     """
-    CREATE TRIGGER search_entry_words AFTER INSERT ON search_entry
+    CREATE TRIGGER search_entry_a_words BEFORE INSERT OR UPDATE ON search_entry
     FOR EACH ROW EXECUTE FUNCTION search_entry_words()
+    """,
+    """
+    CREATE FUNCTION search_entry_document() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.document :=
+        setweight(to_tsvector('masthead_search', coalesce(NEW.headline, '')), 'A') ||
+        setweight(to_tsvector('masthead_search', coalesce(NEW.standfirst, '')), 'B') ||
+        setweight(to_tsvector('masthead_search', coalesce(NEW.body, '')), 'D');
+      NEW.body := '';
+      RETURN NEW;
+    END $$
+    """,
+    """
+    CREATE TRIGGER search_entry_b_document BEFORE INSERT OR UPDATE ON search_entry
+    FOR EACH ROW EXECUTE FUNCTION search_entry_document()
     """,
     f"""
     CREATE FUNCTION search_sync_story() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -178,8 +186,8 @@ POSTGRES_BACKWARD = [
     "DROP FUNCTION IF EXISTS search_sync_edition()",
     "DROP FUNCTION IF EXISTS search_sync_page()",
     "DROP FUNCTION IF EXISTS search_sync_story()",
-    "DROP TRIGGER IF EXISTS search_entry_words ON search_entry",
-    "DROP TRIGGER IF EXISTS search_entry_document ON search_entry",
+    "DROP TRIGGER IF EXISTS search_entry_a_words ON search_entry",
+    "DROP TRIGGER IF EXISTS search_entry_b_document ON search_entry",
     "DROP FUNCTION IF EXISTS search_entry_words()",
     "DROP FUNCTION IF EXISTS search_entry_document()",
     "DROP TABLE IF EXISTS search_word",
@@ -246,6 +254,15 @@ def _sqlite_body(body: str) -> str:
     return f"SELECT group_concat(t, char(10)) FROM ({sql} ORDER BY n)"
 
 
+# On SQLite an entry's id is its publication time (seconds since 1970, times a million) plus
+# the first number free in its range of that second (see the views' sort_key), so FTS5's rowid order is newest-first order: "newest"
+# and the relevance window read the full-text index backwards and stop, instead of sorting
+# every match of a common word (services.reindex gives ids the same way).
+SQLITE_ENTRY_ID = (
+    "coalesce((SELECT max(x.id) + 1 FROM search_entry x "
+    "WHERE x.id >= s.sort_key AND x.id < s.sort_key + 1000), s.sort_key)"
+)
+
 SQLITE_FORWARD = [
     f"""
     CREATE VIEW search_story_source AS
@@ -254,7 +271,10 @@ SQLITE_FORWARD = [
            a.headline, a.standfirst,
            coalesce((
              {_sqlite_body("a.body")}
-           ), '') AS body
+           ), '') AS body,
+           -- A thousand ranges a second (by story id), each with room for a thousand.
+           CAST(strftime('%s', a.published_at) AS INTEGER) * 1000000
+             + (a.id % 1000) * 1000 AS sort_key
     FROM newsroom_article a
     WHERE a.status = 'published' AND a.published_at IS NOT NULL
     """,
@@ -264,7 +284,10 @@ SQLITE_FORWARD = [
            NULL AS section_id, NULL AS agency_id, '' AS access_level,
            e.date || ' 12:00:00' AS published_at,
            e.name || ' edition, page ' || p.number AS headline, '' AS standfirst,
-           p.text AS body, e.id AS edition_id
+           p.text AS body, e.id AS edition_id,
+           -- Pages of one edition are added by one statement: each number has its own range.
+           CAST(strftime('%s', e.date || ' 12:00:00') AS INTEGER) * 1000000
+             + p.number * 1000 AS sort_key
     FROM epaper_editionpage p JOIN epaper_edition e ON e.id = p.edition_id
     WHERE e.status = 'ready'
     """,
@@ -311,16 +334,18 @@ SQLITE_FORWARD = [
     """,
     f"""
     CREATE TRIGGER search_story_inserted AFTER INSERT ON newsroom_article BEGIN
-      INSERT INTO search_entry ({STORY_COLUMNS})
-      SELECT {STORY_COLUMNS} FROM search_story_source WHERE article_id = new.id;
+      INSERT INTO search_entry (id, {STORY_COLUMNS})
+      SELECT {SQLITE_ENTRY_ID}, {STORY_COLUMNS} FROM search_story_source s
+      WHERE article_id = new.id;
     END
     """,
     f"""
     CREATE TRIGGER search_story_updated AFTER UPDATE OF {STORY_TRIGGER_COLUMNS}
     ON newsroom_article BEGIN
       DELETE FROM search_entry WHERE article_id = old.id;
-      INSERT INTO search_entry ({STORY_COLUMNS})
-      SELECT {STORY_COLUMNS} FROM search_story_source WHERE article_id = new.id;
+      INSERT INTO search_entry (id, {STORY_COLUMNS})
+      SELECT {SQLITE_ENTRY_ID}, {STORY_COLUMNS} FROM search_story_source s
+      WHERE article_id = new.id;
     END
     """,
     """
@@ -330,16 +355,18 @@ SQLITE_FORWARD = [
     """,
     f"""
     CREATE TRIGGER search_page_inserted AFTER INSERT ON epaper_editionpage BEGIN
-      INSERT INTO search_entry ({STORY_COLUMNS})
-      SELECT {STORY_COLUMNS} FROM search_page_source WHERE page_id = new.id;
+      INSERT INTO search_entry (id, {STORY_COLUMNS})
+      SELECT {SQLITE_ENTRY_ID}, {STORY_COLUMNS} FROM search_page_source s
+      WHERE page_id = new.id;
     END
     """,
     f"""
     CREATE TRIGGER search_page_updated AFTER UPDATE OF text, number, edition_id
     ON epaper_editionpage BEGIN
       DELETE FROM search_entry WHERE page_id = old.id;
-      INSERT INTO search_entry ({STORY_COLUMNS})
-      SELECT {STORY_COLUMNS} FROM search_page_source WHERE page_id = new.id;
+      INSERT INTO search_entry (id, {STORY_COLUMNS})
+      SELECT {SQLITE_ENTRY_ID}, {STORY_COLUMNS} FROM search_page_source s
+      WHERE page_id = new.id;
     END
     """,
     """
@@ -352,8 +379,9 @@ SQLITE_FORWARD = [
     ON epaper_edition BEGIN
       DELETE FROM search_entry WHERE page_id IN
         (SELECT id FROM epaper_editionpage WHERE edition_id = old.id);
-      INSERT INTO search_entry ({STORY_COLUMNS})
-      SELECT {STORY_COLUMNS} FROM search_page_source WHERE edition_id = new.id;
+      INSERT INTO search_entry (id, {STORY_COLUMNS})
+      SELECT {SQLITE_ENTRY_ID}, {STORY_COLUMNS} FROM search_page_source s
+      WHERE edition_id = new.id;
     END
     """,
     """
