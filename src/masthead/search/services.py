@@ -80,14 +80,12 @@ def _copy_one_by_one(
     return done
 
 
-# PostgreSQL's "did you mean" vocabulary, from everything indexed, in one statement.
+# PostgreSQL's "did you mean" vocabulary (the words of headlines and standfirsts), in one
+# statement.
 POSTGRES_VOCABULARY = """
 INSERT INTO search_word (word)
-SELECT DISTINCT w FROM (
-  SELECT headline || ' ' || standfirst || ' ' || body AS t FROM search_story_source
-  UNION ALL
-  SELECT headline || ' ' || body FROM search_page_source
-) AS texts, regexp_split_to_table(lower(unaccent(texts.t)), '[^[:alnum:]]+') AS w
+SELECT DISTINCT w FROM search_entry,
+  regexp_split_to_table(lower(unaccent(headline || ' ' || standfirst)), '[^[:alnum:]]+') AS w
 WHERE length(w) BETWEEN 3 AND 40
 ON CONFLICT DO NOTHING
 """

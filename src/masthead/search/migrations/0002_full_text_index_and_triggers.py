@@ -11,8 +11,8 @@ PostgreSQL: a ``tsvector`` column weighted headline (A) > standfirst (B) > body 
 ``masthead_search`` configuration (English stemming after ``unaccent``), a GIN index, and a
 ``search_word`` vocabulary with a trigram index for "did you mean".
 SQLite: FTS5 external-content tables over ``search_entry``: ``search_fts`` (porter stemming,
-diacritics removed) for matching and ranking, ``search_words`` (no stemming, no positions) whose
-``fts5vocab`` table ``search_word`` is the vocabulary.
+diacritics removed) for matching and ranking, ``search_words`` (headlines and standfirsts, no
+stemming, no positions) whose ``fts5vocab`` table ``search_word`` is the vocabulary.
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ POSTGRES_FORWARD = [
     # BEFORE triggers run in name order: the words are taken (a), then the tsvector is made and
     # the body dropped (b) -- on PostgreSQL the tsvector is the index, and the story's text is
     # read from the story itself, so keeping a second copy of every body would only cost space.
-    # The vocabulary only grows: a suggestion is made only when its search finds something.
+    # The vocabulary is the words of headlines and standfirsts (a body's words are mostly
+    # there too across an archive, and reading every body would make a rebuild crawl). It only
+    # grows: a suggestion is made only when its search finds something.
     """
     CREATE FUNCTION search_entry_words() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -95,7 +97,7 @@ POSTGRES_FORWARD = [
       END IF;
       INSERT INTO search_word (word)
       SELECT DISTINCT w FROM regexp_split_to_table(
-        lower(unaccent(NEW.headline || ' ' || NEW.standfirst || ' ' || NEW.body)),
+        lower(unaccent(NEW.headline || ' ' || NEW.standfirst)),
         '[^[:alnum:]]+') AS w
       WHERE length(w) BETWEEN 3 AND 40
       ORDER BY w
@@ -299,7 +301,7 @@ SQLITE_FORWARD = [
     """,
     """
     CREATE VIRTUAL TABLE search_words USING fts5(
-      headline, standfirst, body, content='search_entry', content_rowid='id',
+      headline, standfirst, content='search_entry', content_rowid='id',
       tokenize='unicode61 remove_diacritics 2', detail='none'
     )
     """,
@@ -308,28 +310,28 @@ SQLITE_FORWARD = [
     CREATE TRIGGER search_entry_inserted AFTER INSERT ON search_entry BEGIN
       INSERT INTO search_fts (rowid, headline, standfirst, body)
         VALUES (new.id, new.headline, new.standfirst, new.body);
-      INSERT INTO search_words (rowid, headline, standfirst, body)
-        VALUES (new.id, new.headline, new.standfirst, new.body);
+      INSERT INTO search_words (rowid, headline, standfirst)
+        VALUES (new.id, new.headline, new.standfirst);
     END
     """,
     """
     CREATE TRIGGER search_entry_deleted AFTER DELETE ON search_entry BEGIN
       INSERT INTO search_fts (search_fts, rowid, headline, standfirst, body)
         VALUES ('delete', old.id, old.headline, old.standfirst, old.body);
-      INSERT INTO search_words (search_words, rowid, headline, standfirst, body)
-        VALUES ('delete', old.id, old.headline, old.standfirst, old.body);
+      INSERT INTO search_words (search_words, rowid, headline, standfirst)
+        VALUES ('delete', old.id, old.headline, old.standfirst);
     END
     """,
     """
     CREATE TRIGGER search_entry_updated AFTER UPDATE ON search_entry BEGIN
       INSERT INTO search_fts (search_fts, rowid, headline, standfirst, body)
         VALUES ('delete', old.id, old.headline, old.standfirst, old.body);
-      INSERT INTO search_words (search_words, rowid, headline, standfirst, body)
-        VALUES ('delete', old.id, old.headline, old.standfirst, old.body);
+      INSERT INTO search_words (search_words, rowid, headline, standfirst)
+        VALUES ('delete', old.id, old.headline, old.standfirst);
       INSERT INTO search_fts (rowid, headline, standfirst, body)
         VALUES (new.id, new.headline, new.standfirst, new.body);
-      INSERT INTO search_words (rowid, headline, standfirst, body)
-        VALUES (new.id, new.headline, new.standfirst, new.body);
+      INSERT INTO search_words (rowid, headline, standfirst)
+        VALUES (new.id, new.headline, new.standfirst);
     END
     """,
     f"""
