@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +25,7 @@ _SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"
 SNIPPET_WORDS = 40
 
 
+@lru_cache(maxsize=65536)  # a news vocabulary repeats: most words are seen many times
 def key(word: str) -> str:
     folded = unicodedata.normalize("NFKD", word.casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
@@ -44,25 +46,22 @@ def matches(text: str, keys: frozenset[str]) -> bool:
 
 def highlight(text: str, keys: frozenset[str]) -> SafeString:
     """The text, escaped, with runs of matching words (a phrase) in one ``<mark>``."""
+    runs: list[list[int]] = []  # [start, end] of each run of matching words
+    for found in _WORD.finditer(text):
+        if key(found.group()) not in keys:
+            continue
+        if runs and not text[runs[-1][1] : found.start()].strip():
+            runs[-1][1] = found.end()
+        else:
+            runs.append([found.start(), found.end()])
     out: list[str] = []
     position = 0
-    open_mark = False
-    for found in _WORD.finditer(text):
-        between = text[position : found.start()]
-        hit = key(found.group()) in keys
-        if open_mark and (not hit or between.strip()):
-            out.append("</mark>")
-            open_mark = False
-        out.append(escape(between))
-        if hit and not open_mark:
-            out.append("<mark>")
-            open_mark = True
-        out.append(escape(found.group()))
-        position = found.end()
-    if open_mark:
-        out.append("</mark>")
+    for start, end in runs:
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
     out.append(escape(text[position:]))
-    return mark_safe("".join(out))
+    return mark_safe("".join(out))  # every piece of the text above is escaped
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,8 +146,11 @@ def _page_result(*, entry: Entry, keys: frozenset[str]) -> Result:
 
 
 def _entries(ids: list[int]) -> list[Entry]:
-    rows = Entry.objects.filter(pk__in=ids).select_related(
-        "article__section", "article__agency", "page__edition"
+    # The entry's own copy of the text is never shown: snippets are cut from the story.
+    rows = (
+        Entry.objects.filter(pk__in=ids)
+        .defer("body", "standfirst")
+        .select_related("article__section", "article__agency", "page__edition")
     )
     rows = rows.prefetch_related(
         Prefetch("article__authors", queryset=Author.objects.only("name", "slug"))
