@@ -91,6 +91,33 @@ ON CONFLICT DO NOTHING
 """
 
 
+# The SQLite triggers that copy each entry into the FTS5 tables (migration 0002). A rebuild sets
+# them aside and has FTS5 read all the entries at once ('rebuild'), several times faster than
+# row by row; it all happens in the rebuild's transaction.
+SQLITE_ENTRY_TRIGGERS = ("search_entry_inserted", "search_entry_deleted")
+
+
+def _sqlite_set_aside() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s) "
+            "ORDER BY name",
+            list(SQLITE_ENTRY_TRIGGERS),
+        )
+        definitions = [str(r[0]) for r in cursor.fetchall()]
+        for name in SQLITE_ENTRY_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    return definitions
+
+
+def _sqlite_rebuilt(definitions: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+        cursor.execute("INSERT INTO search_words (search_words) VALUES ('rebuild')")
+        for definition in definitions:
+            cursor.execute(definition)
+
+
 def reindex(*, progress: Callable[[int, int], None] = lambda done, total: None) -> Rebuilt:
     """Empty the index and fill it again from the stories and e-paper pages, in one transaction:
     searches go on meeting the old index until the new one is complete."""
@@ -103,6 +130,8 @@ def reindex(*, progress: Callable[[int, int], None] = lambda done, total: None) 
             if postgres:
                 # The per-row vocabulary trigger stands aside for this transaction only.
                 cursor.execute("SET LOCAL masthead.search_rebuild = 'on'")
+            else:
+                triggers = _sqlite_set_aside()
             cursor.execute("DELETE FROM search_entry")
         progress(0, total)
         copy = _copy if postgres else _copy_one_by_one
@@ -114,4 +143,6 @@ def reindex(*, progress: Callable[[int, int], None] = lambda done, total: None) 
             with connection.cursor() as cursor:
                 cursor.execute(POSTGRES_VOCABULARY)
                 cursor.execute("SET LOCAL masthead.search_rebuild = 'off'")
+        else:
+            _sqlite_rebuilt(triggers)
     return Rebuilt(stories=stories, pages=pages)
