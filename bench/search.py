@@ -15,6 +15,12 @@ The generator (``generate``), deterministic from ``--seed``:
 * 12 sections (one of them the market-analysis vertical), a fifth of stories from wire
   agencies, a tenth premium.
 
+Loading and the index (``generate``, ``build_index``): the stories go in by COPY on PostgreSQL
+(one executemany a batch on SQLite) with the per-story trigger off; the index is then built by
+``services.reindex`` (set-based, the triggers' own SQL), on PostgreSQL with the GIN index made
+once afterwards; ``same_as_triggers`` then fails the run unless 200 sampled entries equal what
+the per-story trigger makes. ``--again`` times the queries again on what a run left.
+
 The 200 queries (``fixed_queries``), also from the seed: 50 common single words, 30 rare
 words, 40 two- or three-word phrases taken from stories, 40 common words with a filter (a
 section, a year, wire only, premium only, newest first), 20 two-word searches and 20 with OR or
