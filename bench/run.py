@@ -26,6 +26,10 @@
    (PostgreSQL) COPYs 1,000,000 subscribers' ledger and rollups standing for 100,000,000
    events (20,000 and 5,000,000 with --quick), reports the build time and how long the
    revenue and conversion dashboards take to answer (aim: under 1 s).
+7. Archive search: bench/search.py generates stories over 1997-2026 (1,000,000 on PostgreSQL,
+   100,000 on SQLite; 20,000 and 5,000 with --quick), rebuilds the index (time and size), times
+   200 fixed queries (p50/p95/p99; aim p95 under 50 ms on PostgreSQL), then the search page
+   against a bare page of the same size under the same gunicorn, as a ratio.
 
 Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
 databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
@@ -85,6 +89,8 @@ class Plan:
     insights_subscribers: int = 1_000_000  # the insights benchmark's ledger
     insights_events: int = 100_000_000  # reader events its rollups stand for
     insights_days: int = 400
+    search_postgres: int = 1_000_000  # stories the search benchmark indexes on PostgreSQL
+    search_sqlite: int = 100_000  # ... and on SQLite
 
 
 FULL = Plan(
@@ -95,6 +101,7 @@ QUICK = Plan(
     decide_seconds=2, wrk_seconds=3, wrk_warmup=1, rounds=2, profile_requests=0,
     timed_requests=100, renewals=2_000, renewals_profile=0, newsletters=10_000,
     insights_subscribers=20_000, insights_events=5_000_000, insights_days=60,
+    search_postgres=20_000, search_sqlite=5_000,
 )  # fmt: skip
 
 
@@ -662,6 +669,86 @@ def bench_insights(
         return run_child("bench.insights", args, env, scratch / "insights.json")
 
 
+def bench_search(
+    plan: Plan, scratch: Path, number: Callable[[], str], *, have_pg: bool, wrk: str
+) -> list[dict[str, Any]]:
+    engines = [("postgresql", plan.search_postgres)] if have_pg else []
+    engines.append(("sqlite", plan.search_sqlite))
+    results = []
+    for database, stories in engines:
+        step(
+            f"{number()} archive search on {database}: {stories:,} stories, index, 200 queries, "
+            "then the search page vs a bare page (bench/search.py)"
+        )
+        tag = f"search-{database}"
+        config = Config(f"search / {database}", "database", database, redis=False)
+        with ExitStack() as local:
+            url = local.enter_context(database_for(config, scratch, tag))
+            env = child_env(
+                database_url=url,
+                store="database",
+                var_dir=scratch / tag / "var",
+                redis=False,
+                settings="bench.settings",
+            )
+            data = run_child(
+                "bench.search", ["--stories", str(stories)], env, scratch / f"{tag}.json"
+            )
+            server = Gunicorn(port=free_port(), log=scratch / f"{tag}-gunicorn.log")
+            local.callback(server.stop)
+            server.start(env)
+            path = data["page_query"]
+            got = fetch(server.port, path)
+            if got.status != 200 or b'class="card search-result"' not in got.body:
+                raise BenchError(f"GET {path} answered {got.status} without results")
+            bare_path = f"/bench/bare/{len(got.body)}/"
+            base = f"http://127.0.0.1:{server.port}"
+            targets = {"bare": bare_path, "search": path}
+            for target in targets.values():  # warm both workers; not counted
+                run_wrk(wrk, base + target, plan.wrk_warmup, "bench=1")
+            runs: dict[str, list[float]] = {name: [] for name in targets}
+            for _ in range(plan.rounds):
+                for name, target in targets.items():
+                    runs[name].append(
+                        run_wrk(wrk, base + target, plan.wrk_seconds, "bench=1")["rps"]
+                    )
+            median = {name: statistics.median(rps) for name, rps in runs.items()}
+            data["page"] = {
+                "path": path,
+                "size": len(got.body),
+                "median_rps": median,
+                "ratio": median["search"] / median["bare"],
+            }
+            note(
+                f"search page {median['search']:.0f} req/s, bare page {median['bare']:.0f} req/s: "
+                f"ratio {data['page']['ratio']:.2f}"
+            )
+        results.append(data)
+    return results
+
+
+def search_summary(results: list[dict[str, Any]]) -> list[str]:
+    """The search figures (engine: the SQL alone; search: all a reader waits for)."""
+
+    def three(p: dict[str, float]) -> str:
+        return f"{p['p50_ms']:.1f}/{p['p95_ms']:.1f}/{p['p99_ms']:.1f}"
+
+    lines = [
+        "Archive search, 200 fixed queries (engine = the SQL alone; search = the rows, the gate "
+        "and the snippets too)",
+        f"  {'engine':<11}{'stories':>10}{'build s':>9}{'index MB':>10}"
+        f"{'engine p50/p95/p99 ms':>24}{'search p50/p95/p99 ms':>24}{'page/bare':>11}",
+    ]
+    for r in results:
+        lines.append(
+            f"  {r['vendor']:<11}{r['stories']:>10,}{r['build_seconds']:>9.0f}"
+            f"{r['index_bytes'] / 1e6:>10,.0f}{three(r['engine']):>24}{three(r['search']):>24}"
+            f"{r['page']['ratio']:>11.2f}"
+        )
+    lines.append("  Aim: p95 under 50 ms on PostgreSQL at 1,000,000 stories.")
+    return lines
+
+
 # --- Reporting -----------------------------------------------------------------------------
 
 
@@ -699,6 +786,8 @@ def summary(  # noqa: PLR0917 - one report per benchmark, in order
     epaper: dict[str, Any] | None = None,
     newsletters: dict[str, Any] | None = None,
     insights: dict[str, Any] | None = None,
+    *,
+    search: list[dict[str, Any]] | None = None,
 ) -> None:
     line = "-" * 96
     print("\n" + line)
@@ -777,6 +866,8 @@ def summary(  # noqa: PLR0917 - one report per benchmark, in order
         print("\n" + "\n".join(newsletters["summary"]))  # written by bench/newsletters.py
     if insights:
         print("\n" + "\n".join(insights["summary"]))  # written by bench/insights.py
+    if search:
+        print("\n" + "\n".join(search_summary(search)))
     print(line)
 
 
@@ -811,8 +902,8 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
     parser.add_argument(
         "--only",
-        choices=["decisions", "pages", "renewals", "epaper", "newsletters", "insights"],
-        help="run only one of the six benchmarks",
+        choices=["decisions", "pages", "renewals", "epaper", "newsletters", "insights", "search"],
+        help="run only one of the seven benchmarks",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -829,6 +920,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     epaper: dict[str, Any] | None = None
     newsletters: dict[str, Any] | None = None
     insights: dict[str, Any] | None = None
+    search: list[dict[str, Any]] = []
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -845,10 +937,11 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
         run_epaper = args.only in (None, "epaper")
         run_newsletters = args.only in (None, "newsletters")
         run_insights = args.only in (None, "insights")
+        run_search = args.only in (None, "search")
         if args.only == "renewals" and not have_pg:
             step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
             return 1
-        wrk = ensure_wrk() if run_pages else ""
+        wrk = ensure_wrk() if run_pages or run_search else ""
         decide_configs, page_configs = configurations(have_pg=have_pg, have_redis=have_redis)
 
         steps = (
@@ -858,6 +951,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
             + (1 if run_epaper else 0)
             + (1 if run_newsletters else 0)
             + (1 if run_insights else 0)
+            + ((2 if have_pg else 1) if run_search else 0)
         )
         counter = iter(range(1, steps + 1))
 
@@ -884,14 +978,16 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                 insights = bench_insights(
                     plan, scratch, number, have_pg=have_pg, have_redis=have_redis
                 )
+            if run_search:
+                search = bench_search(plan, scratch, number, have_pg=have_pg, wrk=wrk)
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(decisions, pages, renewals, epaper, newsletters, insights)
+            summary(decisions, pages, renewals, epaper, newsletters, insights, search=search)
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(decisions, pages, renewals, epaper, newsletters, insights)
+        summary(decisions, pages, renewals, epaper, newsletters, insights, search=search)
         if args.json:
             args.json.write_text(
                 json.dumps(
@@ -902,6 +998,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                         "epaper": epaper,
                         "newsletters": newsletters,
                         "insights": insights,
+                        "search": search,
                     },
                     indent=2,
                     default=str,

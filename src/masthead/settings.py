@@ -142,6 +142,8 @@ INSTALLED_APPS = [
     "masthead.api",
     "masthead.epaper",
     "masthead.newsletters",
+    # Archive search: last, because its admin extends the newsroom's story list (search.admin).
+    "masthead.search",
     "masthead.insights",
 ]
 

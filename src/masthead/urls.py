@@ -31,6 +31,7 @@ urlpatterns = [
     path("sitemaps/news.xml", sitemaps.news, name="sitemap_news"),
     path("sitemaps/stories-<int:year>.xml", sitemaps.stories_of_year, name="sitemap_year"),
     path("rss.xml", LatestFeed(), name="latest_feed"),
+    path("search/", include("masthead.search.urls")),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
     path("favicon.ico", newsroom_views.favicon_ico, name="favicon_ico"),
     path("", include("masthead.pages.urls")),

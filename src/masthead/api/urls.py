@@ -11,4 +11,5 @@ urlpatterns = [
     path("stories/", views.stories, name="stories"),
     path("stories/<str:key>", views.story, name="story"),
     path("openapi.json", views.openapi, name="openapi"),
+    path("search", views.search, name="search"),
 ]

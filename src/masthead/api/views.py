@@ -27,6 +27,9 @@ from masthead.devices import services as devices
 from masthead.devices.models import Device, SignOutReason
 from masthead.newsroom.blocks import split_lead, without_cut
 from masthead.newsroom.models import Article
+from masthead.search import params as search_params
+from masthead.search import selectors as search_selectors
+from masthead.search.presenters import results_json
 
 NO_STORE = {"Cache-Control": "private, no-store"}
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -258,3 +261,23 @@ def openapi(request: HttpRequest) -> HttpResponse:
     if request.method not in {"GET", "HEAD"}:
         return _not_allowed("GET")
     return JsonResponse(openapi_document.document(), json_dumps_params={"indent": 1})
+
+
+@csrf_exempt  # bearer token only
+@token_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The archive search with the search page's parameters; the gate decides each result."""
+    if request.method not in {"GET", "HEAD"}:
+        return _not_allowed("GET")
+    try:
+        wanted = search_params.read(request.GET)
+    except search_params.ParamError as exc:
+        return error(400, "invalid_search", str(exc))
+    results = search_selectors.search(
+        reader=_reader(request),
+        query=wanted.query,
+        filters=wanted.filters,
+        sort=wanted.sort,
+        page=wanted.page,
+    )
+    return JsonResponse(results_json(results), headers=NO_STORE)

@@ -1,0 +1,215 @@
+"""Readers find stories by words, phrases, exclusions and alternatives, narrowed by filters and
+sorted; the index follows every publish, edit and unpublish at once. Runs on both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from masthead.core import testing
+from masthead.newsroom.models import Article, ArticleStatus
+from masthead.search.models import Entry
+from masthead.search.tests.conftest import at, search, search_json, story
+
+pytestmark = pytest.mark.django_db
+
+
+def headlines(client, **params) -> list[str]:
+    response = search_json(client, **params)
+    assert response.status_code == 200, response.content
+    return [r["headline"] for r in response.json()["results"]]
+
+
+@pytest.fixture
+def desk(paywall):
+    """Four free stories on overlapping subjects."""
+    economy = testing.section("economy")
+    markets = testing.section("markets")
+    afp = testing.agency()
+    return {
+        "repo": story(
+            headline="RBI holds the repo rate at 6.5%",
+            body="The Reserve Bank of India kept its policy rate unchanged on Friday.",
+            access_level="free",
+            in_section=economy,
+            published_at=at(2024),
+        ),
+        "reverse": story(
+            headline="Banks park cash at the reverse repo window",
+            body="Liquidity in the banking system rose as lenders parked surplus funds.",
+            access_level="free",
+            in_section=economy,
+            published_at=at(2008),
+        ),
+        "crypto": story(
+            headline="RBI warns on crypto assets",
+            body="The central bank said crypto assets threaten financial stability.",
+            access_level="free",
+            in_section=markets,
+            published_at=at(2021),
+        ),
+        "wire": story(
+            headline="Oil rises on supply worries",
+            body="Brent crude rose as the central bank of Azerbaijan spoke of output.",
+            access_level="free",
+            in_section=markets,
+            wire=afp,
+            published_at=at(2025),
+        ),
+    }
+
+
+def test_plain_words_must_all_match_with_stemming_and_without_accents(client, desk):
+    assert headlines(client, q="lenders parking") == ["Banks park cash at the reverse repo window"]
+    assert headlines(client, q="Résérve Bank") == ["RBI holds the repo rate at 6.5%"]
+
+
+def test_a_phrase_matches_those_words_in_that_order_only(client, desk):
+    assert headlines(client, q='"reverse repo"') == ["Banks park cash at the reverse repo window"]
+    assert headlines(client, q='"repo reverse"') == []
+
+
+def test_minus_excludes_and_or_accepts_either(client, desk):
+    assert headlines(client, q="RBI -crypto") == ["RBI holds the repo rate at 6.5%"]
+    assert sorted(headlines(client, q="crypto OR liquidity")) == [
+        "Banks park cash at the reverse repo window",
+        "RBI warns on crypto assets",
+    ]
+
+
+def test_the_headline_outranks_the_body_and_newest_sorts_by_date(client, paywall):
+    story(
+        headline="Tea prices at the Kolkata auction",
+        body="Exporters said rupee weakness helped, and the monsoon was kind.",
+        access_level="free",
+        published_at=at(2020),
+    )
+    story(
+        headline="Rupee weakness lifts exporters",
+        body="Tea and textile exporters gained.",
+        access_level="free",
+        published_at=at(2019),
+    )
+
+    assert headlines(client, q="rupee weakness") == [
+        "Rupee weakness lifts exporters",
+        "Tea prices at the Kolkata auction",
+    ]
+    assert headlines(client, q="rupee weakness", sort="newest") == [
+        "Tea prices at the Kolkata auction",
+        "Rupee weakness lifts exporters",
+    ]
+
+
+def test_filters_by_section_type_year_and_date_range(client, desk):
+    assert headlines(client, q="bank", section="markets", sort="newest") == [
+        "Oil rises on supply worries",
+        "RBI warns on crypto assets",
+    ]
+    assert headlines(client, q="bank", type="wire") == ["Oil rises on supply worries"]
+    assert "Oil rises on supply worries" not in headlines(client, q="bank", type="staff")
+    assert headlines(client, q="bank", year="2008") == [
+        "Banks park cash at the reverse repo window"
+    ]
+    assert headlines(
+        client, q="bank", sort="newest", **{"from": "2021-01-01", "to": "2024-06-15"}
+    ) == [
+        "RBI holds the repo rate at 6.5%",
+        "RBI warns on crypto assets",
+    ]
+
+
+def test_filter_by_author(client, desk):
+    author = testing.newsroom.upsert_author(slug="anita-rao", name="Anita Rao")
+    testing.newsroom.set_authors(article=desk["crypto"], authors=[author])
+
+    assert headlines(client, q="RBI", author="anita-rao") == ["RBI warns on crypto assets"]
+
+
+def test_results_are_paginated(client, paywall):
+    for number in range(12):
+        story(
+            headline=f"Monsoon update {number}", access_level="free", published_at=at(2000 + number)
+        )
+
+    first = search_json(client, q="monsoon", sort="newest").json()
+    second = search_json(client, q="monsoon", sort="newest", page=2).json()
+    html = search(client, q="monsoon", sort="newest").content.decode()
+
+    assert (first["total"], first["pages"], len(first["results"])) == (12, 2, 10)
+    assert first["results"][0]["headline"] == "Monsoon update 11"
+    assert [r["headline"] for r in second["results"]] == ["Monsoon update 1", "Monsoon update 0"]
+    assert 'href="?q=monsoon&amp;sort=newest&amp;page=2"' in html
+
+
+def test_did_you_mean_offers_a_close_spelling_that_finds_something(client, desk):
+    # The vocabulary is the words of headlines and standfirsts.
+    data = search_json(client, q="cripto").json()
+    html = search(client, q="cripto").content.decode()
+
+    assert data["total"] == 0
+    assert data["did_you_mean"] == "crypto"
+    assert 'Did you mean <a href="?q=crypto">crypto</a>?' in html
+    assert search_json(client, q="zzyzx").json()["did_you_mean"] is None
+
+
+def test_publish_edit_and_unpublish_reach_the_index_within_a_second(client, paywall):
+    def found_after(write, q):
+        started = time.monotonic()
+        write()
+        found = headlines(client, q=q)
+        assert time.monotonic() - started < 1.0
+        return found
+
+    made = {}
+
+    def publish():
+        made["story"] = story(headline="Cabinet clears the semiconductor plan", access_level="free")
+
+    assert found_after(publish, "semiconductor") == ["Cabinet clears the semiconductor plan"]
+    article = made["story"]
+
+    def edit():
+        testing.newsroom.save_article(
+            slug=article.slug,
+            headline="Cabinet clears the chip plan",
+            section=article.section,
+            body_text="Fabs in Gujarat.",
+            access_level="free",
+        )
+
+    assert found_after(edit, "fabs gujarat") == ["Cabinet clears the chip plan"]
+    assert headlines(client, q="semiconductor") == []
+    stories = Article.objects.filter(pk=article.pk)
+    assert found_after(lambda: stories.update(status=ArticleStatus.DRAFT), "chip") == []
+    assert found_after(lambda: stories.update(status=ArticleStatus.PUBLISHED), "chip") == [
+        "Cabinet clears the chip plan"
+    ]
+    assert found_after(stories.delete, "chip") == []
+
+
+def test_a_story_scheduled_for_later_is_not_found_before_its_time(client, paywall):
+    story(
+        headline="Budget embargoed until noon",
+        access_level="free",
+        published_at=timezone.now() + dt.timedelta(hours=2),
+    )
+
+    assert headlines(client, q="embargoed") == []
+
+
+def test_reindex_rebuilds_the_index_with_progress(client, desk, capsys):
+    Entry.objects.all().delete()
+    assert headlines(client, q="crypto") == []
+
+    call_command("search", "reindex")
+
+    out = capsys.readouterr().out
+    assert "indexing [" in out
+    assert "Indexed 4 stories and 0 e-paper pages" in out
+    assert headlines(client, q="crypto") == ["RBI warns on crypto assets"]
+    assert Entry.objects.count() == 4
