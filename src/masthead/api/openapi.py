@@ -176,7 +176,109 @@ SCHEMAS: dict[str, Any] = {
             },
         ]
     },
+    "SearchResult": {
+        "type": "object",
+        "required": [
+            "kind",
+            "url",
+            "headline",
+            "headline_html",
+            "snippet",
+            "snippet_html",
+            "published_at",
+            "section",
+            "authors",
+            "agency",
+            "access_level",
+            "full",
+            "reason",
+            "matches_in_full_story",
+            "label",
+        ],
+        "properties": {
+            "kind": {"type": "string", "enum": ["story", "epaper_page"]},
+            "url": {"type": "string", "format": "uri"},
+            "headline": {"type": "string"},
+            "headline_html": {"type": "string", "description": "Escaped; matches in <mark>."},
+            "snippet": {
+                "type": "string",
+                "description": "Only from what this reader may read: without access, the "
+                "headline, standfirst and lead.",
+            },
+            "snippet_html": {"type": "string"},
+            "published_at": {"type": "string", "format": "date-time"},
+            "section": {"type": "string"},
+            "authors": {"type": "array", "items": {"type": "string"}},
+            "agency": _nullable({"type": "string"}),
+            "access_level": _nullable({"type": "string"}),
+            "full": {"type": "boolean", "description": "May this reader read it in full?"},
+            "reason": _nullable({"type": "string"}),
+            "matches_in_full_story": {"type": "boolean"},
+            "label": _nullable({"type": "string"}),
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": [
+            "query",
+            "total",
+            "more_than_total",
+            "page",
+            "pages",
+            "sort",
+            "did_you_mean",
+            "epaper_included",
+            "results",
+        ],
+        "properties": {
+            "query": {"type": "string"},
+            "total": {"type": "integer", "minimum": 0},
+            "more_than_total": {"type": "boolean"},
+            "page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 0},
+            "sort": {"type": "string", "enum": ["relevance", "newest"]},
+            "did_you_mean": _nullable({"type": "string"}),
+            "epaper_included": {"type": "boolean"},
+            "results": {"type": "array", "items": _ref("SearchResult")},
+        },
+    },
 }
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+# The search page's parameters (masthead.search.params), for the apps' /api/v1/search.
+SEARCH_PARAMETERS = [
+    _query(
+        "q",
+        'Plain words, "a phrase", -word to exclude, OR between words (at most 200 characters).',
+        {"type": "string"},
+    ),
+    _query("section", "A section's slug.", {"type": "string"}),
+    _query("author", "An author's slug.", {"type": "string"}),
+    _query(
+        "type",
+        "Story type.",
+        {"type": "string", "enum": ["", "staff", "wire", "premium", "market", "epaper"]},
+    ),
+    _query("year", "Published in this year (not with from/to).", {"type": "string"}),
+    _query("from", "Published on or after this day (YYYY-MM-DD).", {"type": "string"}),
+    _query("to", "Published on or before this day (YYYY-MM-DD).", {"type": "string"}),
+    _query(
+        "sort",
+        "Relevance (the default) or newest first.",
+        {"type": "string", "enum": ["", "relevance", "newest"]},
+    ),
+    _query("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
 
 
 # Refused before any view by core.middleware.RequestLimitsMiddleware, on every path.
@@ -298,6 +400,26 @@ def document() -> dict[str, Any]:
                             "200": _answer("The story.", "Story"),
                             "401": UNAUTHORIZED,
                             "404": _error("No published story with this id or slug."),
+                        },
+                    }
+                },
+                "/api/v1/search": {
+                    "get": {
+                        "operationId": "search",
+                        "summary": "The archive search, each result as this reader may see it",
+                        "description": "The search page's parameters. A story this reader may "
+                        "not read is found by its full text but shows only its headline, "
+                        "standfirst and lead (`matches_in_full_story`: the words matched only "
+                        "later). Never uses the meter.",
+                        "security": bearer,
+                        "parameters": SEARCH_PARAMETERS,
+                        "responses": {
+                            "200": _answer("One page of results.", "SearchResults"),
+                            "400": _error(
+                                "An empty, over-long or contradictory query, an unknown "
+                                "section, author or type, or a bad date; the message says which."
+                            ),
+                            "401": UNAUTHORIZED,
                         },
                     }
                 },

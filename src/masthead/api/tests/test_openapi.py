@@ -15,6 +15,7 @@ from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from masthead.api.openapi import document
 from masthead.core import testing
@@ -170,4 +171,10 @@ schema.config.generation.update(allow_extra_parameters=False, with_security_para
 def test_every_operation_answers_as_its_openapi_document_says(case: Any, stories: None):
     # A fresh reader and token per request: DELETE /api/v1/tokens/current signs one out.
     token = issue_app_token(user_id=testing.reader_account().pk, name="Schemathesis").token
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    # A search that fits the schema can still be refused, with the Error shape the document
+    # gives its 400 (checked like every answer): a query of common words only, or a section or
+    # author that does not exist, is known only from the data. Every other check applies.
+    data_dependent = [positive_data_acceptance] if case.operation.path == "/api/v1/search" else []
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"}, excluded_checks=data_dependent
+    )
