@@ -266,7 +266,7 @@ BILLING_RETRY_DAYS = [int(d) for d in _env_list("MASTHEAD_BILLING_RETRY_DAYS", "
 BILLING_MANDATE_LIMIT_MINOR = _env_int("MASTHEAD_MANDATE_LIMIT_MINOR", default=1_500_000)
 PRE_DEBIT_NOTICE_HOURS = _env_int("MASTHEAD_PRE_DEBIT_NOTICE_HOURS", default=48)
 # --- Tax (GST) ---
-PUBLISHER_GSTIN = _env("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1Z5")
+PUBLISHER_GSTIN = _env("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1ZX")
 PUBLISHER_LEGAL_NAME = _env(
     "MASTHEAD_PUBLISHER_LEGAL_NAME", "Meridian Ledger Media Private Limited"
 )
@@ -278,6 +278,15 @@ GST_RATE_BASIS_POINTS = _env_int("MASTHEAD_GST_RATE_BASIS_POINTS", default=1800)
 PRICES_INCLUDE_TAX = _env_bool("MASTHEAD_PRICES_INCLUDE_TAX", default=True)
 SAC_CODE = _env("MASTHEAD_SAC_CODE", "998431")
 INVOICE_PREFIX = _env("MASTHEAD_INVOICE_PREFIX", "ML")
+# --- Tax documents by the rules (billing.invoicing, billing.documents; ADR 0014) ----------
+# An export of services goes without IGST only under a Letter of Undertaking (Form GST RFD-11)
+# in force on the day of supply: its ARN and the last day it covers (31 March of its financial
+# year, YYYY-MM-DD). Without one, an export is invoiced with IGST (IGST Act s.16(3)(b)).
+GST_LUT_REFERENCE = _env("MASTHEAD_GST_LUT_REFERENCE")
+GST_LUT_VALID_UNTIL = _env("MASTHEAD_GST_LUT_VALID_UNTIL")
+# An unregistered buyer's name and address are required on invoices of this value and above
+# (CGST Rule 46(e): ₹50,000), in paise.
+GST_ADDRESS_REQUIRED_FROM_MINOR = _env_int("MASTHEAD_GST_ADDRESS_REQUIRED_FROM", default=5_000_000)
 
 # --- Gift stories and partner codes (masthead.gifts, masthead.partners) --------------------
 # Stories a subscriber may give per calendar month (publisher's time zone), and for how many

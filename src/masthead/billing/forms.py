@@ -2,9 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
 from django import forms
 
 from masthead.billing.gst_states import GST_STATES as STATES
+from masthead.billing.gstin import InvalidGstin, validate_gstin
+
+
+def _countries() -> list[tuple[str, str]]:
+    """India first, then every country by its English name (ISO 3166 alpha-2 codes)."""
+    names = Locale("en").territories
+    others = sorted(
+        ((code, str(name)) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+        key=lambda item: item[1],
+    )
+    return [("IN", "India"), *[(code, name) for code, name in others if code != "IN"]]
 
 
 class TaxDetailsForm(forms.Form):
@@ -22,22 +34,47 @@ class TaxDetailsForm(forms.Form):
     )
     gstin = forms.CharField(
         label="GSTIN (optional)",
-        max_length=15,
+        max_length=20,
         required=False,
         help_text="Only if you want a business invoice.",
+    )
+    address = forms.CharField(
+        label="Address",
+        max_length=300,
+        required=False,
+        help_text="Needed for a business invoice (with a GSTIN).",
+    )
+    city = forms.CharField(label="City", max_length=100, required=False)
+    postal_code = forms.CharField(label="PIN / postal code", max_length=12, required=False)
+    country_code = forms.ChoiceField(
+        label="Country", choices=_countries, required=False, initial="IN"
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        gstin = str(cleaned.get("gstin") or "").strip().upper()
         state = str(cleaned.get("state_code") or "")
-        if gstin and (len(gstin) != 15 or gstin[:2] != state):
-            self.add_error(
-                "gstin",
-                "A GSTIN has 15 characters and starts with your state's two-digit code. "
-                "Check it, or leave it empty.",
-            )
+        gstin = str(cleaned.get("gstin") or "").strip().upper()
+        if gstin:
+            try:
+                gstin = validate_gstin(gstin, state_code=state)
+            except InvalidGstin as exc:
+                self.add_error("gstin", str(exc))
+            # CGST Rule 46(d): a registered buyer's invoice carries their name and address.
+            if not str(cleaned.get("address") or "").strip():
+                self.add_error(
+                    "address", "A business invoice needs your registered address (Rule 46)."
+                )
         cleaned["gstin"] = gstin
+        country = str(cleaned.get("country_code") or "IN").strip().upper()
+        cleaned["country_code"] = country
+        if country == "IN" and not state:
+            # Circular 242/36/2024: an online newspaper's invoice names the reader's State at
+            # any value, and it must be known before the supply.
+            self.add_error(
+                "state_code",
+                "Pick your state: GST law needs it on every invoice. Readers outside India: "
+                "choose your country instead.",
+            )
         return cleaned
 
 

@@ -92,6 +92,14 @@ class Customer(models.Model):
         max_length=2, blank=True, help_text="GST state code of the reader's address, e.g. 27."
     )
     gstin = models.CharField(max_length=15, blank=True)
+    # The address on record (CGST Rule 46(d)-(f), IGST Act s.12(2), s.13(12)): where the reader
+    # is decides the place of supply, and whether a supply is an export.
+    address = models.CharField(max_length=300, blank=True, help_text="Street address.")
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=12, blank=True)
+    country_code = models.CharField(
+        max_length=2, default="IN", help_text="ISO 3166 country of the address, e.g. IN, US."
+    )
     payment_method = models.CharField(
         max_length=100, blank=True, help_text="The gateway's token for the saved card or mandate."
     )
@@ -210,7 +218,17 @@ class Invoice(models.Model):
     cgst_minor = models.PositiveBigIntegerField(default=0)
     sgst_minor = models.PositiveBigIntegerField(default=0)
     igst_minor = models.PositiveBigIntegerField(default=0)
+    # What rounding each head to the paisa leaves over (±1 paisa), so the parts make the total.
+    round_off_minor = models.BigIntegerField(default=0)
     tax_rate_bp = models.PositiveIntegerField(default=0, help_text="Tax rate in basis points.")
+    # GST state code of the place of supply ("96": outside India), fixed when opened.
+    place_of_supply = models.CharField(max_length=2, blank=True)
+    supply_type = models.CharField(
+        max_length=6, blank=True, help_text="B2B, B2C, EXPWOP (export under LUT) or EXPWP."
+    )
+    # The lines of the invoice: [{"description", "amount_minor"}], amounts as charged (with GST
+    # when prices include it); an upgrade's credit for the unused part is a negative line.
+    lines: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
     description = models.CharField(max_length=200)
     number = models.CharField(max_length=32, unique=True, null=True, blank=True)
     financial_year = models.CharField(max_length=7, blank=True)
@@ -295,6 +313,7 @@ class CreditNote(models.Model):
     cgst_minor = models.PositiveBigIntegerField(default=0)
     sgst_minor = models.PositiveBigIntegerField(default=0)
     igst_minor = models.PositiveBigIntegerField(default=0)
+    round_off_minor = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=300, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)

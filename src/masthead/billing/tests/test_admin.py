@@ -280,7 +280,7 @@ def test_the_invoice_pdf_downloads_as_a_pdf(admin_client, reader):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert "ML-2025-26-000001.pdf" in response["Content-Disposition"]
+    assert "ML-2526-000001.pdf" in response["Content-Disposition"]
 
 
 def test_an_unpaid_invoice_has_no_pdf(admin_client, reader_factory):
