@@ -21,7 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from masthead.billing import services, tasks
+from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
 from masthead.billing.gateways.base import (
@@ -50,11 +50,12 @@ from masthead.billing.models import (
     SubscriptionStatus,
 )
 from masthead.billing.periods import Period, period
+from masthead.billing.services import common, endings, hosted, settlement
 from masthead.core.bulk import update_rows
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
-ENDING_SOON = services.ENDING_SOON_NOTICE
+ENDING_SOON = settlement.ENDING_SOON_NOTICE
 ABANDON_AFTER = dt.timedelta(hours=1)
 
 
@@ -291,8 +292,8 @@ def renew_batch(*, renewals: list[_Renewal], gateway: ChargesInBatches) -> list[
     if not to_charge:
         return []
     by_payment = {p.pk: keys[p.idempotency_key].sub.customer for p in to_charge}
-    results = services.charge_payments(gateway=gateway, payments=to_charge, customers=by_payment)
-    services.settle_renewal_payments(results=results)
+    results = settlement.charge_payments(gateway=gateway, payments=to_charge, customers=by_payment)
+    settlement.settle_renewal_payments(results=results)
     return []
 
 
@@ -359,8 +360,8 @@ def reconcile_payment(*, payment: Payment, now: dt.datetime) -> None:
     if payment.invoice.kind == InvoiceKind.INITIAL and subscription.gateway_checkout_id:
         # A hosted checkout whose reader never came back: the gateway says whether they paid.
         if now - payment.created_at >= ABANDON_AFTER:
-            with contextlib.suppress(services.BillingError):
-                services.complete_hosted_checkout(
+            with contextlib.suppress(common.BillingError):
+                hosted.complete_hosted_checkout(
                     subscription=subscription, answer={}, abandon_if_unpaid=True
                 )
         return
@@ -370,17 +371,17 @@ def reconcile_payment(*, payment: Payment, now: dt.datetime) -> None:
         _retire_superseded(payment=payment, found=found, now=now)
         return
     if found is not None:
-        services.settle_payment(payment_id=payment.pk, result=found)
+        settlement.settle_payment(payment_id=payment.pk, result=found)
         return
     if payment.invoice.kind == InvoiceKind.RECURRING:
         # Never reached the gateway: charging now under the same key is safe.
-        result = services.charge_payment(
+        result = settlement.charge_payment(
             payment=payment, customer=payment.invoice.customer, off_session=True
         )
-        services.settle_payment(payment_id=payment.pk, result=result)
+        settlement.settle_payment(payment_id=payment.pk, result=result)
     elif now - payment.created_at >= ABANDON_AFTER:
         # A checkout the reader never finished: nothing was charged.
-        services.settle_payment(
+        settlement.settle_payment(
             payment_id=payment.pk,
             result=ChargeResult(status=ChargeStatus.FAILED, failure_code="abandoned"),
         )
@@ -411,7 +412,7 @@ def _retire_superseded(*, payment: Payment, found: ChargeResult | None, now: dt.
         )
         if retired:
             invoice = payment.invoice
-            services.record_event(
+            common.record_event(
                 customer=invoice.customer,
                 subscription=invoice.subscription,
                 kind="payment_superseded",
@@ -427,18 +428,18 @@ def _run_out(sub: Subscription, now: dt.datetime) -> None:
     end = sub.current_period_end
     assert end is not None
     if now >= end:
-        services.end_at_period_end(subscription_id=sub.pk)
+        endings.end_at_period_end(subscription_id=sub.pk)
         return
     if now >= end - ENDING_SOON and not sub.events.filter(kind="ending_soon_sent").exists():
         with transaction.atomic():
-            services.record_event(
+            common.record_event(
                 customer=sub.customer,
                 subscription=sub,
                 kind="ending_soon_sent",
                 message=f"Told the reader access ends {end:%d %b %Y}",
                 at=now,
             )
-            tasks.after_commit(tasks.send_access_ending_soon, subscription_id=sub.pk)
+            queue.after_commit(tasks.send_access_ending_soon, subscription_id=sub.pk)
         _reschedule(sub, end)
         return
     _reschedule(sub, end - ENDING_SOON if now < end - ENDING_SOON else end)
@@ -513,14 +514,14 @@ def _send_notice(
                     )
             except IntegrityError:
                 return PreDebitNotice.objects.get(subscription=sub, period_start=upcoming.start)
-        services.record_event(
+        common.record_event(
             customer=sub.customer,
             subscription=sub,
             kind="pre_debit_notice",
             message=f"Pre-debit notice: {amount} {sub.currency} on {charge_on:%d %b %Y %H:%M} UTC",
             at=now,
         )
-        tasks.after_commit(tasks.send_pre_debit_notice, notice_id=notice.pk)
+        queue.after_commit(tasks.send_pre_debit_notice, notice_id=notice.pk)
         Subscription.objects.filter(pk=sub.pk).update(next_action_at=charge_on)
     return notice
 
@@ -545,7 +546,7 @@ def _ask_to_authenticate(*, sub: Subscription, upcoming: Period, price: int) -> 
                 "attempt": len(settings.BILLING_RETRY_DAYS) + 1,
             },
         )
-    services.settle_payment(
+    settlement.settle_payment(
         payment_id=payment.pk,
         result=ChargeResult(
             status=ChargeStatus.REQUIRES_ACTION,
@@ -587,8 +588,8 @@ def attempt_renewal(*, sub: Subscription, upcoming: Period, amount: int, attempt
         )
         if not created and payment.status != PaymentStatus.PENDING:
             return
-    result = services.charge_payment(payment=payment, customer=sub.customer, off_session=True)
-    services.settle_payment(payment_id=payment.pk, result=result)
+    result = settlement.charge_payment(payment=payment, customer=sub.customer, off_session=True)
+    settlement.settle_payment(payment_id=payment.pk, result=result)
 
 
 def open_renewal_invoice(sub: Subscription) -> Invoice | None:
@@ -604,12 +605,12 @@ def _dun(sub: Subscription, now: dt.datetime) -> None:
     authenticate), end the subscription unpaid."""
     invoice = open_renewal_invoice(sub)
     if invoice is None:
-        services.end_unpaid(subscription_id=sub.pk)
+        endings.end_unpaid(subscription_id=sub.pk)
         return
     attempts = invoice.payments.count()
     waiting = invoice.payments.filter(status=PaymentStatus.REQUIRES_ACTION).exists()
     if waiting or attempts > len(settings.BILLING_RETRY_DAYS):
-        services.end_unpaid(subscription_id=sub.pk)
+        endings.end_unpaid(subscription_id=sub.pk)
         return
     upcoming = Period(
         index=sub.period_index + 1, start=invoice.period_start, end=invoice.period_end
@@ -621,7 +622,7 @@ def pay_now(*, subscription: Subscription) -> Payment:
     """The reader, present, pays the open renewal invoice (after a failure, or to authenticate)."""
     invoice = open_renewal_invoice(subscription)
     if invoice is None:
-        raise services.BillingError("There is nothing to pay: your subscription is up to date.")
+        raise common.BillingError("There is nothing to pay: your subscription is up to date.")
     with transaction.atomic():
         count = invoice.payments.count()
         payment = Payment.objects.create(
@@ -635,9 +636,30 @@ def pay_now(*, subscription: Subscription) -> Payment:
         Payment.objects.filter(invoice=invoice, status=PaymentStatus.REQUIRES_ACTION).update(
             status=PaymentStatus.FAILED
         )
-    result = services.charge_payment(
+    result = settlement.charge_payment(
         payment=payment, customer=subscription.customer, off_session=False
     )
-    services.settle_payment(payment_id=payment.pk, result=result)
+    settlement.settle_payment(payment_id=payment.pk, result=result)
     payment.refresh_from_db()
     return payment
+
+
+def settle_confirmation(*, subscription: Subscription) -> Invoice | None:
+    """The open renewal invoice, after settling its payment that waits for the reader's bank
+    with what the gateway now says about it. Never charges: a payment the gateway never saw
+    (above the mandate's limit) is left for the reader to pay now."""
+    invoice = open_renewal_invoice(subscription)
+    if invoice is None:
+        return None
+    waiting = (
+        invoice.payments.filter(status=PaymentStatus.REQUIRES_ACTION)
+        .exclude(gateway_payment_id="")
+        .order_by("-pk")
+        .first()
+    )
+    if waiting is not None:
+        found = get_gateway(waiting.gateway).find_charge(idempotency_key=waiting.idempotency_key)
+        if found is not None:
+            settlement.settle_payment(payment_id=waiting.pk, result=found)
+    invoice.refresh_from_db()
+    return invoice

@@ -31,13 +31,9 @@ from masthead.billing import renewals, selectors, services, webhooks
 from masthead.billing.clock import now_for
 from masthead.billing.documents import render_invoice_pdf
 from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm, TaxDetailsForm
-from masthead.billing.gateways import GATEWAYS, get_gateway
-from masthead.billing.gateways.base import GatewayError, SignatureError
-from masthead.billing.gateways.sandbox import card_label, token_for_card
 from masthead.billing.models import (
     Invoice,
     InvoiceStatus,
-    PaymentStatus,
     Plan,
     PlanPrice,
     Subscription,
@@ -287,7 +283,7 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                token = token_for_card(data["card_number"])
+                token, label = services.sandbox_card(card_number=data["card_number"])
             except ValueError as exc:
                 form.add_error("card_number", str(exc))
             else:
@@ -303,7 +299,7 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                         user=_user(request),
                         price=price,
                         payment_method=token,
-                        payment_method_label=card_label(token),
+                        payment_method_label=label,
                         checkout_key=data["checkout_key"],
                         next_url=next_url,
                     )
@@ -440,27 +436,6 @@ def pay_now(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ask_gateway_about_confirmation(subscription: Subscription) -> Invoice | None:
-    """The open renewal invoice, after settling its payment that waits for the reader's bank
-    with what the gateway now says about it. Never charges: a payment the gateway never saw
-    (above the mandate's limit) is left for the reader to pay now."""
-    invoice = renewals.open_renewal_invoice(subscription)
-    if invoice is None:
-        return None
-    waiting = (
-        invoice.payments.filter(status=PaymentStatus.REQUIRES_ACTION)
-        .exclude(gateway_payment_id="")
-        .order_by("-pk")
-        .first()
-    )
-    if waiting is not None:
-        found = get_gateway(waiting.gateway).find_charge(idempotency_key=waiting.idempotency_key)
-        if found is not None:
-            services.settle_payment(payment_id=waiting.pk, result=found)
-    invoice.refresh_from_db()
-    return invoice
-
-
 @require_safe
 @login_required
 def authentication_return(request: HttpRequest) -> HttpResponse:
@@ -472,8 +447,8 @@ def authentication_return(request: HttpRequest) -> HttpResponse:
         messages.info(request, "You have no subscription with a payment to confirm.")
         return redirect("billing:my_subscription")
     try:
-        invoice = _ask_gateway_about_confirmation(sub)
-    except GatewayError:
+        invoice = renewals.settle_confirmation(subscription=sub)
+    except services.GatewayError:
         messages.error(
             request,
             "We could not hear from the payment gateway just now. Nothing more was charged; "
@@ -514,11 +489,11 @@ def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @csrf_exempt  # signed by the gateway instead; verified over the raw body below
 @require_POST
 def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
-    if gateway not in GATEWAYS:
+    if not webhooks.is_known_gateway(gateway):
         raise Http404("Unknown gateway.")
     headers = {key.lower(): value for key, value in request.headers.items()}
     try:
         webhooks.ingest(gateway_name=gateway, body=request.body, headers=headers)
-    except SignatureError:
+    except webhooks.SignatureError:
         return HttpResponse("Signature check failed.", status=400, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")

@@ -14,9 +14,11 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
-from masthead.billing import tasks
-from masthead.billing.gateways import get_gateway
+from masthead.billing import queue
+from masthead.billing.gateways import GATEWAYS, get_gateway
+from masthead.billing.gateways.base import SignatureError
 from masthead.billing.models import (
     Payment,
     PaymentStatus,
@@ -26,6 +28,24 @@ from masthead.billing.models import (
 )
 from masthead.billing.renewals import reconcile_payment
 from masthead.billing.services import BillingError, complete_hosted_checkout
+
+__all__ = [
+    "RETRY_AFTER",
+    "RETRY_WINDOW",
+    # Raised by ``ingest`` when a delivery's signature fails; the view answers 400 for it.
+    "SignatureError",
+    "ingest",
+    "is_known_gateway",
+    "process_event",
+    "process_unprocessed",
+    "process_webhook",
+    "retry_waiting",
+]
+
+
+def is_known_gateway(name: str) -> bool:
+    """Whether ``name`` is a gateway we take webhooks for."""
+    return name in GATEWAYS
 
 
 def ingest(*, gateway_name: str, body: bytes, headers: dict[str, str]) -> bool:
@@ -41,7 +61,7 @@ def ingest(*, gateway_name: str, body: bytes, headers: dict[str, str]) -> bool:
                 object_id=idempotency_key or event.object_id,
                 payload=body.decode("utf-8", errors="replace"),
             )
-            tasks.after_commit(tasks.process_webhook, event_pk=row.pk)
+            queue.after_commit(process_webhook, event_pk=row.pk)
     except IntegrityError:
         return False
     return True
@@ -83,6 +103,12 @@ def _catch_up_subscription(row: WebhookEvent) -> bool:
     ).select_related("invoice", "invoice__customer"):
         reconcile_payment(payment=pending, now=now_for(sub.customer))
     return True
+
+
+@task()
+def process_webhook(*, event_pk: int) -> None:
+    """The worker's half of a delivery (``ingest`` is the request's)."""
+    process_event(event_pk=event_pk)
 
 
 def process_event(*, event_pk: int) -> None:

@@ -24,6 +24,7 @@ from masthead.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from masthead.billing.services import settlement
 
 from .conftest import DECLINED, NO_FUNDS, START
 
@@ -255,7 +256,7 @@ def test_a_renewal_that_crashed_after_calling_the_gateway_reconciles_instead_of_
     if sweep_path == "one at a time":
         monkeypatch.setattr(renewals, "_charges_in_batches", lambda gateway_name: False)
     settling = "settle_renewal_payments" if sweep_path == "batch" else "settle_payment"
-    real_settle = getattr(services, settling)
+    real_settle = getattr(settlement, settling)
     crashed = {"done": False}
 
     def crash_once(**kwargs):
@@ -264,10 +265,10 @@ def test_a_renewal_that_crashed_after_calling_the_gateway_reconciles_instead_of_
             raise RuntimeError("worker killed after the gateway answered")
         return real_settle(**kwargs)
 
-    monkeypatch.setattr(services, settling, crash_once)
+    monkeypatch.setattr(settlement, settling, crash_once)
     with pytest.raises(RuntimeError):
         reader.advance(days=89, hours=12)
-    monkeypatch.setattr(services, settling, real_settle)
+    monkeypatch.setattr(settlement, settling, real_settle)
     pending = Payment.objects.get(status=PaymentStatus.PENDING)
     assert SandboxCharge.objects.filter(idempotency_key=pending.idempotency_key).count() == 1
     # Once the crashed worker's ten-minute lease lapses, the next sweep asks the gateway

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from masthead.billing import services
 from masthead.billing.models import Plan, PlanPrice, Subscription
 from masthead.billing.periods import add_months, period
+from masthead.billing.services import complimentary
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -132,7 +132,7 @@ def test_free_time_moves_a_renewal_to_its_new_date_or_at_most_three_days_later(e
     """A complimentary extension re-anchors the subscription so its current period ends on the
     new date; where the calendar has no such anchor (month ends), a little later, never
     earlier: free time is never shorter than what staff gave."""
-    anchor = services._anchor_ending_by(end=end, index=index, months=months)
+    anchor = complimentary._anchor_ending_by(end=end, index=index, months=months)
     moved = period(anchor=anchor, index=index, months=months).end
     assert end <= moved <= end + dt.timedelta(days=3)
     if end.astimezone(ZoneInfo("Asia/Kolkata")).day <= 28:

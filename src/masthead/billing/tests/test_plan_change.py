@@ -21,6 +21,7 @@ from masthead.billing.models import (
     SandboxCharge,
     Subscription,
 )
+from masthead.billing.services import plan_change
 
 from .conftest import DECLINED, GOOD_CARD
 
@@ -109,7 +110,7 @@ def test_a_second_request_arriving_just_before_the_first_takes_its_lock_charges_
 ):
     sub = Subscription.objects.get()
     essential = Plan.objects.get(slug="smart-essential")
-    real_lock = services._lock_for_plan_change
+    real_lock = plan_change._lock_for_plan_change
     second = {"ran": False}
 
     def the_other_request_gets_in_first(subscription_id):
@@ -118,7 +119,7 @@ def test_a_second_request_arriving_just_before_the_first_takes_its_lock_charges_
             services.change_plan(subscription=sub, plan=essential)
         return real_lock(subscription_id)
 
-    monkeypatch.setattr(services, "_lock_for_plan_change", the_other_request_gets_in_first)
+    monkeypatch.setattr(plan_change, "_lock_for_plan_change", the_other_request_gets_in_first)
     services.change_plan(subscription=sub, plan=essential)
 
     assert second["ran"]

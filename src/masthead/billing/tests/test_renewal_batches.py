@@ -27,6 +27,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
     TestClock,
 )
+from masthead.billing.services import settlement
 from masthead.core import testing
 from masthead.core.background import run_queued_tasks
 
@@ -144,16 +145,16 @@ def test_a_decline_in_a_batch_is_dunned_alone_and_the_rest_renew(clock):
 def test_a_crash_after_the_gateway_charged_part_of_a_batch_never_charges_twice(clock, monkeypatch):
     subs = subscribe_many(clock, 6)
     bring_renewals_due(clock)
-    real_charge = services.charge_payments
+    real_charge = settlement.charge_payments
 
     def charge_half_then_die(*, gateway, payments, customers):
         real_charge(gateway=gateway, payments=payments[:3], customers=customers)
         raise RuntimeError("worker killed while the gateway was charging the batch")
 
-    monkeypatch.setattr(services, "charge_payments", charge_half_then_die)
+    monkeypatch.setattr(settlement, "charge_payments", charge_half_then_die)
     with pytest.raises(RuntimeError):
         renewals.run_due_work()
-    monkeypatch.setattr(services, "charge_payments", real_charge)
+    monkeypatch.setattr(settlement, "charge_payments", real_charge)
     assert Payment.objects.filter(status=PaymentStatus.PENDING).count() == 6
     assert SandboxCharge.objects.filter(idempotency_key__startswith="renewal:").count() == 3
     # Until the lease runs out, no other worker touches the batch.
@@ -173,7 +174,7 @@ def test_a_crash_while_settling_a_batch_rolls_all_of_it_back_and_returns_the_num
     def die(**kwargs):
         raise RuntimeError("worker killed after numbering the invoices")
 
-    monkeypatch.setattr(services.access, "sync_grants_many", die)
+    monkeypatch.setattr(settlement.access, "sync_grants_many", die)
     with pytest.raises(RuntimeError):
         renewals.run_due_work()
     monkeypatch.undo()

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from masthead.billing import services
 from masthead.billing.gateways.sandbox import sign_sandbox_payload
 from masthead.billing.models import (
     BillingEvent,
@@ -25,6 +24,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
     WebhookEvent,
 )
+from masthead.billing.services import settlement
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
@@ -64,7 +64,9 @@ def charged_but_unrecorded(reader, monkeypatch):
     """A renewal the gateway charged while the worker died before recording it."""
     sub = reader.subscribe("smart-quarterly")
     for settling in ("settle_payment", "settle_renewal_payments"):
-        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
+        monkeypatch.setattr(
+            settlement, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError())
+        )
     with pytest.raises(RuntimeError):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()

@@ -53,10 +53,12 @@ def renewal_key(sub) -> str:
 
 def crash_while_settling_the_renewal(reader, monkeypatch) -> Payment:
     """The gateway charged the renewal, and the worker died before recording it."""
-    from masthead.billing import services
+    from masthead.billing.services import settlement
 
     for settling in ("settle_payment", "settle_renewal_payments"):
-        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
+        monkeypatch.setattr(
+            settlement, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError())
+        )
     with pytest.raises(RuntimeError):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
@@ -266,13 +268,15 @@ def test_an_attempt_left_pending_after_the_reader_paid_is_not_charged_and_its_ch
 def test_an_attempt_that_never_reached_the_gateway_is_not_charged_once_the_reader_paid(
     reader, monkeypatch
 ):
-    from masthead.billing import services
     from masthead.billing.operations import reconcile
+    from masthead.billing.services import settlement
 
     sub = reader.subscribe("smart-quarterly")
     # The worker dies after writing the renewal's keyed payment, before calling the gateway.
     for charging in ("charge_payment", "charge_payments"):
-        monkeypatch.setattr(services, charging, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
+        monkeypatch.setattr(
+            settlement, charging, lambda **kw: (_ for _ in ()).throw(RuntimeError())
+        )
     with pytest.raises(RuntimeError):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
