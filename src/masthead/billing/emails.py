@@ -36,6 +36,7 @@ from masthead.billing.documents import (
 from masthead.billing.models import (
     Invoice,
     InvoiceStatus,
+    PaymentStatus,
     PreDebitNotice,
     Subscription,
     SubscriptionStatus,
@@ -320,6 +321,21 @@ def send_payment_failed(*, subscription_id: int, failure_message: str) -> None:
     grace_until = local_day_label(subscription.grace_until) if subscription.grace_until else ""
     bank_said = " ".join(failure_message.split())[:300]
     facts = [("Plan", subscription.plan.name), ("Amount due", amount)]
+    # A retry is scheduled (settlement._unpaid) while attempts are left: this email names its
+    # date and amount, the pre-debit notice for it.
+    last = open_invoice.payments.order_by("-pk").first() if open_invoice is not None else None
+    retrying = (
+        subscription.status == SubscriptionStatus.PAST_DUE
+        and subscription.next_action_at is not None
+        and 0 < subscription.retry_count <= len(settings.BILLING_RETRY_DAYS)
+        and last is not None
+        and last.status == PaymentStatus.FAILED
+    )
+    retry_on = ""
+    if retrying and subscription.next_action_at is not None:
+        retry_on = local_day_label(subscription.next_action_at)
+    if retry_on:
+        facts.append(("Next attempt", retry_on))
     _send(
         template="payment_failed",
         subject=f"Your {settings.PUBLISHER_SHORT_NAME} payment didn't go through",
@@ -330,6 +346,9 @@ def send_payment_failed(*, subscription_id: int, failure_message: str) -> None:
             "amount": amount,
             "failure_message": bank_said,
             "grace_until": grace_until,
+            "retry_on": retry_on,
+            "retry_method": _payment_method_label(subscription.customer.payment_method_label)
+            or "your saved payment method",
             "facts": facts,
             "pay_url": _url(PAY_NOW_PATH),
         },

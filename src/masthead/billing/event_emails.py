@@ -10,7 +10,6 @@ the publisher's calendar days, no card numbers) and one plain template pair, ``n
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -36,7 +35,7 @@ from masthead.billing.emails import (
     _send,
     _url,
 )
-from masthead.billing.models import CreditNote, EndReason, Subscription
+from masthead.billing.models import CreditNote, EndReason, InvoiceStatus, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -191,31 +190,32 @@ def send_staff_ended(*, subscription_id: int, refunded_minor: int, note: str = "
     )
 
 
-def send_complimentary_time(*, subscription_id: int, days: int, note: str = "") -> None:
-    """Staff gave free days: how many, the new end of the period, and that it costs nothing."""
+def send_complimentary_time(*, subscription_id: int, label: str, note: str = "") -> None:
+    """Staff gave free time: how much, the new end of the period, and that it costs nothing."""
     subscription = _load_subscription(subscription_id, "complimentary-time email")
     if subscription is None or subscription.current_period_end is None:
         return
     until = local_day_label(subscription.current_period_end)
-    day_word = "day" if days == 1 else "days"
     paragraphs = [
-        f"We've added {days} complimentary {day_word} to your {subscription.plan.name} "
+        f"We've added {label} of complimentary access to your {subscription.plan.name} "
         f"subscription, free of charge. Your current period now runs until {until}."
     ]
     if note:
         paragraphs.append(note)
-    if not subscription.cancel_at_period_end:
-        paragraphs.append(f"Your next renewal moves to {until}.")
+    if subscription.cancel_at_period_end:
+        paragraphs.append(f"Your access now ends on {until}; nothing will be charged.")
+    else:
+        paragraphs.append(f"Your next renewal moves to {until}; nothing is charged before then.")
     _notice(
         subscription=subscription,
-        subject=f"{days} free {day_word} added to your {_short()} subscription",
-        heading=f"{days} free {day_word} added",
+        subject=f"{label} free added to your {_short()} subscription",
+        heading=f"{label} free, on us",
         paragraphs=paragraphs,
         button=("My subscription", _url(MY_SUBSCRIPTION_PATH)),
     )
 
 
-def send_plan_changed(*, invoice_id: int, from_plan: str) -> None:
+def send_plan_changed(*, invoice_id: int) -> None:
     """An upgrade took effect: the new plan and period, what was charged, the unused part of
     the old plan credited in it, and the tax invoice attached. Never "has renewed"."""
     invoice = _load_invoice(invoice_id, "plan-change email")
@@ -224,24 +224,29 @@ def send_plan_changed(*, invoice_id: int, from_plan: str) -> None:
     subscription = invoice.subscription
     new_plan = invoice.description.split(" — ", 1)[0]
     amount = _amount(invoice.total_minor, invoice.currency)
+    credits = [line for line in invoice.lines or [] if int(line.get("amount_minor", 0)) < 0]
+    from_plan = str(credits[0].get("plan", "")) if credits else ""
+    from_plan = from_plan or "your previous plan"
     facts = [
         ("From", from_plan),
         ("To", new_plan),
         ("New period", _period_label(invoice.period_start, invoice.period_end)),
     ]
-    for line in invoice.lines or []:
-        if int(line.get("amount_minor", 0)) < 0:
-            facts.append(
-                ("Unused part credited", _amount(-int(line["amount_minor"]), invoice.currency))
-            )
+    facts.extend(
+        ("Unused part credited", _amount(-int(line["amount_minor"]), invoice.currency))
+        for line in credits
+    )
     facts.extend([("Charged", amount), ("Invoice number", invoice.number or "")])
+    charged = f"We've charged {amount}" + (
+        f", with the unused part of {from_plan} taken off." if credits else "."
+    )
     _notice(
         subscription=subscription,
         subject=f"You've moved to {new_plan} ({invoice.number})",
         heading=f"You're now on {new_plan}",
         paragraphs=[
-            f"Your subscription has changed from {from_plan} to {new_plan}, starting today. "
-            f"We've charged {amount}, with the unused part of {from_plan} taken off."
+            f"Your subscription has changed from {from_plan} to {new_plan}, starting "
+            f"{local_day_label(invoice.period_start)}. {charged}"
         ],
         facts=facts,
         after=["Your tax invoice is attached."],
@@ -272,15 +277,17 @@ def send_downgrade_scheduled(*, subscription_id: int) -> None:
     )
 
 
-def send_payment_approval_needed(
-    *, subscription_id: int, amount_minor: int, currency: str, approve_by: dt.datetime
-) -> None:
+def send_payment_approval_needed(*, subscription_id: int) -> None:
     """A renewal above the e-mandate limit (RBI: ₹15,000) cannot be charged automatically:
     ask the reader to approve it, with the link and the deadline. Nothing was tried."""
     subscription = _load_subscription(subscription_id, "approval email")
-    if subscription is None:
+    if subscription is None or subscription.next_action_at is None:
         return
-    amount = _amount(amount_minor, currency)
+    waiting = subscription.invoices.filter(status=InvoiceStatus.OPEN).order_by("-pk").first()
+    if waiting is None:
+        return
+    amount = _amount(waiting.total_minor, waiting.currency)
+    approve_by = subscription.next_action_at
     limit = _amount(int(settings.BILLING_MANDATE_LIMIT_MINOR), "INR")
     by = local_day_label(approve_by)
     _notice(

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from babel import Locale
 from django import forms
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 
 from masthead.billing.gst_states import GST_STATES as STATES
 from masthead.billing.gstin import InvalidGstin, validate_gstin
+from masthead.billing.models import Customer, PlanPrice
 
 
 def _countries() -> list[tuple[str, str]]:
@@ -50,9 +54,20 @@ class TaxDetailsForm(forms.Form):
         label="Country", choices=_countries, required=False, initial="IN"
     )
 
+    def __init__(self, *args: Any, invoice_total_minor: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invoice_total_minor = invoice_total_minor
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         state = str(cleaned.get("state_code") or "")
+        large = self.invoice_total_minor >= settings.GST_ADDRESS_REQUIRED_FROM_MINOR
+        if large and not str(cleaned.get("address") or "").strip():
+            # CGST Rule 46(e): an unregistered buyer's name and address from ₹50,000.
+            self.add_error(
+                "address",
+                "Invoices of ₹50,000 or more must show your address (GST Rule 46); enter it.",
+            )
         gstin = str(cleaned.get("gstin") or "").strip().upper()
         if gstin:
             try:
@@ -108,3 +123,34 @@ class CancelForm(forms.Form):
 
 class ChangePlanForm(forms.Form):
     plan = forms.SlugField()
+
+
+RECIPIENT_FIELDS = ("name", "state_code", "gstin", "address", "city", "postal_code", "country_code")
+
+
+def recipient_fields(data: dict[str, Any]) -> dict[str, str]:
+    """The recipient's details from a cleaned tax-details form, as ``update_tax_details`` takes."""
+    return {name: str(data.get(name) or "") for name in RECIPIENT_FIELDS}
+
+
+def recipient_initial(
+    customer: Customer | None, user: AbstractBaseUser, *, checkout_key: str
+) -> dict[str, str]:
+    """The form's starting values: what is on record, else the account's name."""
+    full_name = str(getattr(user, "get_full_name", str)())
+    initial = {"checkout_key": checkout_key, "name": full_name, "country_code": "IN"}
+    if customer is not None:
+        initial.update({name: str(getattr(customer, name)) for name in RECIPIENT_FIELDS})
+        initial["name"] = customer.name or full_name
+    return initial
+
+
+def invoice_total_for(price: PlanPrice, *, now: dt.datetime) -> int:
+    """The largest invoice this checkout opens (first or later period), in minor units:
+    decides whether Rule 46(e) asks for the buyer's address."""
+    from masthead.billing.services import checkout_terms
+
+    terms = checkout_terms(price=price, now=now)
+    if terms.currency != "INR":
+        return 0
+    return max(terms.today_minor, terms.then_minor)

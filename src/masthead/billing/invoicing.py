@@ -158,6 +158,7 @@ def _credit_line(credit: UnusedCredit) -> dict[str, Any]:
             f"(invoice {number})"
         ),
         "amount_minor": -credit.amount_minor,
+        "plan": plan_name,
     }
 
 

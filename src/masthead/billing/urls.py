@@ -1,6 +1,7 @@
 from django.urls import path
 
 from masthead.billing import views
+from masthead.billing.gstr1 import views as gstr1_views
 
 app_name = "billing"
 
@@ -18,4 +19,6 @@ urlpatterns = [
     path("authenticate/", views.authentication_return, name="authenticate"),
     path("my/invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("webhooks/<slug:gateway>/", views.webhook, name="webhook"),
+    # GST returns for the publisher's accountant (issue 13).
+    path("staff/gstr1/", gstr1_views.gstr1_page, name="gstr1"),
 ]

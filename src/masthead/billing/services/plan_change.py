@@ -9,9 +9,10 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 
+from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways.base import GatewayError
-from masthead.billing.invoicing import open_invoice, price_of
+from masthead.billing.invoicing import UnusedCredit, open_invoice, price_of
 from masthead.billing.models import (
     InvoiceKind,
     Payment,
@@ -71,10 +72,32 @@ def change_plan(*, subscription: Subscription, plan: Plan) -> Subscription:
                     message=f"Switches to {plan.name} at the next renewal",
                     at=now_for(locked.customer),
                 )
+                queue.after_commit(tasks.send_downgrade_scheduled, subscription_id=locked.pk)
             return locked
         else:
             payment = _open_upgrade(locked=locked, plan=plan, price=new_price)
     return _charge_upgrade(subscription=locked, plan=plan, payment=payment)
+
+
+def unused_credit(
+    *, subscription: Subscription, amount_minor: int, at: dt.datetime
+) -> UnusedCredit | None:
+    """What the upgrade's invoice prints for the credit: the earlier invoice and its days."""
+    last = _last_paid(subscription)
+    if last is None or amount_minor <= 0:
+        return None
+    return UnusedCredit(
+        amount_minor=amount_minor, invoice=last.invoice, start=at, end=last.invoice.period_end
+    )
+
+
+def _last_paid(subscription: Subscription) -> Payment | None:
+    return (
+        Payment.objects.filter(invoice__subscription=subscription, status=PaymentStatus.SUCCEEDED)
+        .select_related("invoice")
+        .order_by("-invoice__period_end", "-pk")
+        .first()
+    )
 
 
 def proration_credit(*, subscription: Subscription, at: dt.datetime) -> int:
@@ -148,12 +171,17 @@ def _open_upgrade(*, locked: Subscription, plan: Plan, price: PlanPrice) -> Paym
         key = f"{key}:{earlier + 1}"
     credit = proration_credit(subscription=locked, at=now)
     new_period = period(anchor=now, index=0, months=plan.period_months)
+    # The invoice is for the new plan, with the old plan's unused part as its own "Less:" line
+    # (ADR 0014), opened before the switch below.
+    credit = min(credit, int(price.amount_minor))
     invoice = open_invoice(
         subscription=locked,
         kind=InvoiceKind.PRORATION,
         period_start=new_period.start,
         period_end=new_period.end,
-        amount_minor=max(0, int(price.amount_minor) - credit),
+        amount_minor=int(price.amount_minor) - credit,
+        plan=plan,
+        credit=unused_credit(subscription=locked, amount_minor=credit, at=now),
     )
     payment = Payment.objects.create(
         invoice=invoice,
