@@ -252,12 +252,21 @@ def send_pre_debit_notice(*, notice_id: int) -> None:
     method = _payment_method_label(customer.payment_method_label)
     if method:
         facts.append(("Payment method", method))
+    # Above the mandate's limit nothing is debited automatically (renewals asks for approval
+    # on the day): the notice must not say it will be.
+    needs_approval = notice.amount_minor > customer.mandate_limit_minor
+    subject = (
+        f"Upcoming charge of {amount} on {charge_on} for your "
+        f"{settings.PUBLISHER_SHORT_NAME} subscription"
+    )
+    if needs_approval:
+        subject = (
+            f"Your {settings.PUBLISHER_SHORT_NAME} renewal of {amount} on {charge_on} "
+            "will need your approval"
+        )
     _send(
         template="pre_debit_notice",
-        subject=(
-            f"Upcoming charge of {amount} on {charge_on} for your "
-            f"{settings.PUBLISHER_SHORT_NAME} subscription"
-        ),
+        subject=subject,
         to=customer.user.email,
         context={
             "name": _greeting_name(customer.name),
@@ -270,6 +279,8 @@ def send_pre_debit_notice(*, notice_id: int) -> None:
             "payment_method": method,
             "facts": facts,
             "cancel_url": _url(MY_SUBSCRIPTION_PATH),
+            "needs_approval": needs_approval,
+            "mandate_limit": _amount(customer.mandate_limit_minor, "INR"),
         },
     )
 

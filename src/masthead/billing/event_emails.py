@@ -10,8 +10,10 @@ the publisher's calendar days, no card numbers) and one plain template pair, ``n
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -315,3 +317,14 @@ def failure_reason(*, gateway: str, code: str, message: str) -> str:
     if text or code:
         return f"{name} said: “{text or code}”"
     return f"{name} gave no reason."
+
+
+def shown_money(minor: int, currency: str) -> str:
+    """'₹900.00': how a staff timeline line states an amount (never '90000 INR')."""
+    return _amount(minor, currency)
+
+
+def shown_moment(moment: dt.datetime) -> str:
+    """'30 Apr 2026, 12:00 IST': a moment in the publisher's time zone, for staff lines."""
+    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+    return f"{local_day_label(moment)}, {local:%H:%M} {local.tzname()}"

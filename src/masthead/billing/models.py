@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -65,15 +64,6 @@ class PlanPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.currency} {self.amount_minor}"
-
-    def clean(self) -> None:
-        # Form validation only (the back office): a price in a currency the checkout and the
-        # tax documents cannot handle (JPY, KWD) is refused with the reason, not stored.
-        from masthead.core.money import currency_problem
-
-        problem = currency_problem(self.currency)
-        if problem:
-            raise ValidationError({"currency": problem})
 
 
 class TestClock(models.Model):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from masthead.access.models import Benefit
-from masthead.billing.admin.common import EMPTY, money
+from masthead.billing.admin.common import EMPTY, money, parse_amount
 from masthead.billing.models import Plan, PlanPrice
+from masthead.core.money import Money, currency_problem
 
 
 class PlanForm(forms.ModelForm[Plan]):
@@ -36,23 +37,65 @@ class PlanForm(forms.ModelForm[Plan]):
         )
 
 
+def _major(minor: int | None, currency: str) -> str:
+    """270000 paise → '2700.00' (exact; the form shows rupees, never paise)."""
+    if minor is None:
+        return ""
+    exponent = Money(0, currency).exponent if currency else 2
+    return f"{Decimal(int(minor)).scaleb(-exponent):.{exponent}f}"
+
+
+class PlanPriceForm(forms.ModelForm[PlanPrice]):
+    """Staff type prices in rupees (or dollars), like every other amount in the back office."""
+
+    price = forms.CharField(
+        label="Price", max_length=24, help_text="In rupees (or dollars), e.g. 2700 or 2,700.00."
+    )
+    intro_price = forms.CharField(
+        label="First-period price", max_length=24, required=False, help_text="Optional."
+    )
+
+    class Meta:
+        model = PlanPrice
+        fields = ("currency",)
+        help_texts = {"currency": "INR or USD."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            currency = self.instance.currency
+            self.initial["price"] = _major(self.instance.amount_minor, currency)
+            self.initial["intro_price"] = _major(self.instance.intro_amount_minor, currency)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        currency = str(cleaned.get("currency") or "")
+        problem = currency_problem(currency)
+        if problem:
+            self.add_error("currency", problem)
+            return cleaned
+        try:
+            self.instance.amount_minor = parse_amount(
+                str(cleaned.get("price", "")), currency=currency
+            )
+        except forms.ValidationError as exc:
+            self.add_error("price", exc)
+        intro = str(cleaned.get("intro_price") or "").strip()
+        try:
+            self.instance.intro_amount_minor = (
+                parse_amount(intro, currency=currency) if intro else None
+            )
+        except forms.ValidationError as exc:
+            self.add_error("intro_price", exc)
+        return cleaned
+
+
 class PlanPriceInline(admin.TabularInline[PlanPrice, Plan]):
     model = PlanPrice
+    form = PlanPriceForm
     extra = 0
-    fields = ("currency", "amount_minor", "shown_as", "intro_amount_minor", "intro_shown_as")
+    fields = ("currency", "price", "shown_as", "intro_price", "intro_shown_as")
     readonly_fields = ("shown_as", "intro_shown_as")
-
-    def formfield_for_dbfield(
-        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name == "amount_minor":
-            field.help_text = "In minor units (paise): ₹2,700 is 270000."
-        elif field is not None and db_field.name == "intro_amount_minor":
-            field.help_text = "Optional first-period price, in minor units: ₹999 is 99900."
-        elif field is not None and db_field.name == "currency":
-            field.help_text = "ISO code: INR, USD."
-        return field
 
     @admin.display(description="Price")
     def shown_as(self, obj: PlanPrice) -> str:

@@ -126,6 +126,11 @@ def test_a_renewal_above_the_mandate_limit_asks_for_approval_and_claims_no_attem
     reader.customer.save()
     reader.subscribe("smart-quarterly")
     reader.advance(days=90, step_hours=6)
+    # The pre-debit notice before it says it will not be charged automatically.
+    notice = [m for m in mailoutbox if "will need your approval" in m.subject]
+    assert len(notice) == 1, subjects(mailoutbox)
+    assert "will not be charged automatically" in notice[0].body
+    assert "renews automatically" not in notice[0].body
     approval = [m for m in mailoutbox if "Please approve" in m.subject]
     assert len(approval) == 1, subjects(mailoutbox)
     body = approval[0].body
