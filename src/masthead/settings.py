@@ -287,6 +287,16 @@ GST_LUT_VALID_UNTIL = _env("MASTHEAD_GST_LUT_VALID_UNTIL")
 # An unregistered buyer's name and address are required on invoices of this value and above
 # (CGST Rule 46(e): ₹50,000), in paise.
 GST_ADDRESS_REQUIRED_FROM_MINOR = _env_int("MASTHEAD_GST_ADDRESS_REQUIRED_FROM", default=5_000_000)
+# E-invoicing (billing.einvoice): off by default. When on, B2B invoices, exports and their
+# credit notes are registered with the Invoice Registration Portal through an IRP client:
+# "sandbox" (offline, signs with MASTHEAD_EINVOICE_SANDBOX_KEY) or "gsp" (a GST Suvidha
+# Provider's API at MASTHEAD_EINVOICE_GSP_URL with its credentials).
+EINVOICE_ENABLED = _env_bool("MASTHEAD_EINVOICE_ENABLED", default=False)
+EINVOICE_IRP = _env("MASTHEAD_EINVOICE_IRP", "sandbox")
+EINVOICE_SANDBOX_KEY = _env("MASTHEAD_EINVOICE_SANDBOX_KEY", "sandbox-irp-key")
+EINVOICE_GSP_URL = _env("MASTHEAD_EINVOICE_GSP_URL")
+EINVOICE_GSP_USERNAME = _env("MASTHEAD_EINVOICE_GSP_USERNAME")
+EINVOICE_GSP_PASSWORD = _env("MASTHEAD_EINVOICE_GSP_PASSWORD")
 
 # --- Gift stories and partner codes (masthead.gifts, masthead.partners) --------------------
 # Stories a subscriber may give per calendar month (publisher's time zone), and for how many

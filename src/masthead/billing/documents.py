@@ -51,6 +51,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -69,7 +72,13 @@ from reportlab.platypus import (
 )
 
 from masthead.billing.gst_states import country_name, normalise_code, pos_label, state_label
-from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
+from masthead.billing.models import (
+    CreditNote,
+    EInvoiceRegistration,
+    EInvoiceStatus,
+    Invoice,
+    InvoiceStatus,
+)
 from masthead.billing.supply import SupplyType
 from masthead.core.money import Money, format_money
 
@@ -238,6 +247,9 @@ class _Document:
     lines: tuple[tuple[str, int], ...] = ()  # (description, amount) when more than one line
     round_off_minor: int = 0
     endorsement: str = ""
+    irn: str = ""  # e-invoicing: the IRP's reference, acknowledgement and signed QR code
+    ack: str = ""
+    signed_qr: str = ""
 
 
 def _text(snapshot: Any, key: str) -> str:
@@ -315,6 +327,16 @@ def _endorsement(invoice: Invoice) -> str:
     return ""
 
 
+def _einvoice(found: QuerySet[EInvoiceRegistration]) -> tuple[str, str, str]:
+    """The IRN, acknowledgement and signed QR of a registered document ('' otherwise)."""
+    registration = found.filter(status=EInvoiceStatus.REGISTERED).first()
+    if registration is None:
+        return "", "", ""
+    ack_on = local_day_label(registration.ack_at) if registration.ack_at else ""
+    ack = f"{registration.ack_no} dated {ack_on}".strip()
+    return registration.irn, ack, registration.signed_qr
+
+
 def _lines(invoice: Invoice) -> tuple[tuple[str, int], ...]:
     rows = invoice.lines if isinstance(invoice.lines, list) else []
     return tuple(
@@ -351,6 +373,7 @@ def _invoice_document(invoice: Invoice) -> _Document:
         ("Status", InvoiceStatus(invoice.status).label if invoice.status else ""),
     ]
     export = invoice.supply_type in SupplyType.EXPORTS
+    einvoice = _einvoice(EInvoiceRegistration.objects.filter(invoice=invoice))
     return _Document(
         title="Tax Invoice (export of services)" if export else "Tax Invoice",
         number_label="Invoice number",
@@ -375,6 +398,9 @@ def _invoice_document(invoice: Invoice) -> _Document:
         lines=_lines(invoice),
         round_off_minor=int(invoice.round_off_minor),
         endorsement=_endorsement(invoice),
+        irn=einvoice[0],
+        ack=einvoice[1],
+        signed_qr=einvoice[2],
     )
 
 
@@ -396,6 +422,7 @@ def _credit_note_document(note: CreditNote) -> _Document:
         ("Currency", note.currency),
     ]
     intra = _intra_state(invoice, seller_code)
+    einvoice = _einvoice(EInvoiceRegistration.objects.filter(credit_note=note))
     notes = [f"Issued against tax invoice {original} dated {original_on}."]
     if note.reason:
         notes.append(f"Reason: {note.reason}")
@@ -421,6 +448,9 @@ def _credit_note_document(note: CreditNote) -> _Document:
         intra_state=intra,
         notes=(*notes, *_notes(taxed=bool(invoice.tax_rate_bp or _tax_total(note)))),
         round_off_minor=int(note.round_off_minor),
+        irn=einvoice[0],
+        ack=einvoice[1],
+        signed_qr=einvoice[2],
     )
 
 
@@ -564,6 +594,9 @@ class _Writer:
         story: list[Any] = [self._header(doc)]
         story.append(HRFlowable(width="100%", thickness=2, color=INK, spaceBefore=6, spaceAfter=12))
         story.append(self._parties(doc))
+        if doc.irn:
+            story.append(Spacer(1, 4 * mm))
+            story.append(self._einvoice(doc))
         story.append(Spacer(1, 10 * mm))
         story.append(self._lines(doc))
         story.append(Spacer(1, 4 * mm))
@@ -714,6 +747,36 @@ class _Writer:
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                     ("TOPPADDING", (0, -1), (-1, -1), 5),
                     ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
+                ]
+            )
+        )
+        return table
+
+    def _einvoice(self, doc: _Document) -> Table:
+        """IRN, acknowledgement and the IRP's signed QR code (e-invoicing, reference note §6)."""
+        widget = QrCodeWidget(doc.signed_qr, barLevel="L")
+        left, bottom, right, top = widget.getBounds()
+        size = 34 * mm
+        drawing = Drawing(
+            size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+        )
+        drawing.add(widget)
+        text = [
+            self.p("E-INVOICE", self.label),
+            self.p(f"IRN: {doc.irn}", self.small),
+            self.p(f"Ack. no.: {doc.ack}", self.small),
+            self.p(
+                "Registered with the Invoice Registration Portal; scan the QR code to verify.",
+                self.small,
+            ),
+        ]
+        table = Table([[text, drawing]], colWidths=[CONTENT_WIDTH - size - 4 * mm, size + 4 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
                 ]
             )
         )

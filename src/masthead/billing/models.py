@@ -431,3 +431,45 @@ class SandboxCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} {self.status}"
+
+
+class EInvoiceStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be registered"
+    REGISTERED = "registered", "Registered (IRN issued)"
+    FAILED = "failed", "Failed; will be retried"
+
+
+class EInvoiceRegistration(models.Model):
+    """A tax document's registration with the Invoice Registration Portal (e-invoicing):
+    B2B invoices, exports and their credit notes. Never blocks the reader's access."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="einvoice"
+    )
+    credit_note = models.OneToOneField(
+        CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="einvoice"
+    )
+    status = models.CharField(
+        max_length=10, choices=EInvoiceStatus.choices, default=EInvoiceStatus.PENDING
+    )
+    irn = models.CharField(max_length=64, blank=True)
+    ack_no = models.CharField(max_length=20, blank=True)
+    ack_at = models.DateTimeField(null=True, blank=True)
+    signed_qr = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, credit_note__isnull=True)
+                | Q(invoice__isnull=True, credit_note__isnull=False),
+                name="einvoice_one_document",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.irn or f"e-invoice #{self.pk} ({self.status})"

@@ -16,6 +16,7 @@ them all (Django's admin autodiscovery imports ``billing.admin``).
 from masthead.billing.admin import (
     clocks,
     customers,
+    einvoices,
     invoices,
     payments,
     plans,
@@ -27,6 +28,7 @@ from masthead.billing.admin.common import money, parse_amount
 __all__ = [
     "clocks",
     "customers",
+    "einvoices",
     "invoices",
     "money",
     "parse_amount",

@@ -120,9 +120,19 @@ def csv_files(gstr1: Gstr1) -> dict[str, str]:
     }  # fmt: skip
 
 
-def _num(minor: int) -> float | int:
-    # The returns JSON carries numbers; two decimals, exact from integer paise.
-    return json.loads(rupees(minor))  # type: ignore[no-any-return]
+def json_number(minor: int) -> float:
+    """Paise as the JSON number the returns and e-invoice schemas carry (762.71). Output only:
+    an exact two-decimal amount handed to the JSON encoder, never used in arithmetic."""
+    return float(Decimal(int(minor)).scaleb(-2))
+
+
+def json_rate(rate_bp: int) -> float | int:
+    """1800 → 18 (an int when whole, as the schemas show rates), 625 → 6.25."""
+    percent = Decimal(int(rate_bp)) / 100
+    return int(percent) if percent == percent.to_integral_value() else float(percent)
+
+
+_num = json_number
 
 
 def _items(row: Row) -> list[dict[str, Any]]:
@@ -132,7 +142,7 @@ def _items(row: Row) -> list[dict[str, Any]]:
             "num": 1,
             "itm_det": {
                 "txval": _num(a.taxable),
-                "rt": json.loads(rate(row.rate_bp)),
+                "rt": json_rate(row.rate_bp),
                 "iamt": _num(a.igst),
                 "camt": _num(a.cgst),
                 "samt": _num(a.sgst),
@@ -170,14 +180,14 @@ def returns_json(gstr1: Gstr1) -> dict[str, Any]:
     for r in gstr1.exp:
         exp.setdefault(r.kind, []).append(
             {"inum": r.number, "idt": json_date(r.date), "val": _num(r.amounts.value),
-             "itms": [{"txval": _num(r.amounts.taxable), "rt": json.loads(rate(r.rate_bp)),
+             "itms": [{"txval": _num(r.amounts.taxable), "rt": json_rate(r.rate_bp),
                        "iamt": _num(r.amounts.igst), "csamt": 0}]}
         )  # fmt: skip
 
     def hsn(table: dict[int, Amounts]) -> list[dict[str, Any]]:
         return [
             {"num": n, "hsn_sc": settings.SAC_CODE, "desc": SAC_DESCRIPTION, "uqc": "NA",
-             "qty": 0, "rt": json.loads(rate(r)), "txval": _num(a.taxable),
+             "qty": 0, "rt": json_rate(r), "txval": _num(a.taxable),
              "iamt": _num(a.igst), "camt": _num(a.cgst), "samt": _num(a.sgst), "csamt": 0}
             for n, (r, a) in enumerate(sorted(table.items()), start=1)
         ]  # fmt: skip
@@ -192,7 +202,7 @@ def returns_json(gstr1: Gstr1) -> dict[str, Any]:
                 "sply_ty": "INTRA" if pos == seller else "INTER",
                 "pos": pos,
                 "typ": "OE",
-                "rt": json.loads(rate(r)),
+                "rt": json_rate(r),
                 "txval": _num(a.taxable),
                 "iamt": _num(a.igst),
                 "camt": _num(a.cgst),
