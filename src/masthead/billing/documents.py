@@ -373,9 +373,12 @@ def _invoice_document(invoice: Invoice) -> _Document:
         ("Status", InvoiceStatus(invoice.status).label if invoice.status else ""),
     ]
     export = invoice.supply_type in SupplyType.EXPORTS
+    if export:
+        under = "under LUT" if invoice.supply_type == SupplyType.EXPORT_UNDER_LUT else "with IGST"
+        details.insert(3, ("Supply", f"Export of services, {under}"))
     einvoice = _einvoice(EInvoiceRegistration.objects.filter(invoice=invoice))
     return _Document(
-        title="Tax Invoice (export of services)" if export else "Tax Invoice",
+        title="Tax Invoice",
         number_label="Invoice number",
         number=invoice.number,
         issued_on=issued_on,
