@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 
-from masthead.billing.admin.common import Tool, ViewOnlyAdmin, _link, _reader, money
+from masthead.billing.admin.common import Tool, ViewOnlyAdmin, _link, _reader, money, money_back
 from masthead.billing.admin.inlines import CreditNoteInline, PaymentInline, _pdf_link
 from masthead.billing.documents import (
     attachment_filename,
@@ -141,11 +141,11 @@ class CreditNoteAdmin(ViewOnlyAdmin[CreditNote]):
 
     @admin.display(description="Amount", ordering="amount_minor")
     def amount(self, obj: CreditNote) -> str:
-        return money(obj.amount_minor, obj.currency)
+        return money_back(obj.amount_minor, obj.currency)
 
     @admin.display(description="Taxable value")
     def taxable(self, obj: CreditNote) -> str:
-        return money(obj.taxable_minor, obj.currency)
+        return money_back(obj.taxable_minor, obj.currency)
 
     def tools(self, request: HttpRequest, obj: CreditNote) -> list[Tool]:
         return [Tool("Download PDF", reverse("admin:billing_creditnote_pdf", args=[obj.pk]))]

@@ -537,3 +537,18 @@ def test_the_timeline_states_amounts_in_rupees_and_times_in_the_publishers_zone(
     assert notice.message.startswith("Pre-debit notice: ₹900.00 on ")
     assert "IST" in notice.message and "UTC" not in notice.message
     assert "90000" not in notice.message
+
+
+def test_refunds_and_credit_notes_show_with_a_minus_sign(admin_client, reader):
+    sub = reader.subscribe("smart-quarterly")
+    payment = only_payment(sub)
+    services.refund(payment=payment, amount_minor=30_000, reason="Goodwill", idempotency_key="m1")
+    note = CreditNote.objects.get()
+    page = admin_client.get(reverse("admin:billing_creditnote_changelist")).content.decode()
+    assert "-₹300.00" in page  # the issue: refunds never appeared with a minus sign
+    detail = admin_client.get(
+        reverse("admin:billing_payment_change", args=[payment.pk])
+    ).content.decode()
+    assert "-₹300.00" in detail
+    assert "₹900.00" in detail  # the payment itself stays positive
+    assert note.amount_minor == 30_000
