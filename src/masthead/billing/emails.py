@@ -28,6 +28,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from masthead.billing.clock import now_for
 from masthead.billing.documents import (
     attachment_filename,
     local_day_label,
@@ -330,6 +331,9 @@ def send_payment_failed(*, subscription_id: int, failure_message: str) -> None:
     else:
         amount = _amount(subscription.amount_minor, subscription.currency)
     grace_until = local_day_label(subscription.grace_until) if subscription.grace_until else ""
+    # The last retry can come after the grace period: never ask to pay "before" a past date.
+    now = now_for(subscription.customer)
+    grace_passed = bool(subscription.grace_until and subscription.grace_until <= now)
     bank_said = " ".join(failure_message.split())[:300]
     facts = [("Plan", subscription.plan.name), ("Amount due", amount)]
     # A retry is scheduled (settlement._unpaid) while attempts are left: this email names its
@@ -358,6 +362,10 @@ def send_payment_failed(*, subscription_id: int, failure_message: str) -> None:
             "failure_message": bank_said,
             "grace_until": grace_until,
             "retry_on": retry_on,
+            "grace_passed": grace_passed,
+            "ends_on": local_day_label(subscription.next_action_at)
+            if grace_passed and not retry_on and subscription.next_action_at
+            else "",
             "retry_method": _payment_method_label(subscription.customer.payment_method_label)
             or "your saved payment method",
             "facts": facts,

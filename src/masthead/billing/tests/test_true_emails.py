@@ -112,6 +112,11 @@ def test_the_last_dunning_message_says_the_subscription_has_ended_and_how_to_com
     reader.advance(days=110, step_hours=12)
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ENDED
+    # No failure email asks to pay before a day already past (the last retry, day 5, comes
+    # after the 3 days' grace).
+    failures = [m for m in mailoutbox if "didn't go through" in m.subject]
+    assert "Your access paused on" in failures[-1].body
+    assert "continues until" not in failures[-1].body
     last = mailoutbox[-1]
     assert last.subject == "Your Meridian Ledger subscription has ended"
     assert "has ended" in last.body
