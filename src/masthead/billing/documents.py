@@ -121,7 +121,7 @@ def local_day_label(moment: datetime) -> str:
 
 
 def attachment_filename(number: str) -> str:
-    """A file name for a document number: 'ML/2026-27/000001' → 'ML-2026-27-000001.pdf'."""
+    """A file name for a document number: 'ML/2627/000001' → 'ML-2627-000001.pdf'."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "document"
     return f"{safe}.pdf"
 

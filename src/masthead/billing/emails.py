@@ -11,7 +11,7 @@ calendar days (settings.TIME_ZONE), like 24 Feb 2027. Emails carry no secrets an
 numbers: the saved payment method appears only as the gateway's display label, and only if that
 label holds no long run of digits.
 
-Invoice PDFs are attached as ``ML-2026-27-000001.pdf``: the invoice number with its slashes
+Invoice PDFs are attached as ``ML-2627-000001.pdf``: the invoice number with its slashes
 (which no mail client keeps in a file name) turned into hyphens.
 """
 
