@@ -757,12 +757,10 @@ class _Writer:
 
     def _einvoice(self, doc: _Document) -> Table:
         """IRN, acknowledgement and the IRP's signed QR code (e-invoicing, reference note §6)."""
-        widget = QrCodeWidget(doc.signed_qr, barLevel="L")
-        left, bottom, right, top = widget.getBounds()
         size = 34 * mm
-        drawing = Drawing(
-            size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
-        )
+        # The widget draws the whole code in barWidth × barHeight points.
+        widget = QrCodeWidget(doc.signed_qr, barLevel="L", barWidth=size, barHeight=size)
+        drawing = Drawing(size, size)
         drawing.add(widget)
         text = [
             self.p("E-INVOICE", self.label),
