@@ -15,7 +15,15 @@ from masthead.billing.models import EInvoiceRegistration
 
 @admin.register(EInvoiceRegistration)
 class EInvoiceRegistrationAdmin(ViewOnlyAdmin[EInvoiceRegistration]):
-    list_display = ("document", "status", "attempts", "last_error", "next_attempt_at", "irn")
+    list_display = (
+        "document",
+        "created_at",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "irn",
+    )
     list_filter = ("status",)
     search_fields = ("invoice__number", "credit_note__number", "irn")
     list_select_related = ("invoice", "credit_note")
