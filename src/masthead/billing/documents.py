@@ -71,6 +71,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from masthead.billing.exchange import (
+    InrFigures,
+    credit_note_in_inr,
+    invoice_in_inr,
+    supply_date,
+)
 from masthead.billing.gst_states import country_name, normalise_code, pos_label, state_label
 from masthead.billing.models import (
     CreditNote,
@@ -250,6 +256,25 @@ class _Document:
     irn: str = ""  # e-invoicing: the IRP's reference, acknowledgement and signed QR code
     ack: str = ""
     signed_qr: str = ""
+    # A taxed document in a foreign currency: its figures in rupees (CGST Rule 34(2)), or
+    # ``rupees_pending`` naming the date no exchange rate covers yet.
+    inr: InrFigures | None = None
+    rupees_pending: str = ""
+
+
+def _rupees(doc: Invoice | CreditNote, invoice: Invoice) -> tuple[InrFigures | None, str]:
+    """Rule 46 with Rule 34: a taxed supply invoiced in a foreign currency also states its
+    value and each tax in rupees. Exports under LUT carry no tax and are left as they are."""
+    if doc.currency == "INR" or not (invoice.tax_rate_bp or _tax_total(doc)):
+        return None, ""
+    inr = invoice_in_inr(doc) if isinstance(doc, Invoice) else credit_note_in_inr(doc)
+    if inr is not None:
+        return inr, ""
+    return None, _day_label(supply_date(invoice))
+
+
+def _day_label(day: date) -> str:
+    return f"{day.day:02d} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _text(snapshot: Any, key: str) -> str:
@@ -377,6 +402,7 @@ def _invoice_document(invoice: Invoice) -> _Document:
         under = "under LUT" if invoice.supply_type == SupplyType.EXPORT_UNDER_LUT else "with IGST"
         details.insert(3, ("Supply", f"Export of services, {under}"))
     einvoice = _einvoice(EInvoiceRegistration.objects.filter(invoice=invoice))
+    inr, pending = _rupees(invoice, invoice)
     return _Document(
         title="Tax Invoice",
         number_label="Invoice number",
@@ -404,6 +430,8 @@ def _invoice_document(invoice: Invoice) -> _Document:
         irn=einvoice[0],
         ack=einvoice[1],
         signed_qr=einvoice[2],
+        inr=inr,
+        rupees_pending=pending,
     )
 
 
@@ -429,6 +457,7 @@ def _credit_note_document(note: CreditNote) -> _Document:
     notes = [f"Issued against tax invoice {original} dated {original_on}."]
     if note.reason:
         notes.append(f"Reason: {note.reason}")
+    inr, pending = _rupees(note, invoice)
     return _Document(
         title="Credit Note",
         number_label="Credit note number",
@@ -454,6 +483,8 @@ def _credit_note_document(note: CreditNote) -> _Document:
         irn=einvoice[0],
         ack=einvoice[1],
         signed_qr=einvoice[2],
+        inr=inr,
+        rupees_pending=pending,
     )
 
 
@@ -606,7 +637,18 @@ class _Writer:
         if len(doc.lines) > 1:
             story.append(self._breakdown(doc))
             story.append(Spacer(1, 4 * mm))
-        story.append(KeepTogether([self._totals(doc), Spacer(1, 3 * mm), *self._after(doc)]))
+        totals: list[Any] = [self._totals(doc), Spacer(1, 3 * mm)]
+        if doc.inr is not None:
+            totals.extend([self._in_rupees(doc, doc.inr), Spacer(1, 3 * mm)])
+        elif doc.rupees_pending:
+            totals.append(
+                self.p(
+                    f"Values in rupees (CGST Rule 34): the exchange rate for "
+                    f"{doc.rupees_pending} is not yet recorded.",
+                    self.small,
+                )
+            )
+        story.append(KeepTogether([*totals, *self._after(doc)]))
         return story
 
     def _header(self, doc: _Document) -> Table:
@@ -750,6 +792,54 @@ class _Writer:
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                     ("TOPPADDING", (0, -1), (-1, -1), 5),
                     ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
+                ]
+            )
+        )
+        return table
+
+    def _in_rupees(self, doc: _Document, inr: InrFigures) -> Table:
+        """The taxable value and each tax in rupees at the rate for the date of supply
+        (CGST Rules 34(2) and 46), with the rate, its date and its source."""
+        span = _day_label(inr.rate_from)
+        if inr.rate_until != inr.rate_from:
+            span = f"{span} to {_day_label(inr.rate_until)}"
+        heads = (
+            [("CGST", inr.cgst), ("SGST", inr.sgst)] if doc.intra_state else [("IGST", inr.igst)]
+        )
+        rows = [("Taxable value", inr.taxable)]
+        rows.extend(
+            (f"{name} @ {rate}", amount)
+            for (name, amount), (_, rate, _) in zip(heads, self._tax_columns(doc), strict=True)
+        )
+        if inr.round_off:
+            rows.append(("Round off", inr.round_off))
+        data = [
+            [
+                self.p(
+                    f"In rupees at {RUPEE}{inr.inr_per_unit} per 1 {inr.currency} "
+                    f"({inr.source}, {span}; CGST Rule 34)",
+                    self.right,
+                ),
+                self.p("", self.right),
+            ]
+        ]
+        data.extend(
+            [self.p(k, self.right), self.p(self.money(v, "INR"), self.right)] for k, v in rows
+        )
+        data.append(
+            [
+                self.p("Total (INR)", self.right_bold),
+                self.p(self.money(inr.total, "INR"), self.right_bold),
+            ]
+        )
+        table = Table(data, colWidths=[CONTENT_WIDTH - 40 * mm, 40 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("SPAN", (0, 0), (-1, 0)),
+                    ("LINEABOVE", (0, -1), (-1, -1), 1, INK),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ]
             )
         )

@@ -473,3 +473,42 @@ class EInvoiceRegistration(models.Model):
 
     def __str__(self) -> str:
         return self.irn or f"e-invoice #{self.pk} ({self.status})"
+
+
+class ExchangeRate(models.Model):
+    """The rupees one unit of a foreign currency is worth over a span of days, as the
+    publisher's accountant enters it (CGST Rule 34(2): the rate "determined as per the
+    generally accepted accounting principles for the date of time of supply" of a service).
+
+    A span may be one day (an RBI/FBIL reference rate) or the fortnight of a CBIC customs
+    notification. Spans of one currency never overlap, so every date has at most one rate;
+    a rate that converts an issued document is never changed or deleted (``exchange`` module).
+    """
+
+    currency = models.CharField(max_length=3)
+    valid_from = models.DateField(help_text="First day (publisher's time zone) it applies to.")
+    valid_until = models.DateField(help_text="Last day it applies to (the same day for one).")
+    # Rupees per unit, exactly as notified: four decimals (₹84.1234 per US dollar).
+    inr_per_unit = models.DecimalField(max_digits=10, decimal_places=4)
+    source = models.CharField(
+        max_length=200, help_text="Where the rate comes from, e.g. 'RBI reference rate'."
+    )
+    entered_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("currency", "-valid_from")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_from"], name="one_rate_per_start"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="rate_span_ordered"
+            ),
+            models.CheckConstraint(condition=Q(inr_per_unit__gt=0), name="rate_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$") & ~Q(currency="INR"),
+                name="rate_foreign_iso",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} ₹{self.inr_per_unit} ({self.valid_from}–{self.valid_until})"

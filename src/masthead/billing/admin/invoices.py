@@ -13,6 +13,7 @@ from masthead.billing.documents import (
     render_credit_note_pdf,
     render_invoice_pdf,
 )
+from masthead.billing.exchange import invoice_in_inr
 from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
 
 
@@ -32,6 +33,7 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
         "kind",
         "status",
         "total",
+        "in_rupees",
         "financial_year",
         "issued_at",
         "pdf",
@@ -42,7 +44,10 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
     fieldsets = (
         (None, {"fields": ("number", "status", "kind", "customer_link", "subscription_link")}),
         ("Period", {"fields": ("description", "period_start", "period_end")}),
-        ("Amounts", {"fields": ("total", "taxable", "cgst", "sgst", "igst", "tax_rate_bp")}),
+        (
+            "Amounts",
+            {"fields": ("total", "taxable", "cgst", "sgst", "igst", "tax_rate_bp", "in_rupees")},
+        ),
         ("Issue", {"fields": ("financial_year", "sequence", "issued_at", "pdf")}),
         ("Parties", {"fields": ("buyer", "seller")}),
     )
@@ -54,6 +59,7 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
         "cgst",
         "sgst",
         "igst",
+        "in_rupees",
         "pdf",
     )
     inlines = (PaymentInline, CreditNoteInline)
@@ -89,6 +95,17 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
     @admin.display(description="IGST")
     def igst(self, obj: Invoice) -> str:
         return money(obj.igst_minor, obj.currency)
+
+    @admin.display(description="In rupees (Rule 34)")
+    def in_rupees(self, obj: Invoice) -> str:
+        """A foreign-currency invoice's value in rupees, or the flag that no exchange rate
+        covers its date yet (it is then missing from GSTR-1 and prints no rupee figures)."""
+        if obj.currency == "INR":
+            return ""
+        inr = invoice_in_inr(obj)
+        if inr is None:
+            return "⚠ Waiting for an exchange rate" if obj.status == InvoiceStatus.PAID else ""
+        return f"{money(inr.total, 'INR')} at ₹{inr.inr_per_unit}"
 
     @admin.display(description="PDF")
     def pdf(self, obj: Invoice) -> str:

@@ -14,6 +14,8 @@ date in the publisher's time zone) and routes each document (reference note §5)
 - 13 ``docs``: first and last number, total and cancelled, per series.
 
 ``formats`` writes them: CSV files named and headed exactly as the offline tool reads them,
-and the JSON the returns portal takes. Only rupee documents are reported; a document in
-another currency is listed for the accountant to convert (CGST Rule 34), never guessed.
+and the JSON the returns portal takes. A document in another currency is reported in rupees
+at the exchange rate the accountant recorded for its invoice's date (CGST Rule 34(2),
+``billing.exchange``), routed by its recipient like any other; while no rate covers it, it is
+listed as waiting for one and left out, never guessed.
 """

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from masthead.billing.exchange import InrFigures, credit_note_in_inr, invoice_in_inr
 from masthead.billing.gst_states import normalise_code
 from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
 from masthead.billing.supply import SupplyType
@@ -72,7 +73,9 @@ class Gstr1:
     hsn_b2c: dict[int, Amounts] = field(default_factory=dict)
     # series name -> (first number, last number, total, cancelled)
     docs: list[tuple[str, str, str, int, int]] = field(default_factory=list)
-    unconverted: list[str] = field(default_factory=list)  # numbers not in rupees
+    # Foreign-currency documents no exchange rate covers yet (CGST Rule 34): left out until
+    # the accountant records the rate, then reported in rupees like any other.
+    unconverted: list[str] = field(default_factory=list)
     invoices_total: Amounts = Amounts()
     credit_notes_total: Amounts = Amounts()
 
@@ -100,7 +103,16 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def _amounts(doc: Invoice | CreditNote) -> Amounts:
+def _amounts(doc: Invoice | CreditNote) -> Amounts | None:
+    """The document's figures in rupees: as issued, or converted at the exchange rate of the
+    invoice's date (CGST Rule 34(2)); ``None`` while no rate covers it."""
+    if doc.currency != "INR":
+        inr: InrFigures | None = (
+            invoice_in_inr(doc) if isinstance(doc, Invoice) else credit_note_in_inr(doc)
+        )
+        if inr is None:
+            return None
+        return Amounts(inr.total, inr.taxable, inr.igst, inr.cgst, inr.sgst)
     value = doc.total_minor if isinstance(doc, Invoice) else doc.amount_minor
     return Amounts(
         int(value), int(doc.taxable_minor), int(doc.igst_minor), int(doc.cgst_minor),
@@ -114,19 +126,21 @@ def _place(invoice: Invoice) -> str:
     )
 
 
-def table_for(invoice: Invoice) -> str:
-    """The GSTR-1 table an invoice belongs in: b2b, exp, b2cl or b2cs."""
+def table_for(invoice: Invoice, *, value_inr: int | None = None) -> str:
+    """The GSTR-1 table an invoice belongs in: b2b, exp, b2cl or b2cs. The ₹1,00,000 line is
+    tested on the invoice value in rupees (``value_inr`` for a foreign-currency invoice)."""
     if invoice.supply_type == SupplyType.B2B or invoice.buyer.get("gstin"):
         return "b2b"
     if invoice.supply_type in SupplyType.EXPORTS:
         return "exp"
     inter_state = _place(invoice) != normalise_code(settings.PUBLISHER_STATE_CODE)
-    if inter_state and invoice.total_minor > B2CL_ABOVE_MINOR:
+    value = int(invoice.total_minor) if value_inr is None else value_inr
+    if inter_state and value > B2CL_ABOVE_MINOR:
         return "b2cl"
     return "b2cs"
 
 
-def _row(doc: Invoice | CreditNote, invoice: Invoice, *, kind: str = "") -> Row:
+def _row(doc: Invoice | CreditNote, invoice: Invoice, amounts: Amounts, *, kind: str = "") -> Row:
     return Row(
         number=str(doc.number),
         date=_local(doc.issued_at) if doc.issued_at else _local(invoice.created_at),
@@ -134,10 +148,15 @@ def _row(doc: Invoice | CreditNote, invoice: Invoice, *, kind: str = "") -> Row:
         name=str(invoice.buyer.get("name", "")),
         place_of_supply=_place(invoice),
         rate_bp=int(invoice.tax_rate_bp),
-        amounts=_amounts(doc),
+        amounts=amounts,
         kind=kind,
         original_number=str(invoice.number or "") if isinstance(doc, CreditNote) else "",
     )
+
+
+def _inr_value(invoice: Invoice) -> int | None:
+    found = _amounts(invoice)
+    return None if found is None else found.value
 
 
 def _add(into: dict[K, Amounts], key: K, amounts: Amounts) -> None:
@@ -166,37 +185,40 @@ def build_return(*, start: dt.date, end: dt.date) -> Gstr1:
         .order_by("financial_year", "sequence")
     )
     b2cs, hsn_b2b, hsn_b2c = result.b2cs, result.hsn_b2b, result.hsn_b2c
+    tables: dict[int, str] = {}
     for invoice in invoices:
-        if invoice.currency != "INR":
+        found = _amounts(invoice)
+        if found is None:
             result.unconverted.append(str(invoice.number))
             continue
-        amounts = _amounts(invoice)
+        amounts = found
         result.invoices_total += amounts
-        table = table_for(invoice)
+        table = tables[invoice.pk] = table_for(invoice, value_inr=amounts.value)
         rate = int(invoice.tax_rate_bp)
         _add(hsn_b2b if table == "b2b" else hsn_b2c, rate, amounts)
         if table == "b2cs":
             _add(b2cs, (_place(invoice), rate), amounts)
             continue
         kind = {"exp": "WOPAY" if rate == 0 else "WPAY"}.get(table, "")
-        getattr(result, table).append(_row(invoice, invoice, kind=kind))
+        getattr(result, table).append(_row(invoice, invoice, amounts, kind=kind))
     for note in notes:
         invoice = note.invoice
-        if note.currency != "INR":
+        found = _amounts(note)
+        if found is None:
             result.unconverted.append(str(note.number))
             continue
-        amounts = _amounts(note)
+        amounts = found
         result.credit_notes_total += amounts
-        table = table_for(invoice)
+        table = tables.get(invoice.pk) or table_for(invoice, value_inr=_inr_value(invoice))
         rate = int(invoice.tax_rate_bp)
         _add(hsn_b2b if table == "b2b" else hsn_b2c, rate, -amounts)
         if table == "b2b":
-            result.cdnr.append(_row(note, invoice))
+            result.cdnr.append(_row(note, invoice, amounts))
         elif table == "b2cs":
             _add(b2cs, (_place(invoice), rate), -amounts)
         else:
             kind = "B2CL" if table == "b2cl" else str(invoice.supply_type)
-            result.cdnur.append(_row(note, invoice, kind=kind))
+            result.cdnur.append(_row(note, invoice, amounts, kind=kind))
     for label, docs in (
         ("Invoices for outward supply", [(str(i.number), int(i.sequence or 0)) for i in invoices]),
         ("Credit Note", [(str(n.number), int(n.sequence)) for n in notes]),

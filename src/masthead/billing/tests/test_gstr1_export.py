@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +20,7 @@ from masthead.billing.gstr1.formats import HEADERS, csv_files, returns_json, zip
 from masthead.billing.gstr1.sections import build_return, period_bounds
 from masthead.billing.models import (
     CreditNote,
+    ExchangeRate,
     Invoice,
     InvoiceKind,
     InvoiceStatus,
@@ -71,9 +73,21 @@ def month(reader):
     invoice(5, 11, value=270_000, taxable=228_814, cgst=20_593, sgst=20_593, pos="27")
     # 6 Export under LUT, in rupees: ₹4,000, no tax.
     invoice(6, 12, value=400_000, taxable=400_000, pos="96", kind="EXPWOP", rate=0)
-    # 7 Export in dollars: not reportable until converted (Rule 34): listed, not summed.
+    # 7 Export in dollars on the 13th: no rate covers that day, so it waits (Rule 34): listed,
+    #   not summed.
     invoice(7, 13, value=4_500, taxable=4_500, pos="96", kind="EXPWOP", rate=0,
             currency="USD")  # fmt: skip
+    # 8 A reader in Maharashtra paying in dollars on the 14th: $45.00 incl. 18%:
+    #   45/1.18 = 38.1356 → $38.14; CGST = SGST = 9% × 38.14 = 3.4326 → $3.43; no round off.
+    #   At the accountant's ₹84.1234 for 14–27 Nov (Rule 34(2)): value 4500 × 84.1234 / 100 =
+    #   3785.553 → ₹3,785.55; taxable 3814 × 84.1234 / 100 = 3208.466 → ₹3,208.47;
+    #   CGST = SGST = 9% × 3208.47 = 288.762 → ₹288.76; round off 3785.55 − 3208.47 −
+    #   577.52 = −₹0.44. A B2CS supply within Maharashtra.
+    invoice(8, 14, value=4_500, taxable=3_814, cgst=343, sgst=343, pos="27", currency="USD")
+    ExchangeRate.objects.create(
+        currency="USD", valid_from=dt.date(2026, 11, 14), valid_until=dt.date(2026, 11, 27),
+        inr_per_unit=Decimal("84.1234"), source="RBI reference rate",
+    )  # fmt: skip
 
     def note(seq, on, against, *, value, taxable, igst=0, cgst=0, sgst=0):
         inv = made[against]
@@ -116,9 +130,10 @@ def test_every_table_of_the_hand_built_month(month):
         ["ML/2627/000004", "10-Nov-2026", "118000.00", "07-Delhi", "", "18", "100000.00",
          "0.00", ""],
     ]  # fmt: skip
-    # B2CS net of its credit note: Maharashtra 762.71 + 2288.14 − 381.36 = 2669.49.
+    # B2CS net of its credit note: Maharashtra 762.71 + 2288.14 − 381.36 = 2669.49, plus the
+    # dollar invoice's ₹3,208.47 = 5877.96.
     assert rows(files["b2cs.csv"])[1:] == [
-        ["OE", "27-Maharashtra", "", "18", "2669.49", "0.00", ""],
+        ["OE", "27-Maharashtra", "", "18", "5877.96", "0.00", ""],
         ["OE", "29-Karnataka", "", "18", "762.71", "0.00", ""],
     ]
     assert rows(files["cdnr.csv"])[1:] == [
@@ -143,27 +158,29 @@ def test_every_table_of_the_hand_built_month(month):
         "NA",
         "0",
     ]
-    # HSN (B2C) at 18%: 900 + 900 + 118000 + 2700 − 450 − 11800 = 110250.00;
-    # taxable 762.71 + 762.71 + 100000 + 2288.14 − 381.36 − 10000 = 93432.20;
-    # IGST 137.29 + 18000 − 1800 = 16337.29; CGST = SGST = 68.64 + 205.93 − 34.32 = 240.25.
+    # HSN (B2C) at 18%: 900 + 900 + 118000 + 2700 − 450 − 11800 + 3785.55 = 114035.55;
+    # taxable 762.71 + 762.71 + 100000 + 2288.14 − 381.36 − 10000 + 3208.47 = 96640.67;
+    # IGST 137.29 + 18000 − 1800 = 16337.29;
+    # CGST = SGST = 68.64 + 205.93 − 34.32 + 288.76 = 529.01.
     assert [r[4:] for r in rows(files["hsn(b2c).csv"])[1:]] == [
         ["4000.00", "0", "4000.00", "0.00", "0.00", "0.00", "0.00"],
-        ["110250.00", "18", "93432.20", "16337.29", "240.25", "240.25", "0.00"],
+        ["114035.55", "18", "96640.67", "16337.29", "529.01", "529.01", "0.00"],
     ]
-    # Table 13: the USD invoice took a number too.
+    # Table 13: the waiting USD invoice took a number too.
     assert rows(files["docs.csv"])[1:] == [
-        ["Invoices for outward supply", "ML/2627/000001", "ML/2627/000007", "7", "0"],
+        ["Invoices for outward supply", "ML/2627/000001", "ML/2627/000008", "8", "0"],
         ["Credit Note", "MLC/2627/000001", "MLC/2627/000003", "3", "0"],
     ]
     assert month.unconverted == ["ML/2627/000007"]
 
 
 def test_the_totals_reconcile_to_the_ledger(month):
-    # Invoices in rupees: 2700 + 900 + 900 + 118000 + 2700 + 4000 = 1,29,200.00;
-    # credit notes 450 + 1350 + 11800 = 13,600.00; net 1,15,600.00.
-    assert month.invoices_total.value == 12_920_000
+    # Invoices in rupees: 2700 + 900 + 900 + 118000 + 2700 + 4000 = 1,29,200.00, and the
+    # dollar invoice at ₹3,785.55: 1,32,985.55; credit notes 450 + 1350 + 11800 = 13,600.00;
+    # net 1,19,385.55.
+    assert month.invoices_total.value == 13_298_555
     assert month.credit_notes_total.value == 1_360_000
-    assert month.net.value == 11_560_000
+    assert month.net.value == 11_938_555
     sections = (
         sum(r.amounts.value for r in month.b2b + month.b2cl + month.exp)
         - sum(r.amounts.value for r in month.cdnr + month.cdnur)
@@ -187,8 +204,8 @@ def test_the_json_is_in_the_returns_layout(month, settings):
         "txval": 2288.14, "rt": 18, "iamt": 411.87, "camt": 0.0, "samt": 0.0, "csamt": 0,
     }  # fmt: skip
     intra = next(r for r in data["b2cs"] if r["pos"] == "27")
-    assert (intra["sply_ty"], intra["txval"], intra["camt"]) == ("INTRA", 2669.49, 240.25)
-    assert data["doc_issue"]["doc_det"][0]["docs"][0]["totnum"] == 7
+    assert (intra["sply_ty"], intra["txval"], intra["camt"]) == ("INTRA", 5877.96, 529.01)
+    assert data["doc_issue"]["doc_det"][0]["docs"][0]["totnum"] == 8
 
 
 def test_the_zip_opens_with_the_files_the_offline_tool_reads(month):
@@ -217,8 +234,9 @@ def test_the_back_office_page_shows_the_figures_and_downloads_the_zip(month, adm
     page = admin_client.get(reverse("billing:gstr1"), {"month": "2026-11"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert "₹1,15,600.00" in text  # net of credit notes
-    assert "ML/2627/000007" in text  # to convert by hand
+    assert "₹1,19,385.55" in text  # net of credit notes, the dollar invoice in rupees
+    assert "Waiting for an exchange rate" in text
+    assert "ML/2627/000007" in text  # no rate for the 13th yet
     download = admin_client.get(reverse("billing:gstr1"), {"month": "2026-11", "download": "1"})
     assert download["Content-Type"] == "application/zip"
     assert "gstr1-112026.zip" in download["Content-Disposition"]

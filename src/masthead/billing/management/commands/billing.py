@@ -87,6 +87,7 @@ class Command(BaseCommand):
         )
         if gstr1.unconverted:
             self.stdout.write(
-                "Not in rupees (convert at the day's rate, CGST Rule 34, and add by hand): "
+                "Waiting for an exchange rate for their date (CGST Rule 34(2)), so left out; "
+                "record it under Billing › Exchange rates and export again: "
                 + ", ".join(gstr1.unconverted)
             )
