@@ -247,3 +247,18 @@ def test_rupee_figures_add_up_and_cgst_equals_sgst(dollars, rate_e4, intra, rate
     # Each figure is the exact product rounded to the paisa: within half a paisa of it.
     assert abs(2 * (inr.total * 10_000 - split.total * rate_e4)) <= 10_000
     assert abs(2 * (inr.taxable * 10_000 - split.taxable * rate_e4)) <= 10_000
+
+
+def test_a_dollar_export_under_lut_goes_to_gstr1_exp_in_rupees(db):
+    # $45.00 zero-rated under LUT on 25 Nov 2026: 4500 × 84.1234 / 100 = ₹3,785.55, no tax.
+    invoice = usd_invoice(state_code="", taxable=4_500, cgst=0, sgst=0, rate_bp=0)
+    invoice.supply_type, invoice.place_of_supply = "EXPWOP", "96"
+    invoice.save(update_fields=["supply_type", "place_of_supply"])
+    usd_rate(dt.date(2026, 11, 25))
+
+    month = build_return(start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 1))
+
+    [row] = month.exp
+    assert (row.number, row.kind, row.amounts.value, row.amounts.taxable, row.amounts.igst) == (
+        "ML/2026-27/000001", "WOPAY", 378_555, 378_555, 0,
+    )  # fmt: skip
