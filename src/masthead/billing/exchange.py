@@ -25,9 +25,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
 
 from masthead.billing.gst_states import normalise_code
-from masthead.billing.models import CreditNote, ExchangeRate, Invoice
+from masthead.billing.models import CreditNote, ExchangeRate, Invoice, InvoiceStatus
 from masthead.core.money import Money
 
 RATE_SCALE = 10_000  # four decimals, as the rate is entered
@@ -172,6 +174,18 @@ def credit_note_in_inr(note: CreditNote) -> InrFigures | None:
     )
 
 
-def awaiting_rate(invoices: list[Invoice]) -> list[Invoice]:
-    """The issued foreign-currency invoices no rate covers yet."""
-    return [i for i in invoices if i.currency != "INR" and invoice_in_inr(i) is None]
+def invoices_awaiting_rate() -> QuerySet[Invoice]:
+    """Issued foreign-currency invoices whose date (publisher's time zone) no rate covers:
+    what staff must look at, since they print no rupee figures and GSTR-1 leaves them out."""
+    day = TruncDate("issued_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
+    covered = ExchangeRate.objects.filter(
+        currency=OuterRef("currency"),
+        valid_from__lte=OuterRef("supply_day"),
+        valid_until__gte=OuterRef("supply_day"),
+    )
+    return (
+        Invoice.objects.filter(status=InvoiceStatus.PAID, issued_at__isnull=False)
+        .exclude(currency="INR")
+        .annotate(supply_day=day)
+        .filter(~Exists(covered))
+    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 
@@ -13,7 +16,7 @@ from masthead.billing.documents import (
     render_credit_note_pdf,
     render_invoice_pdf,
 )
-from masthead.billing.exchange import invoice_in_inr
+from masthead.billing.exchange import invoice_in_inr, invoices_awaiting_rate
 from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
 
 
@@ -21,6 +24,19 @@ def _pdf_response(content: bytes, number: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{attachment_filename(number)}"'
     return response
+
+
+class AwaitingRateFilter(admin.SimpleListFilter):
+    title = "exchange rate (Rule 34)"
+    parameter_name = "awaiting_rate"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Waiting for an exchange rate")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+        if self.value() == "yes":
+            return queryset.filter(pk__in=invoices_awaiting_rate().values("pk"))
+        return queryset
 
 
 @admin.register(Invoice)
@@ -38,7 +54,7 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
         "issued_at",
         "pdf",
     )
-    list_filter = ("status", "kind", "financial_year")
+    list_filter = ("status", "kind", "financial_year", AwaitingRateFilter)
     search_fields = ("number", "customer__user__email")
     list_select_related = ("customer__user",)
     fieldsets = (
@@ -110,6 +126,21 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
     @admin.display(description="PDF")
     def pdf(self, obj: Invoice) -> str:
         return _pdf_link(obj)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        waiting = list(invoices_awaiting_rate().values_list("number", "currency")[:11])
+        if waiting:
+            shown = ", ".join(f"{number} ({currency})" for number, currency in waiting[:10])
+            more = " and more" if len(waiting) > 10 else ""
+            messages.warning(
+                request,
+                f"Waiting for an exchange rate: {shown}{more}. They print no rupee figures and "
+                "are left out of GSTR-1 until the rate for their date is entered under "
+                "Billing › Exchange rates (CGST Rule 34).",
+            )
+        return super().changelist_view(request, extra_context)
 
     def tools(self, request: HttpRequest, obj: Invoice) -> list[Tool]:
         if obj.status == InvoiceStatus.PAID and obj.number:

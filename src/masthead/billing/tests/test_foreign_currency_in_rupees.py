@@ -14,7 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from masthead.billing.documents import render_credit_note_pdf, render_invoice_pdf
-from masthead.billing.exchange import convert, invoice_in_inr, to_paise
+from masthead.billing.exchange import (
+    convert,
+    invoice_in_inr,
+    invoices_awaiting_rate,
+    to_paise,
+)
 from masthead.billing.gstr1.sections import build_return
 from masthead.billing.models import CreditNote, ExchangeRate, Payment
 from masthead.billing.services.exchange_rates import (
@@ -104,13 +109,21 @@ def test_without_a_rate_the_invoice_is_issued_and_says_the_rate_is_awaited(db, a
     assert "$45.00" in text  # the reader's invoice is there, in the currency paid
     assert "exchange rate for 25 Nov 2026 is not yet recorded" in text
     assert "Total (INR)" not in text
-    assert "Waiting for an exchange rate" in listing
+    assert "Waiting for an exchange rate: ML/2026-27/000001 (USD)" in listing  # the banner
+    assert "⚠ Waiting for an exchange rate" in listing  # the row's flag
+    assert list(invoices_awaiting_rate()) == [invoice]
+    filtered = admin_client.get(
+        reverse("admin:billing_invoice_changelist"), {"awaiting_rate": "yes"}
+    ).content.decode()
+    assert "⚠ Waiting for an exchange rate" in filtered
     # Once the accountant records the day's rate, the same invoice shows its rupee values.
     usd_rate(dt.date(2026, 11, 25))
     assert shown("₹3,785.55") in pdf_text(render_invoice_pdf(invoice))
     listing = admin_client.get(reverse("admin:billing_invoice_changelist")).content.decode()
-    assert "Waiting for an exchange rate" not in listing
+    assert "Waiting for an exchange rate:" not in listing  # no banner
+    assert "⚠ Waiting for an exchange rate" not in listing  # no flag on the row
     assert "₹3,785.55 at ₹84.1234" in listing
+    assert list(invoices_awaiting_rate()) == []
 
 
 def test_an_export_under_lut_carries_no_rupee_tax_block(db):
