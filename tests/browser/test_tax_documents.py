@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from masthead.billing.models import (
     PlanPrice,
     TestClock,
 )
+from masthead.billing.services.exchange_rates import record_exchange_rate
 from masthead.core import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,3 +101,26 @@ def test_the_four_tax_documents_render_and_open_in_the_browser(page_factory, set
         assert page.eval_on_selector("#doc", "img => img.naturalWidth") > 1000
     assert django_settings.SAC_CODE == "998431"
     assert (ARTIFACTS / "screenshots" / "tax-credit-note.png").exists()
+
+
+def test_a_dollar_invoice_to_a_reader_in_india_shows_its_tax_in_rupees(page_factory):
+    """Rule 34(2) with Rule 46: rendered to tax-invoice-usd-in-india.png."""
+    demo.load()
+    record_exchange_rate(
+        currency="USD", valid_from=dt.date(2026, 11, 25), valid_until=dt.date(2026, 11, 25),
+        inr_per_unit=Decimal("84.1234"), source="RBI reference rate", entered_by="accountant",
+    )  # fmt: skip
+    invoice = _buy(
+        _reader("ravi@example.com", name="Ravi Menon", state_code="27", address="7 Marine Drive",
+                city="Mumbai", postal_code="400020"),
+        "smart-essential", currency="USD",
+    )  # fmt: skip
+    pdf = render_invoice_pdf(invoice)
+    text = "\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf))
+    assert invoice.cgst_minor == invoice.sgst_minor > 0  # GST, not an export
+    assert "84.1234 per 1 USD" in text and "Total (INR)" in text
+    path = _png(pdf, "tax-invoice-usd-in-india")
+    page = page_factory(width=900, height=1300)
+    data = base64.b64encode(path.read_bytes()).decode()
+    page.set_content(f'<img id="doc" style="width:880px" src="data:image/png;base64,{data}">')
+    assert page.eval_on_selector("#doc", "img => img.naturalWidth") > 1000
