@@ -313,7 +313,7 @@ PRE_DEBIT_NOTICE_HOURS = _env_int("MASTHEAD_PRE_DEBIT_NOTICE_HOURS", default=48)
 # the first renewal at a new price (ADR 0014).
 BILLING_PRICE_CHANGE_NOTICE_DAYS = _env_int("MASTHEAD_PRICE_CHANGE_NOTICE_DAYS", default=30)
 # --- Tax (GST) ---
-PUBLISHER_GSTIN = _env("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1Z5")
+PUBLISHER_GSTIN = _env("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1ZX")
 PUBLISHER_LEGAL_NAME = _env(
     "MASTHEAD_PUBLISHER_LEGAL_NAME", "Meridian Ledger Media Private Limited"
 )
@@ -325,6 +325,25 @@ GST_RATE_BASIS_POINTS = _env_int("MASTHEAD_GST_RATE_BASIS_POINTS", default=1800)
 PRICES_INCLUDE_TAX = _env_bool("MASTHEAD_PRICES_INCLUDE_TAX", default=True)
 SAC_CODE = _env("MASTHEAD_SAC_CODE", "998431")
 INVOICE_PREFIX = _env("MASTHEAD_INVOICE_PREFIX", "ML")
+# --- Tax documents by the rules (billing.invoicing, billing.documents; ADR 0014) ----------
+# An export of services goes without IGST only under a Letter of Undertaking (Form GST RFD-11)
+# in force on the day of supply: its ARN and the last day it covers (31 March of its financial
+# year, YYYY-MM-DD). Without one, an export is invoiced with IGST (IGST Act s.16(3)(b)).
+GST_LUT_REFERENCE = _env("MASTHEAD_GST_LUT_REFERENCE")
+GST_LUT_VALID_UNTIL = _env("MASTHEAD_GST_LUT_VALID_UNTIL")
+# An unregistered buyer's name and address are required on invoices of this value and above
+# (CGST Rule 46(e): ₹50,000), in paise.
+GST_ADDRESS_REQUIRED_FROM_MINOR = _env_int("MASTHEAD_GST_ADDRESS_REQUIRED_FROM", default=5_000_000)
+# E-invoicing (billing.einvoice): off by default. When on, B2B invoices, exports and their
+# credit notes are registered with the Invoice Registration Portal through an IRP client:
+# "sandbox" (offline, signs with MASTHEAD_EINVOICE_SANDBOX_KEY) or "gsp" (a GST Suvidha
+# Provider's API at MASTHEAD_EINVOICE_GSP_URL with its credentials).
+EINVOICE_ENABLED = _env_bool("MASTHEAD_EINVOICE_ENABLED", default=False)
+EINVOICE_IRP = _env("MASTHEAD_EINVOICE_IRP", "sandbox")
+EINVOICE_SANDBOX_KEY = _env("MASTHEAD_EINVOICE_SANDBOX_KEY", "sandbox-irp-key")
+EINVOICE_GSP_URL = _env("MASTHEAD_EINVOICE_GSP_URL")
+EINVOICE_GSP_USERNAME = _env("MASTHEAD_EINVOICE_GSP_USERNAME")
+EINVOICE_GSP_PASSWORD = _env("MASTHEAD_EINVOICE_GSP_PASSWORD")
 
 # --- Gift stories and partner codes (masthead.gifts, masthead.partners) --------------------
 # Stories a subscriber may give per calendar month (publisher's time zone), and for how many

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 REQUIRED = {
     "razorpay": ("RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"),
@@ -58,4 +58,38 @@ def _test_mode_keys() -> list[CheckMessage]:
                     id="masthead.W004",
                 )
             )
+    return problems
+
+
+@register()
+def tax_documents_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """At start-up: the invoice prefix can make valid numbers and the publisher's GSTIN is
+    real (check digit included), or no tax document could be issued correctly."""
+    from masthead.billing.gstin import gstin_problem
+    from masthead.billing.numbering import prefix_problem
+
+    problems: list[CheckMessage] = []
+    prefix = prefix_problem(settings.INVOICE_PREFIX)
+    if prefix:
+        problems.append(
+            Error(prefix, hint="Set MASTHEAD_INVOICE_PREFIX, e.g. ML.", id="masthead.E131")
+        )
+    gstin = gstin_problem(settings.PUBLISHER_GSTIN, state_code=settings.PUBLISHER_STATE_CODE)
+    if gstin:
+        problems.append(
+            Error(
+                f"MASTHEAD_PUBLISHER_GSTIN: {gstin}",
+                hint="Set MASTHEAD_PUBLISHER_GSTIN to the registration on your GST certificate.",
+                id="masthead.E132",
+            )
+        )
+    if settings.GST_LUT_REFERENCE and not settings.GST_LUT_VALID_UNTIL:
+        problems.append(
+            Error(
+                "An LUT reference is set without the date it is valid until.",
+                hint="Set MASTHEAD_GST_LUT_VALID_UNTIL (the end of the financial year, "
+                "e.g. 2027-03-31).",
+                id="masthead.E133",
+            )
+        )
     return problems

@@ -7,7 +7,7 @@ these keys (all strings)::
     invoice.seller = {
         "legal_name": "Meridian Ledger Media Private Limited",
         "address": "4th Floor, Ledger House, Nariman Point, Mumbai 400021",
-        "gstin": "27AABCM1234F1Z5",
+        "gstin": "27AABCM1234F1ZX",
         "state_code": "27",
         "state_name": "Maharashtra",
     }
@@ -51,6 +51,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -68,8 +71,21 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from masthead.billing.gst_states import normalise_code, state_label
-from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
+from masthead.billing.exchange import (
+    InrFigures,
+    credit_note_in_inr,
+    invoice_in_inr,
+    supply_date,
+)
+from masthead.billing.gst_states import country_name, normalise_code, pos_label, state_label
+from masthead.billing.models import (
+    CreditNote,
+    EInvoiceRegistration,
+    EInvoiceStatus,
+    Invoice,
+    InvoiceStatus,
+)
+from masthead.billing.supply import SupplyType
 from masthead.core.money import Money, format_money
 
 logger = logging.getLogger(__name__)
@@ -111,7 +127,7 @@ def local_day_label(moment: datetime) -> str:
 
 
 def attachment_filename(number: str) -> str:
-    """A file name for a document number: 'ML/2026-27/000001' → 'ML-2026-27-000001.pdf'."""
+    """A file name for a document number: 'ML/2627/000001' → 'ML-2627-000001.pdf'."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "document"
     return f"{safe}.pdf"
 
@@ -168,15 +184,39 @@ def _indian_words(n: int) -> str:
     return " ".join(words)
 
 
+_WORDS_UNITS = {
+    # currency: (major unit as written before the figure, minor unit singular, plural)
+    "INR": ("Indian Rupees", "Paisa", "Paise"),
+    "USD": ("US Dollars", "Cent", "Cents"),
+}
+
+
 def amount_in_words(minor: int, currency: str) -> str:
-    """'Indian Rupees Two Thousand Seven Hundred Only' (INR only; '' for other currencies)."""
-    if currency != "INR":
+    """'Indian Rupees Two Thousand Seven Hundred and One Paisa Only'; '' for a currency with
+    no wording here. Paisa is singular, paise plural (and cent, cents)."""
+    if currency not in _WORDS_UNITS:
         return ""
-    rupees, paise = divmod(int(minor), 100)
-    text = f"Indian Rupees {_indian_words(rupees)}"
-    if paise:
-        text += f" and {_below_thousand(paise)} Paise"
+    major_name, one_minor, many_minor = _WORDS_UNITS[currency]
+    major, cents = divmod(int(minor), 100)
+    number = _indian_words(major) if currency == "INR" else _western_words(major)
+    text = f"{major_name} {number}"
+    if cents:
+        text += f" and {_below_thousand(cents)} {one_minor if cents == 1 else many_minor}"
     return f"{text} Only"
+
+
+def _western_words(n: int) -> str:
+    """Whole numbers in thousands and millions, for dollar amounts."""
+    if n == 0:
+        return "Zero"
+    words: list[str] = []
+    for size, name in ((10**9, "Billion"), (10**6, "Million"), (1000, "Thousand")):
+        count, n = divmod(n, size)
+        if count:
+            words.append(f"{_western_words(count)} {name}")
+    if n:
+        words.append(_below_thousand(n))
+    return " ".join(words)
 
 
 # --- What a document says ------------------------------------------------------------------
@@ -210,6 +250,31 @@ class _Document:
     rate_bp: int
     intra_state: bool
     notes: tuple[str, ...]
+    lines: tuple[tuple[str, int], ...] = ()  # (description, amount) when more than one line
+    round_off_minor: int = 0
+    endorsement: str = ""
+    irn: str = ""  # e-invoicing: the IRP's reference, acknowledgement and signed QR code
+    ack: str = ""
+    signed_qr: str = ""
+    # A taxed document in a foreign currency: its figures in rupees (CGST Rule 34(2)), or
+    # ``rupees_pending`` naming the date no exchange rate covers yet.
+    inr: InrFigures | None = None
+    rupees_pending: str = ""
+
+
+def _rupees(doc: Invoice | CreditNote, invoice: Invoice) -> tuple[InrFigures | None, str]:
+    """Rule 46 with Rule 34: a taxed supply invoiced in a foreign currency also states its
+    value and each tax in rupees. Exports under LUT carry no tax and are left as they are."""
+    if doc.currency == "INR" or not (invoice.tax_rate_bp or _tax_total(doc)):
+        return None, ""
+    inr = invoice_in_inr(doc) if isinstance(doc, Invoice) else credit_note_in_inr(doc)
+    if inr is not None:
+        return inr, ""
+    return None, _day_label(supply_date(invoice))
+
+
+def _day_label(day: date) -> str:
+    return f"{day.day:02d} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _text(snapshot: Any, key: str) -> str:
@@ -235,26 +300,75 @@ def _seller_party(snapshot: Any) -> tuple[_Party, str, str, str]:
 
 
 def _buyer_party(snapshot: Any, fallback_name: str, fallback_email: str) -> tuple[_Party, str]:
-    """The recipient block and the buyer's state code ('' when unknown)."""
+    """The recipient block and the buyer's state code ('' when unknown): name, address on
+    record, State name and code (Rule 46(e) and its proviso for online services), or the
+    country for a recipient abroad (Rule 46 for exports), GSTIN (Rule 46(d))."""
     name = _text(snapshot, "name") or fallback_name
     email = _text(snapshot, "email") or fallback_email
     code = normalise_code(_text(snapshot, "state_code"))
     state = state_label(code, _text(snapshot, "state_name"))
     gstin = _text(snapshot, "gstin")
+    country = (_text(snapshot, "country_code") or "IN").upper()
     lines: list[str] = []
-    if email:
-        lines.append(email)
+    address = _text(snapshot, "address")
+    if address:
+        lines.append(address)
+    town = " ".join(p for p in (_text(snapshot, "city"), _text(snapshot, "postal_code")) if p)
+    if town:
+        lines.append(town)
     if state:
         lines.append(f"State: {state}")
+    if country != "IN":
+        lines.append(f"Country: {country_name(country)}")
     if gstin:
         lines.append(f"GSTIN: {gstin}")
+    if email:
+        lines.append(email)
     return _Party(name=name or email or "Reader", lines=tuple(lines)), code
 
 
-def _place_of_supply(buyer: Any, seller: Any, buyer_code: str, seller_code: str) -> str:
-    if buyer_code:
-        return state_label(buyer_code, _text(buyer, "state_name"))
-    return state_label(seller_code, _text(seller, "state_name"))
+def _place_of_supply(invoice: Invoice, buyer_code: str, seller_code: str) -> str:
+    """Rule 46(n): the place of supply with its State name, printed as '29-Karnataka'."""
+    code = normalise_code(invoice.place_of_supply) or buyer_code or seller_code
+    return pos_label(code)
+
+
+def _intra_state(invoice: Invoice, seller_code: str) -> bool:
+    if invoice.place_of_supply:
+        return normalise_code(invoice.place_of_supply) == seller_code
+    return bool(invoice.cgst_minor or invoice.sgst_minor)
+
+
+def _endorsement(invoice: Invoice) -> str:
+    """The export endorsement (CGST Rule 46, proviso; reference note §4)."""
+    if invoice.supply_type == SupplyType.EXPORT_UNDER_LUT:
+        lut = invoice.seller.get("lut_reference", "") if isinstance(invoice.seller, dict) else ""
+        return (
+            "SUPPLY MEANT FOR EXPORT UNDER LETTER OF UNDERTAKING WITHOUT PAYMENT OF INTEGRATED "
+            f"TAX{f' (LUT ARN {lut})' if lut else ''}"
+        )
+    if invoice.supply_type == SupplyType.EXPORT_WITH_IGST:
+        return "SUPPLY MEANT FOR EXPORT ON PAYMENT OF INTEGRATED TAX"
+    return ""
+
+
+def _einvoice(found: QuerySet[EInvoiceRegistration]) -> tuple[str, str, str]:
+    """The IRN, acknowledgement and signed QR of a registered document ('' otherwise)."""
+    registration = found.filter(status=EInvoiceStatus.REGISTERED).first()
+    if registration is None:
+        return "", "", ""
+    ack_on = local_day_label(registration.ack_at) if registration.ack_at else ""
+    ack = f"{registration.ack_no} dated {ack_on}".strip()
+    return registration.irn, ack, registration.signed_qr
+
+
+def _lines(invoice: Invoice) -> tuple[tuple[str, int], ...]:
+    rows = invoice.lines if isinstance(invoice.lines, list) else []
+    return tuple(
+        (str(row.get("description", "")), int(row.get("amount_minor", 0)))
+        for row in rows
+        if isinstance(row, dict)
+    )
 
 
 def _customer_fallbacks(invoice: Invoice) -> tuple[str, str]:
@@ -274,7 +388,7 @@ def _invoice_document(invoice: Invoice) -> _Document:
     seller, gstin, seller_code, _ = _seller_party(invoice.seller)
     buyer, buyer_code = _buyer_party(invoice.buyer, *_customer_fallbacks(invoice))
     issued_on = local_day_label(_issue_moment(invoice))
-    place = _place_of_supply(invoice.buyer, invoice.seller, buyer_code, seller_code)
+    place = _place_of_supply(invoice, buyer_code, seller_code)
     details = [
         ("Invoice number", invoice.number),
         ("Invoice date", issued_on),
@@ -283,6 +397,12 @@ def _invoice_document(invoice: Invoice) -> _Document:
         ("Currency", invoice.currency),
         ("Status", InvoiceStatus(invoice.status).label if invoice.status else ""),
     ]
+    export = invoice.supply_type in SupplyType.EXPORTS
+    if export:
+        under = "under LUT" if invoice.supply_type == SupplyType.EXPORT_UNDER_LUT else "with IGST"
+        details.insert(3, ("Supply", f"Export of services, {under}"))
+    einvoice = _einvoice(EInvoiceRegistration.objects.filter(invoice=invoice))
+    inr, pending = _rupees(invoice, invoice)
     return _Document(
         title="Tax Invoice",
         number_label="Invoice number",
@@ -302,8 +422,16 @@ def _invoice_document(invoice: Invoice) -> _Document:
         igst_minor=invoice.igst_minor,
         total_minor=invoice.total_minor,
         rate_bp=invoice.tax_rate_bp,
-        intra_state=bool(invoice.cgst_minor or invoice.sgst_minor),
+        intra_state=_intra_state(invoice, seller_code),
         notes=_notes(taxed=bool(invoice.tax_rate_bp or _tax_total(invoice))),
+        lines=_lines(invoice),
+        round_off_minor=int(invoice.round_off_minor),
+        endorsement=_endorsement(invoice),
+        irn=einvoice[0],
+        ack=einvoice[1],
+        signed_qr=einvoice[2],
+        inr=inr,
+        rupees_pending=pending,
     )
 
 
@@ -314,7 +442,7 @@ def _credit_note_document(note: CreditNote) -> _Document:
     issued_on = local_day_label(note.issued_at)
     original = invoice.number or f"#{invoice.pk}"
     original_on = local_day_label(_issue_moment(invoice))
-    place = _place_of_supply(invoice.buyer, invoice.seller, buyer_code, seller_code)
+    place = _place_of_supply(invoice, buyer_code, seller_code)
     details = [
         ("Credit note number", note.number),
         ("Credit note date", issued_on),
@@ -324,11 +452,12 @@ def _credit_note_document(note: CreditNote) -> _Document:
         ("Reverse charge", "No"),
         ("Currency", note.currency),
     ]
-    own_split = bool(note.cgst_minor or note.sgst_minor)
-    intra = own_split or (not note.igst_minor and bool(invoice.cgst_minor or invoice.sgst_minor))
+    intra = _intra_state(invoice, seller_code)
+    einvoice = _einvoice(EInvoiceRegistration.objects.filter(credit_note=note))
     notes = [f"Issued against tax invoice {original} dated {original_on}."]
     if note.reason:
         notes.append(f"Reason: {note.reason}")
+    inr, pending = _rupees(note, invoice)
     return _Document(
         title="Credit Note",
         number_label="Credit note number",
@@ -350,6 +479,12 @@ def _credit_note_document(note: CreditNote) -> _Document:
         rate_bp=invoice.tax_rate_bp,
         intra_state=intra,
         notes=(*notes, *_notes(taxed=bool(invoice.tax_rate_bp or _tax_total(note)))),
+        round_off_minor=int(note.round_off_minor),
+        irn=einvoice[0],
+        ack=einvoice[1],
+        signed_qr=einvoice[2],
+        inr=inr,
+        rupees_pending=pending,
     )
 
 
@@ -493,10 +628,27 @@ class _Writer:
         story: list[Any] = [self._header(doc)]
         story.append(HRFlowable(width="100%", thickness=2, color=INK, spaceBefore=6, spaceAfter=12))
         story.append(self._parties(doc))
+        if doc.irn:
+            story.append(Spacer(1, 4 * mm))
+            story.append(self._einvoice(doc))
         story.append(Spacer(1, 10 * mm))
         story.append(self._lines(doc))
         story.append(Spacer(1, 4 * mm))
-        story.append(KeepTogether([self._totals(doc), Spacer(1, 3 * mm), *self._after(doc)]))
+        if len(doc.lines) > 1:
+            story.append(self._breakdown(doc))
+            story.append(Spacer(1, 4 * mm))
+        totals: list[Any] = [self._totals(doc), Spacer(1, 3 * mm)]
+        if doc.inr is not None:
+            totals.extend([self._in_rupees(doc, doc.inr), Spacer(1, 3 * mm)])
+        elif doc.rupees_pending:
+            totals.append(
+                self.p(
+                    f"Values in rupees (CGST Rule 34): the exchange rate for "
+                    f"{doc.rupees_pending} is not yet recorded.",
+                    self.small,
+                )
+            )
+        story.append(KeepTogether([*totals, *self._after(doc)]))
         return story
 
     def _header(self, doc: _Document) -> Table:
@@ -618,6 +770,8 @@ class _Writer:
     def _totals(self, doc: _Document) -> Table:
         rows = [("Taxable value", doc.taxable_minor)]
         rows.extend((f"{name} @ {rate}", amount) for name, rate, amount in self._tax_columns(doc))
+        if doc.round_off_minor:
+            rows.append(("Round off", doc.round_off_minor))
         data = [
             [self.p(k, self.right), self.p(self.money(v, doc.currency), self.right)]
             for k, v in rows
@@ -643,8 +797,145 @@ class _Writer:
         )
         return table
 
+    def _in_rupees(self, doc: _Document, inr: InrFigures) -> Table:
+        """The taxable value and each tax in rupees at the rate for the date of supply
+        (CGST Rules 34(2) and 46), with the rate, its date and its source."""
+        span = _day_label(inr.rate_from)
+        if inr.rate_until != inr.rate_from:
+            span = f"{span} to {_day_label(inr.rate_until)}"
+        heads = (
+            [("CGST", inr.cgst), ("SGST", inr.sgst)] if doc.intra_state else [("IGST", inr.igst)]
+        )
+        rows = [("Taxable value", inr.taxable)]
+        rows.extend(
+            (f"{name} @ {rate}", amount)
+            for (name, amount), (_, rate, _) in zip(heads, self._tax_columns(doc), strict=True)
+        )
+        if inr.round_off:
+            rows.append(("Round off", inr.round_off))
+        data = [
+            [
+                self.p(
+                    f"In rupees at {RUPEE}{inr.inr_per_unit} per 1 {inr.currency} "
+                    f"({inr.source}, {span}; CGST Rule 34)",
+                    self.right,
+                ),
+                self.p("", self.right),
+            ]
+        ]
+        data.extend(
+            [self.p(k, self.right), self.p(self.money(v, "INR"), self.right)] for k, v in rows
+        )
+        data.append(
+            [
+                self.p("Total (INR)", self.right_bold),
+                self.p(self.money(inr.total, "INR"), self.right_bold),
+            ]
+        )
+        table = Table(data, colWidths=[CONTENT_WIDTH - 40 * mm, 40 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("SPAN", (0, 0), (-1, 0)),
+                    ("LINEABOVE", (0, -1), (-1, -1), 1, INK),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ]
+            )
+        )
+        return table
+
+    def _einvoice(self, doc: _Document) -> Table:
+        """IRN, acknowledgement and the IRP's signed QR code (e-invoicing, reference note §6)."""
+        size = 34 * mm
+        # The widget draws the whole code in barWidth × barHeight points.
+        widget = QrCodeWidget(doc.signed_qr, barLevel="L", barWidth=size, barHeight=size)
+        drawing = Drawing(size, size)
+        drawing.add(widget)
+        text = [
+            self.p("E-INVOICE", self.label),
+            self.p(f"IRN: {doc.irn}", self.small),
+            self.p(f"Ack. no.: {doc.ack}", self.small),
+            self.p(
+                "Registered with the Invoice Registration Portal; scan the QR code to verify.",
+                self.small,
+            ),
+        ]
+        table = Table([[text, drawing]], colWidths=[CONTENT_WIDTH - size - 4 * mm, size + 4 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        return table
+
+    def _breakdown(self, doc: _Document) -> Table:
+        """The invoice's lines when there is more than one (an upgrade and its credit)."""
+        head = "Amount (incl. GST)" if settings.PRICES_INCLUDE_TAX else "Amount (before GST)"
+        data = [[self.p("Lines", self.head), self.p(head, self.head_right)]]
+        data.extend(
+            [self.p(text, self.cell), self.p(self.money(amount, doc.currency), self.cell_right)]
+            for text, amount in doc.lines
+        )
+        net = sum(amount for _text, amount in doc.lines)
+        data.append(
+            [
+                self.p("Net value of this supply", self.cell),
+                self.p(self.money(net, doc.currency), self.cell_right_bold),
+            ]
+        )
+        table = Table(data, colWidths=[CONTENT_WIDTH - 40 * mm, 40 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), INK),
+                    ("LINEABOVE", (0, -1), (-1, -1), 0.5, INK),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return table
+
+    def _sac_summary(self, doc: _Document) -> Table:
+        """The SAC-wise summary (Rule 46(g); GSTR-1 Table 12 reads the same figures)."""
+        taxes = self._tax_columns(doc)
+        data = [
+            [
+                self.p("SAC", self.head),
+                self.p("Taxable value", self.head_right),
+                *[self.p(f"{name} {rate}", self.head_right) for name, rate, _a in taxes],
+                self.p("Total tax", self.head_right),
+            ],
+            [
+                self.p(doc.sac, self.cell),
+                self.p(self.money(doc.taxable_minor, doc.currency), self.cell_right),
+                *[self.p(self.money(a, doc.currency), self.cell_right) for _n, _r, a in taxes],
+                self.p(self.money(sum(a for _n, _r, a in taxes), doc.currency), self.cell_right),
+            ],
+        ]
+        table = Table(data, colWidths=None, hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), INK_SOFT),
+                    ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return table
+
     def _after(self, doc: _Document) -> Sequence[Any]:
-        flowables: list[Any] = []
+        flowables: list[Any] = [self._sac_summary(doc), Spacer(1, 3 * mm)]
+        if doc.endorsement:
+            flowables.append(self.p(doc.endorsement, self.strong))
+            flowables.append(Spacer(1, 2 * mm))
         words = amount_in_words(doc.total_minor, doc.currency)
         if words:
             flowables.append(self.p(f"Amount in words: {words}", self.words))

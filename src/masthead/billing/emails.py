@@ -11,7 +11,7 @@ calendar days (settings.TIME_ZONE), like 24 Feb 2027. Emails carry no secrets an
 numbers: the saved payment method appears only as the gateway's display label, and only if that
 label holds no long run of digits.
 
-Invoice PDFs are attached as ``ML-2026-27-000001.pdf``: the invoice number with its slashes
+Invoice PDFs are attached as ``ML-2627-000001.pdf``: the invoice number with its slashes
 (which no mail client keeps in a file name) turned into hyphens.
 """
 
@@ -28,6 +28,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from masthead.billing.clock import now_for
 from masthead.billing.documents import (
     attachment_filename,
     local_day_label,
@@ -36,6 +37,7 @@ from masthead.billing.documents import (
 from masthead.billing.models import (
     Invoice,
     InvoiceStatus,
+    PaymentStatus,
     PreDebitNotice,
     Subscription,
     SubscriptionStatus,
@@ -251,12 +253,21 @@ def send_pre_debit_notice(*, notice_id: int) -> None:
     method = _payment_method_label(customer.payment_method_label)
     if method:
         facts.append(("Payment method", method))
+    # Above the mandate's limit nothing is debited automatically (renewals asks for approval
+    # on the day): the notice must not say it will be.
+    needs_approval = notice.amount_minor > customer.mandate_limit_minor
+    subject = (
+        f"Upcoming charge of {amount} on {charge_on} for your "
+        f"{settings.PUBLISHER_SHORT_NAME} subscription"
+    )
+    if needs_approval:
+        subject = (
+            f"Your {settings.PUBLISHER_SHORT_NAME} renewal of {amount} on {charge_on} "
+            "will need your approval"
+        )
     _send(
         template="pre_debit_notice",
-        subject=(
-            f"Upcoming charge of {amount} on {charge_on} for your "
-            f"{settings.PUBLISHER_SHORT_NAME} subscription"
-        ),
+        subject=subject,
         to=customer.user.email,
         context={
             "name": _greeting_name(customer.name),
@@ -269,6 +280,8 @@ def send_pre_debit_notice(*, notice_id: int) -> None:
             "payment_method": method,
             "facts": facts,
             "cancel_url": _url(MY_SUBSCRIPTION_PATH),
+            "needs_approval": needs_approval,
+            "mandate_limit": _amount(customer.mandate_limit_minor, "INR"),
         },
     )
 
@@ -318,8 +331,26 @@ def send_payment_failed(*, subscription_id: int, failure_message: str) -> None:
     else:
         amount = _amount(subscription.amount_minor, subscription.currency)
     grace_until = local_day_label(subscription.grace_until) if subscription.grace_until else ""
+    # The last retry can come after the grace period: never ask to pay "before" a past date.
+    now = now_for(subscription.customer)
+    grace_passed = bool(subscription.grace_until and subscription.grace_until <= now)
     bank_said = " ".join(failure_message.split())[:300]
     facts = [("Plan", subscription.plan.name), ("Amount due", amount)]
+    # A retry is scheduled (settlement._unpaid) while attempts are left: this email names its
+    # date and amount, the pre-debit notice for it.
+    last = open_invoice.payments.order_by("-pk").first() if open_invoice is not None else None
+    retrying = (
+        subscription.status == SubscriptionStatus.PAST_DUE
+        and subscription.next_action_at is not None
+        and 0 < subscription.retry_count <= len(settings.BILLING_RETRY_DAYS)
+        and last is not None
+        and last.status == PaymentStatus.FAILED
+    )
+    retry_on = ""
+    if retrying and subscription.next_action_at is not None:
+        retry_on = local_day_label(subscription.next_action_at)
+    if retry_on:
+        facts.append(("Next attempt", retry_on))
     _send(
         template="payment_failed",
         subject=f"Your {settings.PUBLISHER_SHORT_NAME} payment didn't go through",
@@ -330,6 +361,13 @@ def send_payment_failed(*, subscription_id: int, failure_message: str) -> None:
             "amount": amount,
             "failure_message": bank_said,
             "grace_until": grace_until,
+            "retry_on": retry_on,
+            "grace_passed": grace_passed,
+            "ends_on": local_day_label(subscription.next_action_at)
+            if grace_passed and not retry_on and subscription.next_action_at
+            else "",
+            "retry_method": _payment_method_label(subscription.customer.payment_method_label)
+            or "your saved payment method",
             "facts": facts,
             "pay_url": _url(PAY_NOW_PATH),
         },

@@ -1,11 +1,26 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from babel import Locale
 from django import forms
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 
 from masthead.billing.gst_states import GST_STATES as STATES
-from masthead.billing.models import CancellationReason
+from masthead.billing.gstin import InvalidGstin, validate_gstin
+from masthead.billing.models import CancellationReason, Customer, PlanPrice
+
+
+def _countries() -> list[tuple[str, str]]:
+    """India first, then every country by its English name (ISO 3166 alpha-2 codes)."""
+    names = Locale("en").territories
+    others = sorted(
+        ((code, str(name)) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+        key=lambda item: item[1],
+    )
+    return [("IN", "India"), *[(code, name) for code, name in others if code != "IN"]]
 
 
 class TaxDetailsForm(forms.Form):
@@ -23,22 +38,58 @@ class TaxDetailsForm(forms.Form):
     )
     gstin = forms.CharField(
         label="GSTIN (optional)",
-        max_length=15,
+        max_length=20,
         required=False,
         help_text="Only if you want a business invoice.",
     )
+    address = forms.CharField(
+        label="Address",
+        max_length=300,
+        required=False,
+        help_text="Needed for a business invoice (with a GSTIN).",
+    )
+    city = forms.CharField(label="City", max_length=100, required=False)
+    postal_code = forms.CharField(label="PIN / postal code", max_length=12, required=False)
+    country_code = forms.ChoiceField(
+        label="Country", choices=_countries, required=False, initial="IN"
+    )
+
+    def __init__(self, *args: Any, invoice_total_minor: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invoice_total_minor = invoice_total_minor
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        gstin = str(cleaned.get("gstin") or "").strip().upper()
         state = str(cleaned.get("state_code") or "")
-        if gstin and (len(gstin) != 15 or gstin[:2] != state):
+        large = self.invoice_total_minor >= settings.GST_ADDRESS_REQUIRED_FROM_MINOR
+        if large and not str(cleaned.get("address") or "").strip():
+            # CGST Rule 46(e): an unregistered buyer's name and address from ₹50,000.
             self.add_error(
-                "gstin",
-                "A GSTIN has 15 characters and starts with your state's two-digit code. "
-                "Check it, or leave it empty.",
+                "address",
+                "Invoices of ₹50,000 or more must show your address (GST Rule 46); enter it.",
             )
+        gstin = str(cleaned.get("gstin") or "").strip().upper()
+        if gstin:
+            try:
+                gstin = validate_gstin(gstin, state_code=state)
+            except InvalidGstin as exc:
+                self.add_error("gstin", str(exc))
+            # CGST Rule 46(d): a registered buyer's invoice carries their name and address.
+            if not str(cleaned.get("address") or "").strip():
+                self.add_error(
+                    "address", "A business invoice needs your registered address (Rule 46)."
+                )
         cleaned["gstin"] = gstin
+        country = str(cleaned.get("country_code") or "IN").strip().upper()
+        cleaned["country_code"] = country
+        if country == "IN" and not state:
+            # Circular 242/36/2024: an online newspaper's invoice names the reader's State at
+            # any value, and it must be known before the supply.
+            self.add_error(
+                "state_code",
+                "Pick your state: GST law needs it on every invoice. Readers outside India: "
+                "choose your country instead.",
+            )
         return cleaned
 
 
@@ -100,3 +151,34 @@ class PaymentMethodForm(forms.Form):
         if not 12 <= len(digits) <= 19:
             raise forms.ValidationError("Enter the card's 12 to 19 digits.")
         return digits
+
+
+RECIPIENT_FIELDS = ("name", "state_code", "gstin", "address", "city", "postal_code", "country_code")
+
+
+def recipient_fields(data: dict[str, Any]) -> dict[str, str]:
+    """The recipient's details from a cleaned tax-details form, as ``update_tax_details`` takes."""
+    return {name: str(data.get(name) or "") for name in RECIPIENT_FIELDS}
+
+
+def recipient_initial(
+    customer: Customer | None, user: AbstractBaseUser, *, checkout_key: str
+) -> dict[str, str]:
+    """The form's starting values: what is on record, else the account's name."""
+    full_name = str(getattr(user, "get_full_name", str)())
+    initial = {"checkout_key": checkout_key, "name": full_name, "country_code": "IN"}
+    if customer is not None:
+        initial.update({name: str(getattr(customer, name)) for name in RECIPIENT_FIELDS})
+        initial["name"] = customer.name or full_name
+    return initial
+
+
+def invoice_total_for(price: PlanPrice, *, now: dt.datetime) -> int:
+    """The largest invoice this checkout opens (first or later period), in minor units:
+    decides whether Rule 46(e) asks for the buyer's address."""
+    from masthead.billing.services import checkout_terms
+
+    terms = checkout_terms(price=price, now=now)
+    if terms.currency != "INR":
+        return 0
+    return max(terms.today_minor, terms.then_minor)

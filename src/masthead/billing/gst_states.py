@@ -71,3 +71,17 @@ def state_label(code: str, name: str = "") -> str:
     if shown and normalised:
         return f"{shown} ({normalised})"
     return shown or normalised
+
+
+def pos_label(code: str) -> str:
+    """Place of supply as GSTR-1 and invoices print it: '29-Karnataka', '96-Other Country'."""
+    normalised = normalise_code(code)
+    name = state_name(normalised)
+    return f"{normalised}-{name}" if name else normalised
+
+
+def country_name(code: str) -> str:
+    """'US' → 'United States' (Babel's English names); the code itself if unknown."""
+    from babel import Locale
+
+    return str(Locale("en").territories.get(code.upper(), code.upper()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,28 +27,45 @@ from masthead.billing.models import (
     InvoiceKind,
     InvoiceStatus,
     Payment,
+    Plan,
     Subscription,
 )
+from masthead.billing.numbering import CREDIT_SERIES, INVOICE_SERIES, document_number
+from masthead.billing.supply import Supply, supply_for
 from masthead.billing.tax import TaxSplit, financial_year, split_credit, split_tax
 from masthead.core.bulk import update_rows
-
-INVOICE_SERIES = "INV"
-CREDIT_SERIES = "CN"
 
 
 class InvoiceFrozen(Exception):
     """An issued invoice cannot change; issue a credit note instead."""
 
 
-def _tax_for(*, customer: Customer, amount_minor: int, currency: str) -> TaxSplit:
-    if currency != "INR":
-        # Readers abroad pay in their currency: an export of services, zero-rated.
-        return split_tax(amount_minor=amount_minor, rate_bp=0, intra_state=False, inclusive=True)
-    buyer_state = customer.state_code or settings.PUBLISHER_STATE_CODE
+def supply_to(*, customer: Customer, currency: str, on: dt.date | None = None) -> Supply:
+    """The place of supply and tax treatment for this customer (see ``billing.supply``)."""
+    day = on or dt.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
+    country = customer.country_code
+    if customer.pk is None and not customer.state_code:
+        # A price quoted before the reader is known: rupee prices are offered to readers in
+        # India, other currencies to readers abroad ("ZZ": somewhere outside India). The
+        # invoice itself always follows the address the reader then gives.
+        country = "IN" if currency == "INR" else "ZZ"
+    return supply_for(
+        state_code=customer.state_code,
+        country_code=country,
+        gstin=customer.gstin,
+        currency=currency,
+        on=day,
+    )
+
+
+def _tax_for(
+    *, customer: Customer, amount_minor: int, currency: str, on: dt.date | None = None
+) -> TaxSplit:
+    supply = supply_to(customer=customer, currency=currency, on=on)
     return split_tax(
         amount_minor=amount_minor,
-        rate_bp=settings.GST_RATE_BASIS_POINTS,
-        intra_state=buyer_state == settings.PUBLISHER_STATE_CODE,
+        rate_bp=supply.rate_bp,
+        intra_state=supply.intra_state,
         inclusive=settings.PRICES_INCLUDE_TAX,
     )
 
@@ -72,30 +90,76 @@ def seller_snapshot() -> dict[str, str]:
         "gstin": settings.PUBLISHER_GSTIN,
         "state_code": settings.PUBLISHER_STATE_CODE,
         "state_name": state_name(settings.PUBLISHER_STATE_CODE),
+        # The LUT exports are zero-rated under, printed in their endorsement (Rule 46).
+        "lut_reference": settings.GST_LUT_REFERENCE,
     }
 
 
 def buyer_snapshot(customer: Customer) -> dict[str, str]:
+    """The recipient as the invoice prints it (CGST Rule 46(d)-(f)): name, address on record,
+    State name and code, country, GSTIN."""
     email = str(getattr(customer.user, "email", ""))
     return {
         "name": customer.name or email,
         "email": email,
+        "address": customer.address,
+        "city": customer.city,
+        "postal_code": customer.postal_code,
+        "country_code": (customer.country_code or "IN").upper(),
         "state_code": customer.state_code,
         "state_name": state_name(customer.state_code) if customer.state_code else "",
         "gstin": customer.gstin,
     }
 
 
-def _describe(subscription: Subscription, start: dt.datetime, end: dt.datetime) -> str:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    months = subscription.plan.period_months
+def _length(months: int) -> str:
     count, unit = (months // 12, "year") if months % 12 == 0 else (months, "month")
-    length = f"{count} {unit}" + ("s" if count > 1 else "")
+    return f"{count} {unit}" + ("s" if count > 1 else "")
+
+
+def _days(start: dt.datetime, end: dt.datetime) -> str:
+    tz = ZoneInfo(settings.TIME_ZONE)
     last_day = end.astimezone(tz) - dt.timedelta(days=1)
-    return (
-        f"{subscription.plan.name} — {length} digital subscription, "
-        f"{start.astimezone(tz):%d %b %Y} – {last_day:%d %b %Y}"
-    )
+    return f"{start.astimezone(tz):%d %b %Y} – {last_day:%d %b %Y}"
+
+
+def describe_service(*, plan: Plan, start: dt.datetime, end: dt.datetime) -> str:
+    """Rule 46(h): what was supplied. The plan the period is for, and the period's dates."""
+    return f"{plan.name} — {_length(plan.period_months)} digital subscription, {_days(start, end)}"
+
+
+def _plan_invoiced(subscription: Subscription, kind: InvoiceKind, plan: Plan | None) -> Plan:
+    """The plan a new invoice is for: the one named by the caller (an upgrade), else for a
+    renewal the plan a downgrade waits for (the renewal starts it), else the current plan."""
+    if plan is not None:
+        return plan
+    if kind == InvoiceKind.RECURRING and subscription.next_plan_id is not None:
+        return subscription.next_plan  # type: ignore[return-value]
+    return subscription.plan
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedCredit:
+    """The unused part of an earlier invoice, netted into an upgrade's price (ADR 0014)."""
+
+    amount_minor: int  # in the price's own terms (with GST when prices include it)
+    invoice: Invoice
+    start: dt.datetime
+    end: dt.datetime
+
+
+def _credit_line(credit: UnusedCredit) -> dict[str, Any]:
+    earlier = credit.invoice
+    plan_name = earlier.description.split(" — ", 1)[0]
+    number = earlier.number or f"#{earlier.pk}"
+    return {
+        "description": (
+            f"Less: unused part of {plan_name}, {_days(credit.start, credit.end)} "
+            f"(invoice {number})"
+        ),
+        "amount_minor": -credit.amount_minor,
+        "plan": plan_name,
+    }
 
 
 def _new_invoice(
@@ -106,10 +170,28 @@ def _new_invoice(
     period_end: dt.datetime,
     amount_minor: int,
     seller: dict[str, str],
+    plan: Plan | None = None,
+    credit: UnusedCredit | None = None,
 ) -> Invoice:
     """An unsaved, unnumbered invoice awaiting payment."""
     customer = subscription.customer
-    split = _tax_for(customer=customer, amount_minor=amount_minor, currency=subscription.currency)
+    on = period_start.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    supply = supply_to(customer=customer, currency=subscription.currency, on=on)
+    split = split_tax(
+        amount_minor=amount_minor,
+        rate_bp=supply.rate_bp,
+        intra_state=supply.intra_state,
+        inclusive=settings.PRICES_INCLUDE_TAX,
+    )
+    description = describe_service(
+        plan=_plan_invoiced(subscription, kind, plan), start=period_start, end=period_end
+    )
+    lines: list[dict[str, Any]] = []
+    if credit is not None and credit.amount_minor > 0:
+        lines = [
+            {"description": description, "amount_minor": amount_minor + credit.amount_minor},
+            _credit_line(credit),
+        ]
     return Invoice(
         subscription=subscription,
         kind=kind,
@@ -123,8 +205,12 @@ def _new_invoice(
         cgst_minor=split.cgst,
         sgst_minor=split.sgst,
         igst_minor=split.igst,
+        round_off_minor=split.round_off,
         tax_rate_bp=split.rate_bp,
-        description=_describe(subscription, period_start, period_end),
+        place_of_supply=supply.place_of_supply,
+        supply_type=supply.supply_type,
+        lines=lines,
+        description=description,
         seller=seller,
         buyer=buyer_snapshot(customer),
     )
@@ -137,8 +223,14 @@ def open_invoice(
     period_start: dt.datetime,
     period_end: dt.datetime,
     amount_minor: int,
+    plan: Plan | None = None,
+    credit: UnusedCredit | None = None,
 ) -> Invoice:
-    """An unnumbered invoice awaiting payment (get-or-create for renewals)."""
+    """An unnumbered invoice awaiting payment (get-or-create for renewals).
+
+    ``plan`` is the plan the invoice is for when it is not the subscription's current one (an
+    upgrade opens its invoice before switching); ``credit`` is the unused part of an earlier
+    invoice netted into ``amount_minor``, printed as its own "Less:" line."""
     invoice = _new_invoice(
         subscription=subscription,
         kind=kind,
@@ -146,6 +238,8 @@ def open_invoice(
         period_end=period_end,
         amount_minor=amount_minor,
         seller=seller_snapshot(),
+        plan=plan,
+        credit=credit,
     )
     if kind == InvoiceKind.PRORATION:
         invoice.save()
@@ -262,7 +356,12 @@ def issue_invoices(*, issues: Sequence[tuple[Invoice, dt.datetime]]) -> None:
             invoice.status = InvoiceStatus.PAID
             invoice.financial_year = fy
             invoice.sequence = sequence
-            invoice.number = f"{settings.INVOICE_PREFIX}/{fy}/{sequence:06d}"
+            invoice.number = document_number(
+                prefix=settings.INVOICE_PREFIX,
+                series=INVOICE_SERIES,
+                financial_year=fy,
+                serial=sequence,
+            )
             invoice.issued_at = issued_at
     fields = ["status", "financial_year", "sequence", "number", "issued_at"]
     if len(issues) == 1:
@@ -298,6 +397,7 @@ def issue_credit_note(
         cgst=Coalesce(Sum("cgst_minor"), 0),
         sgst=Coalesce(Sum("sgst_minor"), 0),
         igst=Coalesce(Sum("igst_minor"), 0),
+        round_off=Coalesce(Sum("round_off_minor"), 0),
     )
     left = TaxSplit(
         total=int(invoice.total_minor) - credited["total"],
@@ -306,6 +406,7 @@ def issue_credit_note(
         sgst=int(invoice.sgst_minor) - credited["sgst"],
         igst=int(invoice.igst_minor) - credited["igst"],
         rate_bp=int(invoice.tax_rate_bp),
+        round_off=int(invoice.round_off_minor) - credited["round_off"],
     )
     split = split_credit(amount_minor=amount_minor, rate_bp=int(invoice.tax_rate_bp), left=left)
     fy = _fy(issued_at)
@@ -318,11 +419,14 @@ def issue_credit_note(
         cgst_minor=split.cgst,
         sgst_minor=split.sgst,
         igst_minor=split.igst,
+        round_off_minor=split.round_off,
         currency=invoice.currency,
         reason=reason,
         idempotency_key=idempotency_key,
         gateway_refund_id=gateway_refund_id,
-        number=f"{settings.INVOICE_PREFIX}/CN/{fy}/{sequence:06d}",
+        number=document_number(
+            prefix=settings.INVOICE_PREFIX, series=CREDIT_SERIES, financial_year=fy, serial=sequence
+        ),
         financial_year=fy,
         sequence=sequence,
         issued_at=issued_at,

@@ -130,6 +130,14 @@ class Customer(models.Model):
         max_length=2, blank=True, help_text="GST state code of the reader's address, e.g. 27."
     )
     gstin = models.CharField(max_length=15, blank=True)
+    # The address on record (CGST Rule 46(d)-(f), IGST Act s.12(2), s.13(12)): where the reader
+    # is decides the place of supply, and whether a supply is an export.
+    address = models.CharField(max_length=300, blank=True, help_text="Street address.")
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=12, blank=True)
+    country_code = models.CharField(
+        max_length=2, default="IN", help_text="ISO 3166 country of the address, e.g. IN, US."
+    )
     payment_method = models.CharField(
         max_length=100, blank=True, help_text="The gateway's token for the saved card or mandate."
     )
@@ -285,7 +293,17 @@ class Invoice(models.Model):
     cgst_minor = models.PositiveBigIntegerField(default=0)
     sgst_minor = models.PositiveBigIntegerField(default=0)
     igst_minor = models.PositiveBigIntegerField(default=0)
+    # What rounding each head to the paisa leaves over (±1 paisa), so the parts make the total.
+    round_off_minor = models.BigIntegerField(default=0)
     tax_rate_bp = models.PositiveIntegerField(default=0, help_text="Tax rate in basis points.")
+    # GST state code of the place of supply ("96": outside India), fixed when opened.
+    place_of_supply = models.CharField(max_length=2, blank=True)
+    supply_type = models.CharField(
+        max_length=6, blank=True, help_text="B2B, B2C, EXPWOP (export under LUT) or EXPWP."
+    )
+    # The lines of the invoice: [{"description", "amount_minor"}], amounts as charged (with GST
+    # when prices include it); an upgrade's credit for the unused part is a negative line.
+    lines: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
     description = models.CharField(max_length=200)
     number = models.CharField(max_length=32, unique=True, null=True, blank=True)
     financial_year = models.CharField(max_length=7, blank=True)
@@ -376,6 +394,7 @@ class CreditNote(models.Model):
     cgst_minor = models.PositiveBigIntegerField(default=0)
     sgst_minor = models.PositiveBigIntegerField(default=0)
     igst_minor = models.PositiveBigIntegerField(default=0)
+    round_off_minor = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=300, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
@@ -495,3 +514,84 @@ class SandboxCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} {self.status}"
+
+
+class EInvoiceStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be registered"
+    REGISTERED = "registered", "Registered (IRN issued)"
+    FAILED = "failed", "Failed; will be retried"
+
+
+class EInvoiceRegistration(models.Model):
+    """A tax document's registration with the Invoice Registration Portal (e-invoicing):
+    B2B invoices, exports and their credit notes. Never blocks the reader's access."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="einvoice"
+    )
+    credit_note = models.OneToOneField(
+        CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="einvoice"
+    )
+    status = models.CharField(
+        max_length=10, choices=EInvoiceStatus.choices, default=EInvoiceStatus.PENDING
+    )
+    irn = models.CharField(max_length=64, blank=True)
+    ack_no = models.CharField(max_length=20, blank=True)
+    ack_at = models.DateTimeField(null=True, blank=True)
+    signed_qr = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, credit_note__isnull=True)
+                | Q(invoice__isnull=True, credit_note__isnull=False),
+                name="einvoice_one_document",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.irn or f"e-invoice #{self.pk} ({self.status})"
+
+
+class ExchangeRate(models.Model):
+    """The rupees one unit of a foreign currency is worth over a span of days, as the
+    publisher's accountant enters it (CGST Rule 34(2): the rate "determined as per the
+    generally accepted accounting principles for the date of time of supply" of a service).
+
+    A span may be one day (an RBI/FBIL reference rate) or the fortnight of a CBIC customs
+    notification. Spans of one currency never overlap, so every date has at most one rate;
+    a rate that converts an issued document is never changed or deleted (``exchange`` module).
+    """
+
+    currency = models.CharField(max_length=3)
+    valid_from = models.DateField(help_text="First day (publisher's time zone) it applies to.")
+    valid_until = models.DateField(help_text="Last day it applies to (the same day for one).")
+    # Rupees per unit, exactly as notified: four decimals (₹84.1234 per US dollar).
+    inr_per_unit = models.DecimalField(max_digits=10, decimal_places=4)
+    source = models.CharField(
+        max_length=200, help_text="Where the rate comes from, e.g. 'RBI reference rate'."
+    )
+    entered_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("currency", "-valid_from")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_from"], name="one_rate_per_start"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="rate_span_ordered"
+            ),
+            models.CheckConstraint(condition=Q(inr_per_unit__gt=0), name="rate_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$") & ~Q(currency="INR"),
+                name="rate_foreign_iso",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} ₹{self.inr_per_unit} ({self.valid_from}–{self.valid_until})"

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from masthead.billing import lifecycles, queue, tasks
 from masthead.billing.clock import now_for
+from masthead.billing.event_emails import shown_moment, shown_money
 from masthead.billing.gateways import get_gateway
 from masthead.billing.gateways.base import (
     ChargeResult,
@@ -548,7 +549,9 @@ def _send_notice(
             customer=sub.customer,
             subscription=sub,
             kind="pre_debit_notice",
-            message=f"Pre-debit notice: {amount} {sub.currency} on {charge_on:%d %b %Y %H:%M} UTC",
+            # Staff read the timeline in money and the publisher's time zone, as readers do.
+            message=f"Pre-debit notice: {shown_money(amount, sub.currency)} on "
+            f"{shown_moment(charge_on)}",
             at=now,
         )
         queue.after_commit(tasks.send_pre_debit_notice, notice_id=notice.pk)

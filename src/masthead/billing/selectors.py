@@ -49,7 +49,7 @@ def plan_offer(price: PlanPrice) -> PlanOffer:
         name=plan.name,
         price=format_money(money, locale=locale),
         period=period_label(plan.period_months),
-        per_month=f"{format_money(monthly, locale=locale, whole=True)}/Month",
+        per_month=f"{format_money(monthly, locale=locale)}/Month",
         per_month_minor=monthly.minor,
         currency=price.currency,
         subscribe_url=reverse("billing:checkout", kwargs={"plan_slug": plan.slug}),

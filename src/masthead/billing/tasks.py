@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from masthead.billing import emails
+from masthead.billing import emails, event_emails
 
 
 @task(queue_name="email")
@@ -50,3 +50,43 @@ def send_mandate_stopped(*, subscription_id: int) -> None:
 @task(queue_name="email")
 def send_price_change_notice(*, subscription_id: int) -> None:
     emails.send_price_change_notice(subscription_id=subscription_id)
+
+
+# --- Emails that say what just happened (billing.event_emails) ------------------------------
+
+
+@task(queue_name="email")
+def send_refund_issued(*, credit_note_id: int) -> None:
+    event_emails.send_refund_issued(credit_note_id=credit_note_id)
+
+
+@task(queue_name="email")
+def send_subscription_ended(*, subscription_id: int) -> None:
+    event_emails.send_subscription_ended(subscription_id=subscription_id)
+
+
+@task(queue_name="email")
+def send_staff_ended(*, subscription_id: int, refunded_minor: int, note: str = "") -> None:
+    event_emails.send_staff_ended(
+        subscription_id=subscription_id, refunded_minor=refunded_minor, note=note
+    )
+
+
+@task(queue_name="email")
+def send_complimentary_time(*, subscription_id: int, label: str, note: str = "") -> None:
+    event_emails.send_complimentary_time(subscription_id=subscription_id, label=label, note=note)
+
+
+@task(queue_name="email")
+def send_plan_changed(*, invoice_id: int) -> None:
+    event_emails.send_plan_changed(invoice_id=invoice_id)
+
+
+@task(queue_name="email")
+def send_downgrade_scheduled(*, subscription_id: int) -> None:
+    event_emails.send_downgrade_scheduled(subscription_id=subscription_id)
+
+
+@task(queue_name="email")
+def send_payment_approval_needed(*, subscription_id: int) -> None:
+    event_emails.send_payment_approval_needed(subscription_id=subscription_id)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from masthead.billing import views
+from masthead.billing.gstr1 import views as gstr1_views
 
 app_name = "billing"
 
@@ -23,4 +24,6 @@ urlpatterns = [
     # Issue 12 (payment methods).
     path("my/payment-method/", views.update_payment_method, name="update_payment_method"),
     path("my/payment-method/return/", views.payment_method_return, name="payment_method_return"),
+    # GST returns for the publisher's accountant (issue 13).
+    path("staff/gstr1/", gstr1_views.gstr1_page, name="gstr1"),
 ]

@@ -31,7 +31,15 @@ from masthead.access.selectors import benefit_copy
 from masthead.billing import endpoints, renewals, selectors, services, webhooks
 from masthead.billing.clock import now_for
 from masthead.billing.documents import render_invoice_pdf
-from masthead.billing.forms import CancelForm, ChangePlanForm, CheckoutForm, TaxDetailsForm
+from masthead.billing.forms import (
+    CancelForm,
+    ChangePlanForm,
+    CheckoutForm,
+    TaxDetailsForm,
+    invoice_total_for,
+    recipient_fields,
+    recipient_initial,
+)
 from masthead.billing.invoicing import charge_total
 from masthead.billing.models import (
     CancellationReason,
@@ -123,19 +131,13 @@ def _hosted_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     customer = selectors.customer_for(user_id=_user(request).pk)
     form = TaxDetailsForm(
         request.POST or None,
-        initial={
-            "checkout_key": secrets.token_urlsafe(24),
-            "name": (customer.name if customer else "") or _user(request).get_full_name(),
-            "state_code": customer.state_code if customer else "",
-            "gstin": customer.gstin if customer else "",
-        },
+        initial=recipient_initial(customer, _user(request), checkout_key=secrets.token_urlsafe(24)),
+        invoice_total_minor=invoice_total_for(price, now=now_for(customer)),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         customer = services.ensure_customer(user=_user(request))
-        services.update_tax_details(
-            customer=customer, name=data["name"], state_code=data["state_code"], gstin=data["gstin"]
-        )
+        services.update_tax_details(customer=customer, **recipient_fields(data))
         key = data["checkout_key"]
         back = reverse("billing:checkout_return", args=[key])
         try:
@@ -284,7 +286,9 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
         return redirect("billing:my_subscription")
     customer = selectors.customer_for(user_id=_user(request).pk)
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(
+            request.POST, invoice_total_minor=invoice_total_for(price, now=now_for(customer))
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -293,12 +297,7 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                 form.add_error("card_number", str(exc))
             else:
                 customer = services.ensure_customer(user=_user(request))
-                services.update_tax_details(
-                    customer=customer,
-                    name=data["name"],
-                    state_code=data["state_code"],
-                    gstin=data["gstin"],
-                )
+                services.update_tax_details(customer=customer, **recipient_fields(data))
                 try:
                     outcome = services.checkout(
                         user=_user(request),
@@ -329,12 +328,10 @@ def _sandbox_checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
                     return HttpResponseRedirect(sub.next_url or reverse("billing:my_subscription"))
     else:
         form = CheckoutForm(
-            initial={
-                "checkout_key": secrets.token_urlsafe(24),
-                "name": (customer.name if customer else "") or _user(request).get_full_name(),
-                "state_code": customer.state_code if customer else "",
-                "gstin": customer.gstin if customer else "",
-            }
+            initial=recipient_initial(
+                customer, _user(request), checkout_key=secrets.token_urlsafe(24)
+            ),
+            invoice_total_minor=invoice_total_for(price, now=now_for(customer)),
         )
     terms = services.checkout_terms(price=price, now=now_for(customer))
     return render(

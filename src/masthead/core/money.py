@@ -31,20 +31,56 @@ class Money:
         return Decimal(self.minor).scaleb(-self.exponent)
 
 
-def per_month_floor(*, total: Money, months: int) -> Money:
-    """The per-month figure shown beside a plan: whole major units, rounded down.
+# The smallest step a price is shown in, in minor units: whole rupees, as the publisher's own
+# plan page shows them (₹300/Month); every other currency to its minor unit ($3.75/Month).
+DISPLAY_STEP_MINOR = {"INR": 100}
 
-    ₹3,900 over 24 months is ₹162.50, shown as ₹162: rounding down never overstates the price.
-    """
+# The currencies a price may be set in: two decimals, as the checkout, the gateways and the
+# tax documents handle them. JPY (no minor unit) and KWD (three decimals) are refused in the
+# back office with a message rather than accepted and never offered.
+SUPPORTED_CURRENCIES = ("INR", "USD")
+
+
+def display_step(currency: str) -> int:
+    return DISPLAY_STEP_MINOR.get(currency, 1)
+
+
+def currency_problem(currency: str) -> str:
+    """Why a price cannot be set in ``currency``, or '' if it can."""
+    if currency in SUPPORTED_CURRENCIES:
+        return ""
+    try:
+        decimals = int(get_currency_precision(currency))
+    except (KeyError, ValueError):
+        decimals = -1
+    why = {
+        0: f"{currency} has no minor unit",
+        3: f"{currency} has three decimals",
+    }.get(decimals, f"{currency} is not a currency Masthead can charge")
+    return (
+        f"Prices can be set in {' or '.join(SUPPORTED_CURRENCIES)} only: {why}, which the "
+        "checkout, the payment gateways and the tax invoices here do not handle. Set this "
+        "price in one of those currencies."
+    )
+
+
+def per_month_floor(*, total: Money, months: int) -> Money:
+    """The per-month figure shown beside a plan, rounded down to the currency's displayed
+    step: whole rupees (₹3,900 over 24 months is ₹162.50, shown ₹162), cents for dollars ($45
+    a year is $3.75, not $3). Rounding down never overstates the price, and never understates
+    it by a whole step."""
     if months <= 0:
         raise ValueError("A billing period must be at least one month.")
-    unit = 10**total.exponent
-    whole_units = (total.minor // months) // unit
-    return Money(minor=whole_units * unit, currency=total.currency)
+    step = display_step(total.currency)
+    return Money(minor=(total.minor // months) // step * step, currency=total.currency)
 
 
 def format_money(money: Money, *, locale: str, whole: bool | None = None) -> str:
-    """₹2,700 / ₹1,00,000 in en_IN; paise shown only when there are some (or whole=False)."""
+    """₹2,700 / ₹1,00,000 in en_IN; paise shown only when there are some (or whole=False).
+    A negative amount (a refund, a credit note) keeps its minus sign: -₹300.00."""
+    if money.minor < 0:
+        positive = Money(minor=-money.minor, currency=money.currency)
+        return "-" + format_money(positive, locale=locale, whole=whole)
     amount = money.as_decimal()
     show_whole = whole if whole is not None else money.minor % (10**money.exponent) == 0
     with localcontext() as ctx:
@@ -61,3 +97,10 @@ def format_money(money: Money, *, locale: str, whole: bool | None = None) -> str
                 )
             )
         return str(format_currency(amount, money.currency, locale=locale))
+
+
+def format_refund(money: Money, *, locale: str) -> str:
+    """Money going back to a reader (a refund, a credit note): always with its minus sign."""
+    return format_money(
+        Money(minor=-abs(money.minor), currency=money.currency), locale=locale, whole=False
+    )

@@ -16,6 +16,8 @@ them all (Django's admin autodiscovery imports ``billing.admin``).
 from masthead.billing.admin import (
     clocks,
     customers,
+    einvoices,
+    exchange_rates,
     invoices,
     payments,
     plans,
@@ -27,6 +29,8 @@ from masthead.billing.admin.common import money, parse_amount
 __all__ = [
     "clocks",
     "customers",
+    "einvoices",
+    "exchange_rates",
     "invoices",
     "money",
     "parse_amount",

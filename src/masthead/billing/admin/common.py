@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from masthead.billing.models import Customer
-from masthead.core.money import Money, format_money
+from masthead.core.money import Money, format_money, format_refund
 
 _ChildT = TypeVar("_ChildT", bound=models.Model)
 _ParentT = TypeVar("_ParentT", bound=models.Model)
@@ -41,6 +41,13 @@ def money(minor: int | None, currency: str) -> str:
     if minor is None or not currency:
         return EMPTY
     return format_money(Money(int(minor), currency), locale=settings.LOCALE, whole=False)
+
+
+def money_back(minor: int | None, currency: str) -> str:
+    """-₹300.00: money that went back to a reader (a refund, a credit note), with its sign."""
+    if not minor or not currency:
+        return EMPTY
+    return format_refund(Money(int(minor), currency), locale=settings.LOCALE)
 
 
 _AMOUNT = re.compile(r"^(\d+)(?:\.(\d+))?$")

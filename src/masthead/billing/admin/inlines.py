@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from masthead.billing import renewals
-from masthead.billing.admin.common import EMPTY, ReadOnlyInline, money
+from masthead.billing.admin.common import EMPTY, ReadOnlyInline, money, money_back
 from masthead.billing.models import (
     BillingEvent,
     CreditNote,
@@ -61,7 +61,7 @@ class PaymentInline(ReadOnlyInline[Payment, Invoice]):
 
     @admin.display(description="Refunded")
     def refunded(self, obj: Payment) -> str:
-        return money(obj.refunded_minor, obj.currency)
+        return money_back(obj.refunded_minor, obj.currency)
 
 
 class CreditNoteInline(ReadOnlyInline[CreditNote, Any]):
@@ -73,7 +73,7 @@ class CreditNoteInline(ReadOnlyInline[CreditNote, Any]):
 
     @admin.display(description="Amount")
     def amount(self, obj: CreditNote) -> str:
-        return money(obj.amount_minor, obj.currency)
+        return money_back(obj.amount_minor, obj.currency)
 
 
 class SubscriptionInline(ReadOnlyInline[Subscription, Customer]):

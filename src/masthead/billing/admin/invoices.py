@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 
-from masthead.billing.admin.common import Tool, ViewOnlyAdmin, _link, _reader, money
+from masthead.billing.admin.common import Tool, ViewOnlyAdmin, _link, _reader, money, money_back
 from masthead.billing.admin.inlines import CreditNoteInline, PaymentInline, _pdf_link
 from masthead.billing.documents import (
     attachment_filename,
     render_credit_note_pdf,
     render_invoice_pdf,
 )
+from masthead.billing.exchange import invoice_in_inr, invoices_awaiting_rate
 from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
 
 
@@ -20,6 +24,19 @@ def _pdf_response(content: bytes, number: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{attachment_filename(number)}"'
     return response
+
+
+class AwaitingRateFilter(admin.SimpleListFilter):
+    title = "exchange rate (Rule 34)"
+    parameter_name = "awaiting_rate"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Waiting for an exchange rate")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+        if self.value() == "yes":
+            return queryset.filter(pk__in=invoices_awaiting_rate().values("pk"))
+        return queryset
 
 
 @admin.register(Invoice)
@@ -32,17 +49,21 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
         "kind",
         "status",
         "total",
+        "in_rupees",
         "financial_year",
         "issued_at",
         "pdf",
     )
-    list_filter = ("status", "kind", "financial_year")
+    list_filter = ("status", "kind", "financial_year", AwaitingRateFilter)
     search_fields = ("number", "customer__user__email")
     list_select_related = ("customer__user",)
     fieldsets = (
         (None, {"fields": ("number", "status", "kind", "customer_link", "subscription_link")}),
         ("Period", {"fields": ("description", "period_start", "period_end")}),
-        ("Amounts", {"fields": ("total", "taxable", "cgst", "sgst", "igst", "tax_rate_bp")}),
+        (
+            "Amounts",
+            {"fields": ("total", "taxable", "cgst", "sgst", "igst", "tax_rate_bp", "in_rupees")},
+        ),
         ("Issue", {"fields": ("financial_year", "sequence", "issued_at", "pdf")}),
         ("Parties", {"fields": ("buyer", "seller")}),
     )
@@ -54,6 +75,7 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
         "cgst",
         "sgst",
         "igst",
+        "in_rupees",
         "pdf",
     )
     inlines = (PaymentInline, CreditNoteInline)
@@ -90,9 +112,35 @@ class InvoiceAdmin(ViewOnlyAdmin[Invoice]):
     def igst(self, obj: Invoice) -> str:
         return money(obj.igst_minor, obj.currency)
 
+    @admin.display(description="In rupees (Rule 34)")
+    def in_rupees(self, obj: Invoice) -> str:
+        """A foreign-currency invoice's value in rupees, or the flag that no exchange rate
+        covers its date yet (it is then missing from GSTR-1 and prints no rupee figures)."""
+        if obj.currency == "INR":
+            return ""
+        inr = invoice_in_inr(obj)
+        if inr is None:
+            return "⚠ Waiting for an exchange rate" if obj.status == InvoiceStatus.PAID else ""
+        return f"{money(inr.total, 'INR')} at ₹{inr.inr_per_unit}"
+
     @admin.display(description="PDF")
     def pdf(self, obj: Invoice) -> str:
         return _pdf_link(obj)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        waiting = list(invoices_awaiting_rate().values_list("number", "currency")[:11])
+        if waiting:
+            shown = ", ".join(f"{number} ({currency})" for number, currency in waiting[:10])
+            more = " and more" if len(waiting) > 10 else ""
+            messages.warning(
+                request,
+                f"Waiting for an exchange rate: {shown}{more}. They print no rupee figures and "
+                "are left out of GSTR-1 until the rate for their date is entered under "
+                "Billing › Exchange rates (CGST Rule 34).",
+            )
+        return super().changelist_view(request, extra_context)
 
     def tools(self, request: HttpRequest, obj: Invoice) -> list[Tool]:
         if obj.status == InvoiceStatus.PAID and obj.number:
@@ -141,11 +189,11 @@ class CreditNoteAdmin(ViewOnlyAdmin[CreditNote]):
 
     @admin.display(description="Amount", ordering="amount_minor")
     def amount(self, obj: CreditNote) -> str:
-        return money(obj.amount_minor, obj.currency)
+        return money_back(obj.amount_minor, obj.currency)
 
     @admin.display(description="Taxable value")
     def taxable(self, obj: CreditNote) -> str:
-        return money(obj.taxable_minor, obj.currency)
+        return money_back(obj.taxable_minor, obj.currency)
 
     def tools(self, request: HttpRequest, obj: CreditNote) -> list[Tool]:
         return [Tool("Download PDF", reverse("admin:billing_creditnote_pdf", args=[obj.pk]))]

@@ -21,6 +21,7 @@ from masthead.billing.admin.common import (
     _reader,
     _staff,
     money,
+    money_back,
     parse_amount,
 )
 from masthead.billing.admin.inlines import CreditNoteInline
@@ -106,7 +107,7 @@ class PaymentAdmin(ViewOnlyAdmin[Payment]):
 
     @admin.display(description="Refunded", ordering="refunded_minor")
     def refunded(self, obj: Payment) -> str:
-        return money(obj.refunded_minor, obj.currency) if obj.refunded_minor else EMPTY
+        return money_back(obj.refunded_minor, obj.currency)
 
     @admin.display(description="Left to refund")
     def left_to_refund(self, obj: Payment) -> str:

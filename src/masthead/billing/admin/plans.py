@@ -7,12 +7,12 @@ subscribers to the current price" schedules existing subscribers onto it, told a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,8 +22,9 @@ from django.utils.html import format_html
 
 from masthead.access.models import Benefit
 from masthead.billing import services
-from masthead.billing.admin.common import EMPTY, money
+from masthead.billing.admin.common import EMPTY, money, parse_amount
 from masthead.billing.models import Plan, PlanPrice
+from masthead.core.money import Money, currency_problem
 
 EDIT_IN_PLACE_REFUSED = (
     "Prices are never edited in place: existing subscribers keep the price they agreed to, "
@@ -54,26 +55,88 @@ class PlanForm(forms.ModelForm[Plan]):
         )
 
 
+def _major(minor: int | None, currency: str) -> str:
+    """270000 paise → '2700.00' (exact; the form shows rupees, never paise)."""
+    if minor is None:
+        return ""
+    exponent = Money(0, currency).exponent if currency else 2
+    return f"{Decimal(int(minor)).scaleb(-exponent):.{exponent}f}"
+
+
+def _amounts(form: forms.BaseForm, cleaned: dict[str, Any]) -> tuple[str, int | None, int | None]:
+    """The currency and the typed prices in minor units; errors go on their fields."""
+    currency = str(cleaned.get("currency") or "").strip().upper()
+    problem = currency_problem(currency)
+    if problem:
+        form.add_error("currency", problem)
+        return currency, None, None
+    amount = intro = None
+    try:
+        amount = parse_amount(str(cleaned.get("price", "")), currency=currency)
+    except forms.ValidationError as exc:
+        form.add_error("price", exc)
+    typed_intro = str(cleaned.get("intro_price") or "").strip()
+    try:
+        intro = parse_amount(typed_intro, currency=currency) if typed_intro else None
+    except forms.ValidationError as exc:
+        form.add_error("intro_price", exc)
+    return currency, amount, intro
+
+
 class PlanPriceForm(forms.ModelForm[PlanPrice]):
+    """Staff type prices in rupees (or dollars), like every other amount in the back office.
+    A plan's first price in a currency is added here; a price that exists is never edited in
+    place (ADR 0014): changing it is "Add a new price"."""
+
+    price = forms.CharField(
+        label="Price", max_length=24, help_text="In rupees (or dollars), e.g. 2700 or 2,700.00."
+    )
+    intro_price = forms.CharField(
+        label="First-period price", max_length=24, required=False, help_text="Optional."
+    )
+
     class Meta:
         model = PlanPrice
-        fields = ("currency", "amount_minor", "intro_amount_minor")
+        fields = ("currency",)
+        help_texts = {"currency": "INR or USD."}
 
-    def clean(self) -> dict[str, Any] | None:
-        cleaned = super().clean()
-        if self.instance.pk is not None and self.has_changed():
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            currency = self.instance.currency
+            self.initial["price"] = _major(self.instance.amount_minor, currency)
+            self.initial["intro_price"] = _major(self.instance.intro_amount_minor, currency)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        existing = self.instance.pk is not None
+        if existing and self.has_changed():
             raise ValidationError(EDIT_IN_PLACE_REFUSED)
+        currency, amount, intro = _amounts(self, cleaned)
+        if existing or amount is None:
+            return cleaned
+        plan_id = self.instance.plan_id
+        if plan_id and PlanPrice.objects.filter(plan_id=plan_id, currency=currency).exists():
+            raise ValidationError(EDIT_IN_PLACE_REFUSED)
+        self.instance.amount_minor = amount
+        self.instance.intro_amount_minor = intro
         return cleaned
 
 
 class AddPriceForm(forms.Form):
-    currency = forms.CharField(max_length=3, help_text="ISO code: INR, USD.")
-    amount_minor = forms.IntegerField(
-        min_value=1, help_text="Price per period in minor units (paise): ₹2,700 is 270000."
+    currency = forms.CharField(max_length=3, help_text="ISO code: INR or USD.")
+    price = forms.CharField(
+        label="Price", max_length=24, help_text="Per period, in rupees (or dollars): 2700."
     )
-    intro_amount_minor = forms.IntegerField(
-        min_value=0, required=False, help_text="Optional first-period price, in minor units."
+    intro_price = forms.CharField(
+        label="First-period price", max_length=24, required=False, help_text="Optional."
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        currency, amount, intro = _amounts(self, cleaned)
+        cleaned.update(currency=currency, amount_minor=amount, intro_amount_minor=intro)
+        return cleaned
 
 
 class PlanPriceInline(admin.TabularInline[PlanPrice, Plan]):
@@ -82,24 +145,8 @@ class PlanPriceInline(admin.TabularInline[PlanPrice, Plan]):
     extra = 0
     can_delete = False
     verbose_name_plural = "Current prices (to change one, use “Add a new price”)"
-
-    def has_add_permission(self, request: HttpRequest, obj: Plan | None = None) -> bool:
-        return False  # a new price is a new version: "Add a new price"
-
-    fields = ("currency", "amount_minor", "shown_as", "intro_amount_minor", "intro_shown_as")
+    fields = ("currency", "price", "shown_as", "intro_price", "intro_shown_as")
     readonly_fields = ("shown_as", "intro_shown_as")
-
-    def formfield_for_dbfield(
-        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name == "amount_minor":
-            field.help_text = "In minor units (paise): ₹2,700 is 270000."
-        elif field is not None and db_field.name == "intro_amount_minor":
-            field.help_text = "Optional first-period price, in minor units: ₹999 is 99900."
-        elif field is not None and db_field.name == "currency":
-            field.help_text = "ISO code: INR, USD."
-        return field
 
     @admin.display(description="Price")
     def shown_as(self, obj: PlanPrice) -> str:

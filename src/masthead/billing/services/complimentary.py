@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from masthead.access import services as access
+from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.models import Customer, Subscription, SubscriptionStatus
 from masthead.billing.periods import add_months, period
@@ -80,6 +81,9 @@ def give_complimentary(
                 f"{_day(sub.current_period_end)} instead of {_day(old_end)}{why}",
                 at=now_for(customer),
                 ends_at=sub.current_period_end,
+            )
+            queue.after_commit(
+                tasks.send_complimentary_time, subscription_id=sub.pk, label=label, note=note
             )
             verb = "access ends" if sub.cancel_at_period_end else "the next renewal is"
             return Complimentary(

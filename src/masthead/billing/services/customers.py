@@ -37,19 +37,41 @@ def attach_test_clock(*, customer: Customer) -> TestClock:
 
 
 @transaction.atomic
-def update_tax_details(*, customer: Customer, name: str, state_code: str, gstin: str) -> Customer:
+def update_tax_details(
+    *,
+    customer: Customer,
+    name: str,
+    state_code: str,
+    gstin: str,
+    address: str = "",
+    city: str = "",
+    postal_code: str = "",
+    country_code: str = "IN",
+) -> Customer:
+    """The recipient as tax invoices name them; the GSTIN checked with its check character
+    (billing.gstin), and a registered buyer's address required (Rule 46(d))."""
     from masthead.billing.gst_states import GST_STATES as STATES
+    from masthead.billing.gstin import InvalidGstin, validate_gstin
 
     if state_code and state_code not in STATES:
         raise BillingError(
             f"{state_code!r} is not a GST state code; pick your state from the list."
         )
     gstin = gstin.strip().upper()
-    if gstin and (len(gstin) != 15 or gstin[:2] != state_code):
-        raise BillingError(
-            "A GSTIN has 15 characters and starts with your state's code; check it, or leave it "
-            "empty if you are not registered for GST."
-        )
+    if gstin:
+        try:
+            gstin = validate_gstin(gstin, state_code=state_code)
+        except InvalidGstin as exc:
+            raise BillingError(str(exc)) from exc
+        if not address.strip():
+            raise BillingError("A business invoice needs your registered address (Rule 46).")
     customer.name, customer.state_code, customer.gstin = name.strip(), state_code, gstin
-    customer.save(update_fields=["name", "state_code", "gstin"])
+    customer.address, customer.city = address.strip(), city.strip()
+    customer.postal_code = postal_code.strip()
+    customer.country_code = (country_code or "IN").strip().upper()
+    customer.save(
+        update_fields=[
+            "name", "state_code", "gstin", "address", "city", "postal_code", "country_code"
+        ]
+    )  # fmt: skip
     return customer

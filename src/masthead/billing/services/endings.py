@@ -170,6 +170,9 @@ def _end(*, sub: Subscription, reason: EndReason, now: dt.datetime, note: str = 
         message=f"Ended: {EndReason(reason).label}" + (f" ({note})" if note else ""),
         at=now,
     )
+    if reason in (EndReason.UNPAID, EndReason.CANCELLED):
+        # The last message: it has ended, and how to come back (no deadline is left to name).
+        queue.after_commit(tasks.send_subscription_ended, subscription_id=sub.pk)
     return sub
 
 
@@ -220,4 +223,10 @@ def staff_end_now(*, subscription: Subscription, refund_unused: bool, note: str 
         locked = _locked(sub.pk)
         if locked.status in LIVE_STATUSES:
             _end(sub=locked, reason=EndReason.STAFF, now=now, note=note)
+            queue.after_commit(
+                tasks.send_staff_ended,
+                subscription_id=locked.pk,
+                refunded_minor=refunded,
+                note=note,
+            )
     return refunded

@@ -20,9 +20,10 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 
+from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways.base import GatewayError
-from masthead.billing.invoicing import charge_total, open_invoice, price_of
+from masthead.billing.invoicing import UnusedCredit, charge_total, open_invoice, price_of
 from masthead.billing.models import (
     InvoiceKind,
     Payment,
@@ -241,6 +242,28 @@ def _schedule_downgrade(locked: Subscription, plan: Plan) -> None:
             message=f"Switches to {plan.name} at the next renewal",
             at=now_for(locked.customer),
         )
+        queue.after_commit(tasks.send_downgrade_scheduled, subscription_id=locked.pk)
+
+
+def unused_credit(
+    *, subscription: Subscription, amount_minor: int, at: dt.datetime
+) -> UnusedCredit | None:
+    """What the upgrade's invoice prints for the credit: the earlier invoice and its days."""
+    last = _last_paid(subscription)
+    if last is None or amount_minor <= 0:
+        return None
+    return UnusedCredit(
+        amount_minor=amount_minor, invoice=last.invoice, start=at, end=last.invoice.period_end
+    )
+
+
+def _last_paid(subscription: Subscription) -> Payment | None:
+    return (
+        Payment.objects.filter(invoice__subscription=subscription, status=PaymentStatus.SUCCEEDED)
+        .select_related("invoice")
+        .order_by("-invoice__period_end", "-pk")
+        .first()
+    )
 
 
 def proration_credit(*, subscription: Subscription, at: dt.datetime) -> int:
@@ -317,12 +340,17 @@ def _open_upgrade(
     if earlier:
         key = f"{key}:{earlier + 1}"
     new_period = _upgrade_period(plan, at)
+    # The invoice is for the new plan, with the old plan's unused part as its own "Less:" line
+    # (ADR 0014), opened before the switch below.
+    credit = min(quoted.credit_minor, quoted.new_price_minor)
     invoice = open_invoice(
         subscription=locked,
         kind=InvoiceKind.PRORATION,
         period_start=new_period.start,
         period_end=new_period.end,
-        amount_minor=max(0, quoted.new_price_minor - quoted.credit_minor),
+        amount_minor=quoted.new_price_minor - credit,
+        plan=plan,
+        credit=unused_credit(subscription=locked, amount_minor=credit, at=at),
     )
     if int(invoice.total_minor) != quoted.today_minor:
         raise BillingError("The amount to charge could not be worked out; nothing was charged.")

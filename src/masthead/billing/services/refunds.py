@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways import get_gateway
 from masthead.billing.invoicing import issue_credit_note
@@ -67,6 +68,7 @@ def refund(*, payment: Payment, amount_minor: int, reason: str, idempotency_key:
             gateway_refund_id=result.gateway_refund_id,
             issued_at=now_for(customer),
         )
+        queue.after_commit(tasks.send_refund_issued, credit_note_id=note.pk)
         record_event(
             customer=customer,
             subscription=locked.invoice.subscription,

@@ -13,6 +13,7 @@ from masthead.access import services as access
 from masthead.access.models import GrantSource
 from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
+from masthead.billing.event_emails import failure_reason
 from masthead.billing.gateways import get_gateway
 from masthead.billing.gateways.base import (
     ChargeRequest,
@@ -73,6 +74,8 @@ def charge_payments(
 
 # A cancelled reader hears that access is ending this long before it does.
 ENDING_SOON_NOTICE = dt.timedelta(days=3)
+# A retry's notice (the failure email naming its date) comes at least this long before it.
+RETRY_NOTICE = dt.timedelta(hours=25)
 
 
 def renewal_action_at(subscription: Subscription) -> dt.datetime:
@@ -141,6 +144,8 @@ def _paid(*, subscription: Subscription, invoice: Invoice, now: dt.datetime) -> 
         invoice=invoice.number,
     )
     email = tasks.send_receipt if first_paid else tasks.send_renewal_succeeded
+    if invoice.kind == InvoiceKind.PRORATION:
+        email = tasks.send_plan_changed  # a plan change, never "has renewed"
     queue.after_commit(email, invoice_id=invoice.pk)
 
 
@@ -315,7 +320,12 @@ def _unpaid(*, subscription: Subscription, payment: Payment, now: dt.datetime) -
         Payment.objects.filter(invoice=invoice).order_by("created_at", "pk").first() or payment
     ).settled_at or now
     if attempts <= len(schedule) and payment.status != PaymentStatus.REQUIRES_ACTION:
-        subscription.next_action_at = first_failure + dt.timedelta(days=schedule[attempts - 1])
+        # The failure email names this retry's date and amount: it is the retry's pre-debit
+        # notice, so the retry waits at least the notice period after it (RBI e-mandate
+        # framework: 24 hours before each debit; reference note §8).
+        subscription.next_action_at = max(
+            first_failure + dt.timedelta(days=schedule[attempts - 1]), now + RETRY_NOTICE
+        )
     else:
         # Out of retries (or waiting for the reader): end at the later of grace and the
         # last retry day, unless the reader pays first.
@@ -330,8 +340,14 @@ def _unpaid(*, subscription: Subscription, payment: Payment, now: dt.datetime) -
         message=f"Renewal attempt {payment.attempt} failed: {payment.failure_code or 'declined'}",
         at=now,
     )
+    if payment.failure_code == "mandate_limit":
+        # Above the mandate's limit nothing was tried: ask for approval, with the deadline.
+        queue.after_commit(tasks.send_payment_approval_needed, subscription_id=subscription.pk)
+        return
     queue.after_commit(
         tasks.send_payment_failed,
         subscription_id=subscription.pk,
-        failure_message=payment.failure_message or "The payment was declined.",
+        failure_message=failure_reason(
+            gateway=payment.gateway, code=payment.failure_code, message=payment.failure_message
+        ),
     )

@@ -76,13 +76,18 @@ def plans(db):
 @pytest.fixture
 def reader_factory(plans):
     def make(
-        *, state_code: str = "27", card: str = GOOD_CARD, start: dt.datetime = START
+        *,
+        state_code: str = "27",
+        card: str = GOOD_CARD,
+        start: dt.datetime = START,
+        country_code: str = "IN",
     ) -> Reader:
         user = testing.reader_account(f"sub{next(_emails)}@example.com")
         clock = TestClock.objects.create(name=f"clock for {user.email}", frozen_time=start)
         customer = services.ensure_customer(user=user)
         customer.test_clock = clock
         customer.state_code = state_code
+        customer.country_code = country_code
         customer.payment_method = card
         customer.name = "Asha Reader"
         customer.save()

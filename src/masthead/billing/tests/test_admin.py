@@ -21,6 +21,8 @@ from masthead.billing.models import (
     Invoice,
     InvoiceStatus,
     Payment,
+    Plan,
+    PlanPrice,
     PreDebitNotice,
     SandboxCharge,
     Subscription,
@@ -280,7 +282,7 @@ def test_the_invoice_pdf_downloads_as_a_pdf(admin_client, reader):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert "ML-2025-26-000001.pdf" in response["Content-Disposition"]
+    assert "ML-2526-000001.pdf" in response["Content-Disposition"]
 
 
 def test_an_unpaid_invoice_has_no_pdf(admin_client, reader_factory):
@@ -478,3 +480,75 @@ def test_staff_who_may_only_look_cannot_refund_end_or_grant(client, reader):
     assert payment.refunded_minor == 0
     assert sub.status == SubscriptionStatus.ACTIVE
     assert not Grant.objects.filter(user=reader.user, source=GrantSource.COMPLIMENTARY).exists()
+
+
+def _plan_post(plan, *, currency: str, price: str) -> dict[str, str]:
+    return {
+        "name": plan.name, "slug": plan.slug, "description": plan.description,
+        "period_months": str(plan.period_months), "benefits": list(plan.benefits),
+        "trial_days": str(plan.trial_days), "display_order": str(plan.display_order),
+        "is_active": "on",
+        "prices-TOTAL_FORMS": "1", "prices-INITIAL_FORMS": "0",
+        "prices-MIN_NUM_FORMS": "0", "prices-MAX_NUM_FORMS": "1000",
+        "prices-0-currency": currency, "prices-0-price": price, "prices-0-intro_price": "",
+        "prices-0-plan": str(plan.pk),
+    }  # fmt: skip
+
+
+def test_staff_type_plan_prices_in_rupees(admin_client, plans):
+    # The issue: plan prices were typed in paise, refunds in rupees.
+    plan = Plan.objects.create(
+        name="Weekend", slug="weekend", period_months=1, benefits=["premium_stories"]
+    )
+    response = admin_client.post(
+        reverse("admin:billing_plan_change", args=[plan.pk]),
+        _plan_post(plan, currency="INR", price="2,700.50"),
+    )
+    assert response.status_code == 302, [
+        (f.errors, f.non_field_errors())
+        for f in response.context["inline_admin_formsets"][0].formset
+    ] + [response.context["adminform"].form.errors]
+    assert PlanPrice.objects.get(plan=plan).amount_minor == 270_050
+    page = admin_client.get(reverse("admin:billing_plan_change", args=[plan.pk])).content.decode()
+    assert 'value="2700.50"' in page
+
+
+@pytest.mark.parametrize(("currency", "why"), [("JPY", "no minor unit"), ("KWD", "three decimals")])
+def test_prices_in_yen_or_dinars_are_refused_with_the_reason(admin_client, plans, currency, why):
+    # The issue: JPY and KWD prices were accepted here and then never offered.
+    plan = Plan.objects.create(
+        name="Weekend", slug="weekend", period_months=1, benefits=["premium_stories"]
+    )
+    response = admin_client.post(
+        reverse("admin:billing_plan_change", args=[plan.pk]),
+        _plan_post(plan, currency=currency, price="1000"),
+    )
+    assert response.status_code == 200
+    assert why in response.content.decode()
+    assert "Prices can be set in INR or USD only" in response.content.decode()
+    assert not PlanPrice.objects.filter(plan=plan).exists()
+
+
+def test_the_timeline_states_amounts_in_rupees_and_times_in_the_publishers_zone(reader):
+    reader.subscribe("smart-quarterly")
+    reader.advance(days=89, step_hours=12)
+    notice = BillingEvent.objects.get(kind="pre_debit_notice")
+    # The issue: "Pre-debit notice: 90000 INR on 29 Apr 2026 06:30 UTC".
+    assert notice.message.startswith("Pre-debit notice: ₹900.00 on ")
+    assert "IST" in notice.message and "UTC" not in notice.message
+    assert "90000" not in notice.message
+
+
+def test_refunds_and_credit_notes_show_with_a_minus_sign(admin_client, reader):
+    sub = reader.subscribe("smart-quarterly")
+    payment = only_payment(sub)
+    services.refund(payment=payment, amount_minor=30_000, reason="Goodwill", idempotency_key="m1")
+    note = CreditNote.objects.get()
+    page = admin_client.get(reverse("admin:billing_creditnote_changelist")).content.decode()
+    assert "-₹300.00" in page  # the issue: refunds never appeared with a minus sign
+    detail = admin_client.get(
+        reverse("admin:billing_payment_change", args=[payment.pk])
+    ).content.decode()
+    assert "-₹300.00" in detail
+    assert "₹900.00" in detail  # the payment itself stays positive
+    assert note.amount_minor == 30_000

@@ -100,7 +100,18 @@ def test_prices_that_exclude_tax_show_the_total_with_gst_added(client, signed_in
     assert SandboxCharge.objects.get().amount_minor == Invoice.objects.get().total_minor == 106_200
 
 
-def test_dollar_prices_say_nothing_about_gst(client, signed_in):
+def test_dollar_prices_under_an_lut_say_nothing_about_gst(client, signed_in, settings):
+    # Dollar prices are for readers abroad: an export, zero-rated under an LUT (IGST Act
+    # s.16(3)(a)); the page must not tell them the price includes GST (the finding).
+    settings.GST_LUT_REFERENCE, settings.GST_LUT_VALID_UNTIL = "AD270426001234X", "2099-03-31"
     shown = page(client, "smart-essential", "?currency=USD")
     assert "Pay $45 today, then $45 every year" in shown
     assert "GST" not in shown
+
+
+def test_dollar_prices_without_an_lut_include_igst(client, signed_in, settings):
+    # Without an LUT an export is made on payment of IGST (s.16(3)(b)): inside the price.
+    settings.GST_LUT_REFERENCE, settings.GST_LUT_VALID_UNTIL = "", ""
+    shown = page(client, "smart-essential", "?currency=USD")
+    assert "Pay $45 today, then $45 every year" in shown
+    assert "Prices include GST" in shown

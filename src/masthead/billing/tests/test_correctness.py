@@ -417,8 +417,14 @@ class SubscriberLife(RuleBasedStateMachine):
                 ), payment.idempotency_key
         for invoice in invoices.values():
             assert invoice.total_minor == (
-                invoice.taxable_minor + invoice.cgst_minor + invoice.sgst_minor + invoice.igst_minor
+                invoice.taxable_minor
+                + invoice.cgst_minor
+                + invoice.sgst_minor
+                + invoice.igst_minor
+                + invoice.round_off_minor
             ), invoice.pk
+            assert invoice.cgst_minor == invoice.sgst_minor, invoice.pk
+            assert abs(invoice.round_off_minor) <= 1, invoice.pk
             if invoice.status != InvoiceStatus.PAID:
                 assert not paid_by_invoice[invoice.pk] and invoice.number is None, invoice.pk
                 continue
@@ -426,7 +432,8 @@ class SubscriberLife(RuleBasedStateMachine):
             assert invoice.issued_at is not None
             fy = _financial_year(invoice.issued_at)
             assert invoice.financial_year == fy, (invoice.number, fy)
-            expected = f"{django_settings.INVOICE_PREFIX}/{fy}/{invoice.sequence:06d}"
+            short_fy = f"{fy[2:4]}{fy[-2:]}"  # ≤ 16 characters (CGST Rule 46(b))
+            expected = f"{django_settings.INVOICE_PREFIX}/{short_fy}/{invoice.sequence:06d}"
             assert invoice.number == expected, (invoice.number, expected)
 
     def one_recurring_invoice_per_subscription_per_period(

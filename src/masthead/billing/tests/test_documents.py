@@ -32,7 +32,7 @@ IST = ZoneInfo("Asia/Kolkata")
 SELLER = {
     "legal_name": "Meridian Ledger Media Private Limited",
     "address": "4th Floor, Ledger House, Nariman Point, Mumbai 400021",
-    "gstin": "27AABCM1234F1Z5",
+    "gstin": "27AABCM1234F1ZX",
     "state_code": "27",
     "state_name": "Maharashtra",
 }
@@ -129,7 +129,7 @@ def test_intra_state_invoice_is_a_pdf_with_cgst_and_sgst(db):
     assert "24 Nov 2026" not in text
     assert "Meridian Ledger Media Private Limited" in text
     assert "Nariman Point" in text
-    assert "27AABCM1234F1Z5" in text
+    assert "27AABCM1234F1ZX" in text
     assert "Maharashtra (27)" in text
     assert "Asha Rao" in text
     assert "asha@example.com" in text
@@ -169,7 +169,8 @@ def test_place_of_supply_falls_back_to_the_seller_state(db):
     text = pdf_text(render_invoice_pdf(invoice))
 
     after = text.split("Place of supply", 1)[1]
-    assert after.lstrip().startswith("Maharashtra (27)")
+    # Rule 46(n) and GSTR-1's format: the code and the State name.
+    assert after.lstrip().startswith("27-Maharashtra")
 
 
 def test_usd_invoice_shows_zero_rated_igst(db):
@@ -252,7 +253,7 @@ def test_credit_note_names_the_original_invoice(db):
     assert "ML/2026-27/000001" in text
     assert "28 Nov 2026" in text
     assert "Refund within 7 days" in text
-    assert "27AABCM1234F1Z5" in text
+    assert "27AABCM1234F1ZX" in text
     assert "CGST" in text
     assert shown("₹205.93") in text
     assert shown("₹2,700.00") in text
@@ -279,7 +280,16 @@ def test_amounts_in_words_use_lakh_and_crore():
         "Indian Rupees One Crore Twenty Three Lakh Forty Five Thousand Six Hundred "
         "Seventy Eight Only"
     )
-    assert amount_in_words(4_500, "USD") == ""
+    # One paisa is a paisa (the issue found "One Paise"); a cent, cents.
+    assert amount_in_words(270_001, "INR") == (
+        "Indian Rupees Two Thousand Seven Hundred and One Paisa Only"
+    )
+    assert amount_in_words(4_501, "USD") == "US Dollars Forty Five and One Cent Only"
+    assert amount_in_words(1_234_567_850, "USD") == (
+        "US Dollars Twelve Million Three Hundred Forty Five Thousand Six Hundred Seventy Eight "
+        "and Fifty Cents Only"
+    )
+    assert amount_in_words(4_500, "JPY") == ""
 
 
 def test_attachment_filename_has_no_slashes():

@@ -70,7 +70,7 @@ def make_invoice(subscription, *, kind="initial", start=START, end=END, number="
         seller={
             "legal_name": "Meridian Ledger Media Private Limited",
             "address": "4th Floor, Ledger House, Nariman Point, Mumbai 400021",
-            "gstin": "27AABCM1234F1Z5",
+            "gstin": "27AABCM1234F1ZX",
             "state_code": "27",
             "state_name": "Maharashtra",
         },

@@ -26,13 +26,14 @@ def bought(reader, plan="smart-quarterly") -> Invoice:
     return Invoice.objects.get(customer=reader.customer, status=InvoiceStatus.PAID)
 
 
-def parts(invoice: Invoice) -> tuple[int, int, int, int, int]:
+def parts(invoice: Invoice) -> tuple[int, int, int, int, int, int]:
     return (
         invoice.total_minor,
         invoice.taxable_minor,
         invoice.cgst_minor,
         invoice.sgst_minor,
         invoice.igst_minor,
+        invoice.round_off_minor,
     )
 
 
@@ -40,16 +41,20 @@ def parts(invoice: Invoice) -> tuple[int, int, int, int, int]:
     ("mode", "expected"),
     [
         # mode: (prices include tax, GST rate in basis points, reader's state);
-        # expected: (total, taxable, CGST, SGST, IGST) in paise.
-        # ₹900 incl. 18% within Maharashtra: tax ₹137.29 is odd, SGST takes the extra paisa.
-        ((True, 1800, MAHARASHTRA), (90_000, 76_271, 6_864, 6_865, 0)),
-        ((True, 1800, KARNATAKA), (90_000, 76_271, 0, 0, 13_729)),
-        ((False, 1800, MAHARASHTRA), (106_200, 90_000, 8_100, 8_100, 0)),
-        ((False, 1800, KARNATAKA), (106_200, 90_000, 0, 0, 16_200)),
-        # The rate comes from settings: at 5%, ₹900 incl. tax is ₹857.14 + ₹42.86.
-        ((True, 500, MAHARASHTRA), (90_000, 85_714, 2_143, 2_143, 0)),
-        ((False, 500, KARNATAKA), (94_500, 90_000, 0, 0, 4_500)),
-        ((False, 1200, MAHARASHTRA), (100_800, 90_000, 5_400, 5_400, 0)),
+        # expected: (total, taxable, CGST, SGST, IGST, round off) in paise.
+        # ₹900 incl. 18% within Maharashtra: taxable 900 / 1.18 = 762.711… → ₹762.71;
+        # CGST = SGST = 9% × 762.71 = 68.6439 → ₹68.64 each; 762.71 + 137.28 = 899.99, so
+        # the round-off line is +₹0.01 and the total stays ₹900 (ADR 0014).
+        ((True, 1800, MAHARASHTRA), (90_000, 76_271, 6_864, 6_864, 0, 1)),
+        # Karnataka: IGST 18% × 762.71 = 137.2878 → ₹137.29; 762.71 + 137.29 = 900.00.
+        ((True, 1800, KARNATAKA), (90_000, 76_271, 0, 0, 13_729, 0)),
+        ((False, 1800, MAHARASHTRA), (106_200, 90_000, 8_100, 8_100, 0, 0)),
+        ((False, 1800, KARNATAKA), (106_200, 90_000, 0, 0, 16_200, 0)),
+        # The rate comes from settings: at 5%, ₹900 incl. tax is 900 / 1.05 = ₹857.14,
+        # 2.5% × 857.14 = 21.4285 → ₹21.43 each: 857.14 + 42.86 = 900.00.
+        ((True, 500, MAHARASHTRA), (90_000, 85_714, 2_143, 2_143, 0, 0)),
+        ((False, 500, KARNATAKA), (94_500, 90_000, 0, 0, 4_500, 0)),
+        ((False, 1200, MAHARASHTRA), (100_800, 90_000, 5_400, 5_400, 0, 0)),
     ],
 )
 def test_the_checkout_invoice_splits_gst_by_place_of_supply_rate_and_price_mode(
@@ -69,11 +74,41 @@ def test_a_reader_with_no_state_is_taxed_as_in_the_publishers_state(reader_facto
     assert invoice.cgst_minor and invoice.sgst_minor and not invoice.igst_minor
 
 
-def test_a_reader_abroad_paying_in_dollars_is_zero_rated(reader):
+def test_a_reader_abroad_paying_in_dollars_is_an_export_under_lut(reader_factory, settings):
+    # IGST Act s.2(6): recipient abroad, place of supply abroad (s.13(12)), paid in foreign
+    # exchange; zero-rated without IGST under the LUT on file (s.16(3)(a)).
+    settings.GST_LUT_REFERENCE, settings.GST_LUT_VALID_UNTIL = "AD2704260012345", "2099-03-31"
+    reader = reader_factory(state_code="", country_code="US")
     reader.subscribe("smart-quarterly", currency="USD")
     invoice = Invoice.objects.get(customer=reader.customer)
-    assert parts(invoice) == (1_500, 1_500, 0, 0, 0)
+    assert parts(invoice) == (1_500, 1_500, 0, 0, 0, 0)
     assert invoice.tax_rate_bp == 0
+    assert (invoice.supply_type, invoice.place_of_supply) == ("EXPWOP", "96")
+
+
+def test_an_export_without_an_lut_in_force_pays_igst(reader_factory, settings):
+    # s.16(3)(b): without a bond or LUT, an export is made on payment of IGST. $15 incl. 18%:
+    # taxable 1500 / 1.18 = 1271.19 → 1271 cents, IGST 18% × 1271 = 228.78 → 229 cents.
+    settings.GST_LUT_REFERENCE, settings.GST_LUT_VALID_UNTIL = "AD2704260012345", "2020-03-31"
+    reader = reader_factory(state_code="", country_code="US")
+    reader.subscribe("smart-quarterly", currency="USD")
+    invoice = Invoice.objects.get(customer=reader.customer)
+    assert parts(invoice) == (1_500, 1_271, 0, 0, 229, 0)
+    assert (invoice.supply_type, invoice.place_of_supply) == ("EXPWP", "96")
+
+
+def test_a_reader_in_maharashtra_paying_in_dollars_pays_gst_like_any_reader_there(
+    reader_factory, settings
+):
+    # Not an export: the recipient and the place of supply are in India (s.2(6)(ii)-(iii)),
+    # whatever the currency. $15 incl. 18%: taxable 1271 cents, CGST = SGST = 9% × 1271 =
+    # 114.39 → 114 cents each; 1271 + 228 = 1499, round off +1 cent.
+    settings.GST_LUT_REFERENCE, settings.GST_LUT_VALID_UNTIL = "AD2704260012345", "2099-03-31"
+    reader = reader_factory(state_code=MAHARASHTRA, country_code="IN")
+    reader.subscribe("smart-quarterly", currency="USD")
+    invoice = Invoice.objects.get(customer=reader.customer)
+    assert parts(invoice) == (1_500, 1_271, 114, 114, 0, 1)
+    assert (invoice.supply_type, invoice.place_of_supply) == ("B2C", MAHARASHTRA)
 
 
 def test_the_renewal_invoice_uses_the_rate_in_force_when_it_is_issued(reader, settings):

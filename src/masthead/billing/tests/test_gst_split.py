@@ -1,9 +1,11 @@
 """GST arithmetic, for every amount and rate: the parts add up to the total to the paisa.
 
-Rounding (billing/tax.py): the taxable value of a tax-inclusive price, and the tax on a
-tax-exclusive one, are rounded half up to the paisa; within the state CGST is half the tax
-rounded down and SGST takes the odd paisa. Credit notes carve GST out of the refund at the
-invoice's rate and never reverse more of any part than the invoice still holds.
+Rounding (billing/tax.py, ADR 0014; reference note §3 "compute each 9% on the taxable value
+and round to paise, so CGST = SGST. Never halve a rounded total"): the taxable value of a
+tax-inclusive price is rounded half up to the paisa, each tax head is its rate on the taxable
+value rounded half up, and a round-off line (at most a paisa either way) makes the parts equal
+the price. Credit notes carve GST out of the refund at the invoice's rate and never reverse
+more of any part than the invoice still holds.
 """
 
 from __future__ import annotations
@@ -28,37 +30,50 @@ def test_taxable_plus_tax_is_the_total_and_the_halves_make_the_tax(
         amount_minor=amount, rate_bp=rate_bp, intra_state=intra_state, inclusive=inclusive
     )
     tax = split.cgst + split.sgst + split.igst
-    assert split.taxable + tax == split.total
+    assert split.taxable + tax + split.round_off == split.total
+    assert abs(split.round_off) <= 1  # never more than the paisa rounding leaves
     assert min(split.taxable, split.cgst, split.sgst, split.igst) >= 0
+    rate = Fraction(rate_bp, 10_000)
     if intra_state:
         assert split.igst == 0
-        assert split.cgst + split.sgst == tax
-        assert split.sgst - split.cgst in (0, 1)  # the odd paisa, if any, is SGST's
+        assert split.cgst == split.sgst  # CGST = SGST, always
+        assert abs(split.cgst - split.taxable * rate / 2) <= Fraction(1, 2)
     else:
         assert split.cgst == split.sgst == 0
-        assert split.igst == tax
-    rate = Fraction(rate_bp, 10_000)
+        assert abs(split.igst - split.taxable * rate) <= Fraction(1, 2)
     if inclusive:
         assert split.total == amount  # the reader pays the sticker price
         assert abs(split.taxable - amount / (1 + rate)) <= Fraction(1, 2)
     else:
         assert split.taxable == amount  # GST on top of the price
-        assert abs(tax - amount * rate) <= Fraction(1, 2)
+        # the total is the price plus the tax at the full rate, whatever the state
+        assert abs(split.total - amount - amount * rate) <= Fraction(1, 2)
 
 
 @pytest.mark.parametrize(
-    ("amount", "inclusive", "taxable", "cgst", "sgst"),
+    ("amount", "inclusive", "expected"),  # expected: taxable, CGST, SGST, round off
     [
-        (90_000, True, 76_271, 6_864, 6_865),  # ₹900 incl. 18%: tax 137.29, odd paisa to SGST
-        (270_000, True, 228_814, 20_593, 20_593),
-        (90_000, False, 90_000, 8_100, 8_100),
-        (1, True, 1, 0, 0),  # a paisa is too small to carry tax
-        (3, False, 3, 0, 1),  # 18% of 3 paise rounds half up to 1, SGST's
+        # ₹900 incl. 18%: 900 / 1.18 = 762.711… → 762.71; 9% × 762.71 = 68.6439 → 68.64
+        # each (the issue found 68.64 / 68.65); 762.71 + 68.64 + 68.64 = 899.99 → +0.01.
+        (90_000, True, (76_271, 6_864, 6_864, 1)),
+        # ₹2,700 incl. 18%: 2700 / 1.18 = 2288.135… → 2288.14; 9% × 2288.14 = 205.9326 →
+        # 205.93 each; 2288.14 + 411.86 = 2700.00.
+        (270_000, True, (228_814, 20_593, 20_593, 0)),
+        (90_000, False, (90_000, 8_100, 8_100, 0)),
+        (1, True, (1, 0, 0, 0)),  # a paisa is too small to carry tax
+        # 3 paise + 18%: total 3 + 0.54 → 4; 9% of 3 paise = 0.27 → 0 each; round off 1.
+        (3, False, (3, 0, 0, 1)),
     ],
 )
-def test_known_splits_at_18_percent(amount, inclusive, taxable, cgst, sgst):
+def test_known_splits_at_18_percent(amount, inclusive, expected):
+    taxable, cgst, sgst, round_off = expected
     split = split_tax(amount_minor=amount, rate_bp=1800, intra_state=True, inclusive=inclusive)
-    assert (split.taxable, split.cgst, split.sgst) == (taxable, cgst, sgst)
+    assert (split.taxable, split.cgst, split.sgst, split.round_off) == (
+        taxable,
+        cgst,
+        sgst,
+        round_off,
+    )
 
 
 def test_negative_amounts_and_rates_are_refused():
@@ -76,6 +91,7 @@ def _minus(left: TaxSplit, note: TaxSplit) -> TaxSplit:
         left.sgst - note.sgst,
         left.igst - note.igst,
         left.rate_bp,
+        left.round_off - note.round_off,
     )
 
 
@@ -106,12 +122,28 @@ def test_credit_notes_total_their_refunds_and_a_full_refund_cancels_the_invoice_
         note = split_credit(amount_minor=refund, rate_bp=rate_bp, left=left)
         tax = note.cgst + note.sgst + note.igst
         assert note.total == refund  # the credit note is the money returned, GST inside
-        assert note.taxable + tax == refund
+        assert note.taxable + tax + note.round_off == refund
         assert min(note.taxable, note.cgst, note.sgst, note.igst) >= 0
-        assert (note.igst == 0) if intra_state else (note.cgst == note.sgst == 0)
+        assert (note.cgst == note.sgst) if intra_state else (note.cgst == note.sgst == 0)
+        if intra_state:
+            assert note.igst == 0
         left = _minus(left, note)
         assert min(left.taxable, left.cgst, left.sgst, left.igst) >= 0  # never over-reversed
-    assert left == TaxSplit(0, 0, 0, 0, 0, rate_bp)
+    assert left == TaxSplit(0, 0, 0, 0, 0, rate_bp, 0)
+
+
+def test_a_first_partial_credit_note_rounds_like_an_invoice():
+    # ₹900 invoice in Maharashtra; ₹450 back: 450 / 1.18 = 381.355… → 381.36; 9% × 381.36 =
+    # 34.3224 → 34.32 each; 381.36 + 68.64 = 450.00.
+    invoice = split_tax(amount_minor=90_000, rate_bp=1800, intra_state=True, inclusive=True)
+    note = split_credit(amount_minor=45_000, rate_bp=1800, left=invoice)
+    assert (note.taxable, note.cgst, note.sgst, note.igst, note.round_off) == (
+        38_136,
+        3_432,
+        3_432,
+        0,
+        0,
+    )
 
 
 def test_a_credit_note_larger_than_what_is_left_is_refused():

@@ -64,7 +64,7 @@ def open_checkout(client: Any, *, key: str = CHECKOUT_KEY) -> str:
         {
             "checkout_key": key,
             "name": "Asha Rao",
-            "state_code": "",
+            "state_code": "27",
             "gstin": "",
             "currency": "INR",
             "next": "/story/",

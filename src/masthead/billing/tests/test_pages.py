@@ -77,7 +77,7 @@ def test_a_card_that_is_not_a_sandbox_card_is_refused_with_the_test_cards_listed
 def test_a_bad_gstin_is_refused_with_the_rule(client, story):
     client.force_login(testing.reader_account())
     refused = checkout(client, gstin="29ABCDE1234F1Z5")
-    assert "starts with your state" in refused.content.decode()
+    assert "is not a valid GSTIN" in refused.content.decode()
     assert not Subscription.objects.exists()
 
 

@@ -69,6 +69,10 @@ def subscribe_on_razorpay(client: Any, razorpay: FakeRazorpay, key: str) -> Any:
 # --- the back office ------------------------------------------------------------------------
 
 
+def _rupees(minor: int) -> str:
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
 def plan_form(plan: Plan, **amounts: int) -> dict[str, Any]:
     """The plan's change form as the back office posts it, with the prices' amounts."""
     prices = list(PlanPrice.objects.filter(plan=plan).order_by("currency"))
@@ -91,8 +95,9 @@ def plan_form(plan: Plan, **amounts: int) -> dict[str, Any]:
             f"prices-{index}-id": price.pk,
             f"prices-{index}-plan": plan.pk,
             f"prices-{index}-currency": price.currency,
-            f"prices-{index}-amount_minor": amounts.get(price.currency, price.amount_minor),
-            f"prices-{index}-intro_amount_minor": "",
+            # Staff type prices in rupees (issue 13): 270000 paise is "2700.00".
+            f"prices-{index}-price": _rupees(amounts.get(price.currency, price.amount_minor)),
+            f"prices-{index}-intro_price": "",
         }
     return data
 
@@ -119,7 +124,7 @@ def test_add_a_new_price_makes_a_new_version_and_retires_the_old(admin_client, p
     old = PlanPrice.objects.get(plan=plan, currency="INR")
     url = reverse("admin:billing_plan_add_price", args=[plan.pk])
     assert "A new price is a new version" in admin_client.get(url).content.decode()
-    done = admin_client.post(url, {"currency": "INR", "amount_minor": "300000"}, follow=True)
+    done = admin_client.post(url, {"currency": "INR", "price": "3,000"}, follow=True)
     assert "new readers pay it from now" in done.content.decode()
     current = PlanPrice.objects.get(plan=plan, currency="INR")
     assert (current.amount_minor, current.gateway_plan_ids) == (300_000, {})

@@ -197,4 +197,5 @@ def test_an_upgrade_charges_the_new_total_less_the_unused_share_of_what_was_paid
     assert abs(upgrade.total_minor - (new_total - unused_paid)) <= 1
     assert charge.amount_minor == upgrade.total_minor
     tax = upgrade.cgst_minor + upgrade.sgst_minor + upgrade.igst_minor
-    assert upgrade.taxable_minor + tax == upgrade.total_minor
+    assert upgrade.taxable_minor + tax + upgrade.round_off_minor == upgrade.total_minor
+    assert upgrade.cgst_minor == upgrade.sgst_minor

@@ -45,8 +45,13 @@ def test_money_refuses_floats():
 
 
 # documents.py lays out PDF pages in points, floats by nature: only there, and only in the
-# layout (the writer and the page template), may a float literal appear.
-_LAYOUT = {"documents.py": frozenset({"_Writer", "_render"})}
+# layout (the writer and the page template), may a float literal appear; and only the JSON
+# writers named below may turn an exact amount into the number a JSON schema asks for.
+_LAYOUT = {
+    "documents.py": frozenset({"_Writer", "_render"}),
+    # The returns and e-invoice JSON want numbers: exact two-decimal amounts, output only.
+    "formats.py": frozenset({"json_number", "json_rate"}),
+}
 
 
 def _float_uses(source: str, *, layout: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
@@ -61,7 +66,8 @@ def _float_uses(source: str, *, layout: frozenset[str] = frozenset()) -> list[tu
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "float":
-            found.append((node.lineno, "float()"))
+            if node not in in_layout:  # the named output functions may hand JSON a number
+                found.append((node.lineno, "float()"))
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "total_seconds":
             found.append((node.lineno, ".total_seconds()"))
         elif isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.Div):
@@ -127,3 +133,52 @@ def test_the_float_guard_allows_exact_arithmetic(source):
 def test_the_float_guard_allows_floats_only_in_the_pdf_layout():
     source = "class _Writer:\n    width = 0.55\n\nscale = 0.55\n"
     assert _float_uses(source, layout=frozenset({"_Writer"})) == [(4, "float literal")]
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "months", "shown"),
+    [
+        # The issue: $45 a year is $3.75 a month, shown as "$3/Month" before.
+        (4_500, "USD", 12, "$3.75"),
+        # $15 a quarter: $5.00 exactly.
+        (1_500, "USD", 3, "$5"),
+        # $10 over 3 months: 3.333… → $3.33 (down, by less than a cent).
+        (1_000, "USD", 3, "$3.33"),
+        # Rupees stay whole, as the seed shows them: ₹2,700 a year → ₹225.
+        (270_000, "INR", 12, "₹225"),
+    ],
+)
+def test_per_month_prices_round_down_to_the_currencys_displayed_unit(
+    minor, currency, months, shown
+):
+    monthly = per_month_floor(total=Money(minor, currency), months=months)
+    assert format_money(monthly, locale="en_IN") == shown
+
+
+@given(
+    st.integers(min_value=0, max_value=10**12),
+    st.integers(min_value=1, max_value=120),
+    st.sampled_from(["INR", "USD"]),
+)
+def test_the_per_month_figure_never_understates_by_a_whole_displayed_unit(minor, months, cur):
+    step = 100 if cur == "INR" else 1  # whole rupees; cents
+    monthly = per_month_floor(total=Money(minor, cur), months=months)
+    assert monthly.minor * months <= minor
+    assert (monthly.minor + step) * months > minor
+
+
+def test_refunds_and_credit_notes_show_a_minus_sign():
+    from masthead.core.money import format_refund
+
+    assert format_money(Money(-30_000, "INR"), locale="en_IN", whole=False) == "-₹300.00"
+    assert format_refund(Money(30_000, "INR"), locale="en_IN") == "-₹300.00"
+    assert format_refund(Money(375, "USD"), locale="en_IN") == "-$3.75"
+
+
+@pytest.mark.parametrize(("currency", "why"), [("JPY", "no minor unit"), ("KWD", "three decimals")])
+def test_prices_in_currencies_without_two_decimals_are_refused_with_the_reason(currency, why):
+    from masthead.core.money import currency_problem
+
+    assert why in currency_problem(currency)
+    assert "INR or USD" in currency_problem(currency)
+    assert currency_problem("USD") == currency_problem("INR") == ""

@@ -21,6 +21,10 @@ class Command(BaseCommand):
                 "undelivered events; re-sync pending payments and webhook events."
             ),
         )
+        gstr1 = sub.add_parser("gstr1", help="GSTR-1 files (CSV + JSON zip) for a period.")
+        gstr1.add_argument("--month", default="", help="e.g. 2026-11")
+        gstr1.add_argument("--quarter", default="", help="its first month, e.g. 2026-10")
+        gstr1.add_argument("--out", default="", help="zip to write (default gstr1-MMYYYY.zip)")
         clock = sub.add_parser("clock", help="Sandbox test clocks.")
         clock_sub = clock.add_subparsers(dest="clock_action", required=True)
         advance = clock_sub.add_parser("advance", help="Move test clocks forward.")
@@ -37,6 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Done: {report.processed} due, {report.failed} to retry later.")
             )
+        elif action == "gstr1":
+            self._gstr1(month=options["month"], quarter=options["quarter"], out=options["out"])
         elif action == "reconcile":
             result = operations.reconcile(progress=self.stdout.write)
             self.stdout.write(
@@ -61,4 +67,33 @@ class Command(BaseCommand):
                     f"Moved {count} clock(s) {options['days']:g} day(s); "
                     f"{report.processed} due item(s) processed."
                 )
+            )
+
+    def _gstr1(self, *, month: str, quarter: str, out: str) -> None:
+        from pathlib import Path
+
+        from masthead.billing.gstr1.formats import returns_json, rupees, zip_bytes
+        from masthead.billing.gstr1.sections import build_return, period_bounds
+
+        if bool(month) == bool(quarter):
+            raise CommandError("Give one of --month 2026-11 or --quarter 2026-10.")
+        try:
+            start, end = period_bounds(month=month, quarter=quarter)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        gstr1 = build_return(start=start, end=end)
+        path = Path(out or f"gstr1-{returns_json(gstr1)['fp']}.zip")
+        path.write_bytes(zip_bytes(gstr1))
+        net = gstr1.net
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote {path} for {gstr1.period_label}: net value ₹{rupees(net.value)}, "
+                f"taxable ₹{rupees(net.taxable)}."
+            )
+        )
+        if gstr1.unconverted:
+            self.stdout.write(
+                "Waiting for an exchange rate for their date (CGST Rule 34(2)), so left out; "
+                "record it under Billing › Exchange rates and export again: "
+                + ", ".join(gstr1.unconverted)
             )

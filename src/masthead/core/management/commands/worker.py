@@ -14,6 +14,7 @@ from django.utils import timezone
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import operations as billing_operations
 from masthead.billing import renewals, webhooks
+from masthead.billing.einvoice import services as einvoice
 from masthead.core.background import run_queued_tasks
 from masthead.epaper import services as epaper
 from masthead.insights import services as insights
@@ -69,6 +70,10 @@ class Command(BaseCommand):
                 last_webhook_retry = time.monotonic()
                 if applied:
                     self.stdout.write(f"billing: {applied} waiting webhook event(s) applied")
+            # E-invoices (when on): registered, failures retried with a back-off; never blocking.
+            registered = einvoice.register_due()
+            if registered:
+                self.stdout.write(f"billing: {registered} e-invoice(s) registered")
             # Editions whose render died with its worker: rendered again from the start.
             recovered = epaper.recover_stale_renders()
             if recovered:

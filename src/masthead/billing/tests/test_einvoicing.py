@@ -1,0 +1,150 @@
+"""E-invoicing (reference note §6): the INV-01 v1.1 request, the IRN by the portal's rule,
+the GSP adapter against recorded responses, retries that never block access, and the IRN and
+QR code on the invoice."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from masthead.billing.documents import render_invoice_pdf
+from masthead.billing.einvoice import services as einvoice
+from masthead.billing.einvoice.clients import GspIrp, IrpError
+from masthead.billing.einvoice.schema import irp_request
+from masthead.billing.models import EInvoiceRegistration, Invoice, InvoiceStatus
+from masthead.billing.supply import SupplyType
+
+pytestmark = pytest.mark.django_db(transaction=True)
+RECORDED = Path(__file__).parent / "recorded" / "einvoice"
+BUYER = "29AABCM1234F1ZT"
+
+
+@pytest.fixture
+def business_invoice(reader_factory):
+    reader = reader_factory(state_code="29")
+    c = reader.customer
+    c.gstin, c.name, c.address, c.city, c.postal_code = (
+        BUYER, "Acme Media Pvt Ltd", "12 MG Road", "Bengaluru", "560001"
+    )  # fmt: skip
+    c.save()
+    reader.subscribe("smart-essential")
+    return Invoice.objects.get(customer=c, status=InvoiceStatus.PAID)
+
+
+def test_the_request_has_the_schema_1_1_mandatory_fields(business_invoice, settings):
+    payload = irp_request(business_invoice)
+    assert payload["Version"] == "1.1"
+    assert payload["TranDtls"] == {"TaxSch": "GST", "SupTyp": "B2B", "RegRev": "N"}
+    assert payload["DocDtls"]["Typ"] == "INV"
+    assert payload["DocDtls"]["No"] == business_invoice.number
+    assert payload["SellerDtls"]["Gstin"] == settings.PUBLISHER_GSTIN
+    assert payload["SellerDtls"]["Pin"] == 400021  # from the publisher's address
+    buyer = payload["BuyerDtls"]
+    assert (buyer["Gstin"], buyer["Pos"], buyer["Stcd"], buyer["Pin"]) == (
+        BUYER,
+        "29",
+        "29",
+        560001,
+    )
+    [item] = payload["ItemList"]
+    # ₹2,700 incl. 18 % IGST: 2288.14 + 411.87 − 0.01 round off.
+    assert (item["IsServc"], item["HsnCd"], item["AssAmt"], item["GstRt"]) == (
+        "Y", "998431", 2288.14, 18,
+    )  # fmt: skip
+    assert item["IgstAmt"] == 411.87
+    assert payload["ValDtls"] == {
+        "AssVal": 2288.14, "IgstVal": 411.87, "CgstVal": 0.0, "SgstVal": 0.0,
+        "RndOffAmt": -0.01, "TotInvVal": 2700.0,
+    }  # fmt: skip
+
+
+def test_nothing_is_registered_while_e_invoicing_is_off(business_invoice, settings):
+    settings.EINVOICE_ENABLED = False
+    assert einvoice.register_due() == 0
+    assert not EInvoiceRegistration.objects.exists()
+
+
+def test_the_sandbox_irp_returns_the_irn_by_the_portals_rule_and_the_invoice_prints_it(
+    business_invoice, settings
+):
+    settings.EINVOICE_ENABLED = True
+    assert einvoice.register_due() == 1
+    registration = EInvoiceRegistration.objects.get(invoice=business_invoice)
+    # IRN = SHA-256(GSTIN + financial year + document type + number) [S24].
+    fy = business_invoice.financial_year
+    expected = hashlib.sha256(
+        f"{settings.PUBLISHER_GSTIN}{fy}INV{business_invoice.number}".encode()
+    ).hexdigest()
+    assert registration.irn == expected and len(expected) == 64
+    assert registration.signed_qr.count(".") == 2  # a compact JWS
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(render_invoice_pdf(business_invoice))).pages
+    )
+    assert expected[:40] in text.replace("\n", "")
+    assert "E-INVOICE" in text
+
+
+def test_b2c_invoices_are_not_sent_to_the_irp(reader, settings):
+    settings.EINVOICE_ENABLED = True
+    reader.subscribe("smart-quarterly")
+    assert Invoice.objects.get().supply_type == SupplyType.B2C
+    assert einvoice.register_due() == 0
+
+
+def test_a_failed_registration_is_retried_shown_to_staff_and_blocks_nothing(
+    business_invoice, settings, admin_client
+):
+    settings.EINVOICE_ENABLED, settings.EINVOICE_IRP = True, "gsp"
+    settings.EINVOICE_GSP_URL = ""  # unreachable: not configured
+    assert einvoice.register_due() == 0
+    registration = EInvoiceRegistration.objects.get(invoice=business_invoice)
+    assert registration.status == "failed"
+    assert registration.attempts == 1
+    assert "MASTHEAD_EINVOICE_GSP_URL" in registration.last_error
+    assert registration.next_attempt_at is not None
+    # The reader reads on: the invoice is issued and the subscription active.
+    assert business_invoice.subscription.status == "active"
+    page = admin_client.get("/admin/billing/einvoiceregistration/").content.decode()
+    assert business_invoice.number in page and "MASTHEAD_EINVOICE_GSP_URL" in page
+    # Not retried before its time; retried after it, and then registered.
+    assert einvoice.register_due(now=registration.created_at) == 0
+    settings.EINVOICE_IRP = "sandbox"
+    assert einvoice.register_due(now=registration.next_attempt_at) == 1
+    registration.refresh_from_db()
+    assert (registration.status, registration.attempts) == ("registered", 2)
+
+
+def _recorded(name: str):
+    body = (RECORDED / name).read_bytes()
+
+    def transport(url, headers, data):
+        transport.seen = (url, headers, json.loads(data))
+        return 200, body
+
+    return transport
+
+
+def test_the_gsp_adapter_reads_the_recorded_success(business_invoice, settings):
+    settings.EINVOICE_GSP_URL = "https://gsp.example/api"
+    transport = _recorded("generate_irn_success.json")
+    result = GspIrp(transport=transport).register(irp_request(business_invoice))
+    assert result.irn.startswith("a5c12dca80e7")
+    assert result.ack_no == "112010036563310"
+    assert result.signed_qr.startswith("eyJhbGciOiJSUzI1NiJ9.")
+    url, headers, sent = transport.seen
+    assert url == "https://gsp.example/api/eicore/v1.03/Invoice"
+    assert headers["gstin"] == settings.PUBLISHER_GSTIN
+    assert sent["Version"] == "1.1"
+
+
+def test_the_gsp_adapter_turns_a_recorded_refusal_into_a_clear_error(business_invoice, settings):
+    settings.EINVOICE_GSP_URL = "https://gsp.example/api"
+    with pytest.raises(IrpError, match="2150: Duplicate IRN"):
+        GspIrp(transport=_recorded("generate_irn_duplicate.json")).register(
+            irp_request(business_invoice)
+        )
