@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "masthead.api",
     "masthead.epaper",
     "masthead.newsletters",
+    # Operations: the worker, health checks, metrics, backups (imports every app above).
+    "masthead.ops",
 ]
 
 MIDDLEWARE = [
@@ -238,7 +240,8 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if MASTHEAD_ENV == "test"
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email"],
+        # One queue per worker role (masthead.ops.worker): each runs beside the others.
+        "QUEUES": ["default", "email", "billing", "newsletters", "epaper"],
     }
 }
 

@@ -48,7 +48,8 @@ def send_access_ending_soon(*, subscription_id: int) -> None:
     emails.send_access_ending_soon(subscription_id=subscription_id)
 
 
-@task()
+# The worker's billing role runs these (masthead.ops.worker).
+@task(queue_name="billing")
 def process_webhook(*, event_pk: int) -> None:
     from masthead.billing.webhooks import process_event
 

@@ -24,6 +24,7 @@ from masthead.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from masthead.core.testing import WorkerKilled
 
 from .conftest import DECLINED, NO_FUNDS, START
 
@@ -261,11 +262,11 @@ def test_a_renewal_that_crashed_after_calling_the_gateway_reconciles_instead_of_
     def crash_once(**kwargs):
         if not crashed["done"]:
             crashed["done"] = True
-            raise RuntimeError("worker killed after the gateway answered")
+            raise WorkerKilled("worker killed after the gateway answered")
         return real_settle(**kwargs)
 
     monkeypatch.setattr(services, settling, crash_once)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.setattr(services, settling, real_settle)
     pending = Payment.objects.get(status=PaymentStatus.PENDING)

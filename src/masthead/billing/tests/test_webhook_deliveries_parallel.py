@@ -25,6 +25,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
     WebhookEvent,
 )
+from masthead.core.testing import WorkerKilled
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
@@ -64,8 +65,8 @@ def charged_but_unrecorded(reader, monkeypatch):
     """A renewal the gateway charged while the worker died before recording it."""
     sub = reader.subscribe("smart-quarterly")
     for settling in ("settle_payment", "settle_renewal_payments"):
-        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
-    with pytest.raises(RuntimeError):
+        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(WorkerKilled()))
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
     return sub, Payment.objects.get(status=PaymentStatus.PENDING)

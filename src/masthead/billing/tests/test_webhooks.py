@@ -25,6 +25,7 @@ from masthead.billing.models import (
     WebhookEvent,
 )
 from masthead.core.background import run_queued_tasks
+from masthead.core.testing import WorkerKilled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,8 +57,8 @@ def crash_while_settling_the_renewal(reader, monkeypatch) -> Payment:
     from masthead.billing import services
 
     for settling in ("settle_payment", "settle_renewal_payments"):
-        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
-    with pytest.raises(RuntimeError):
+        monkeypatch.setattr(services, settling, lambda **kw: (_ for _ in ()).throw(WorkerKilled()))
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
     return Payment.objects.get(status=PaymentStatus.PENDING)
@@ -195,7 +196,7 @@ def test_with_the_database_queue_a_delivery_is_stored_and_queued_and_applied_by_
     sub = reader.subscribe("smart-quarterly")
     pending = crash_while_settling_the_renewal(reader, monkeypatch)
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
     }
 
     response = post(client, event("evt_q", "payment.succeeded", pending.idempotency_key))
@@ -272,8 +273,8 @@ def test_an_attempt_that_never_reached_the_gateway_is_not_charged_once_the_reade
     sub = reader.subscribe("smart-quarterly")
     # The worker dies after writing the renewal's keyed payment, before calling the gateway.
     for charging in ("charge_payment", "charge_payments"):
-        monkeypatch.setattr(services, charging, lambda **kw: (_ for _ in ()).throw(RuntimeError()))
-    with pytest.raises(RuntimeError):
+        monkeypatch.setattr(services, charging, lambda **kw: (_ for _ in ()).throw(WorkerKilled()))
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
     stray = Payment.objects.get(status=PaymentStatus.PENDING)
