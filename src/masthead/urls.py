@@ -28,6 +28,8 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+    # Operations: /healthz, /readyz, /metrics (masthead.ops).
+    path("", include("masthead.ops.urls")),
     path("", include("masthead.newsroom.urls")),
 ]
 

@@ -7,7 +7,7 @@ import os
 import socket
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from masthead.ops.models import WorkerHeartbeat
@@ -88,3 +88,17 @@ def workers(*, now: dt.datetime | None = None) -> list[WorkerState]:
             state = "running"
         states.append(WorkerState(beat=row, state=state, age=age))
     return states
+
+
+@dataclass(frozen=True)
+class RenewalTotals:
+    done: int
+    failed: int
+
+
+def renewal_totals() -> RenewalTotals:
+    """Renewals done and failed by every worker that ever ran (rows are kept when it stops)."""
+    totals = WorkerHeartbeat.objects.aggregate(
+        done=Sum("renewals_done"), failed=Sum("renewals_failed")
+    )
+    return RenewalTotals(done=totals["done"] or 0, failed=totals["failed"] or 0)
