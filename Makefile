@@ -45,6 +45,7 @@ test: $(TEST_STAMP) browser
 
 browser:
 	@$(PYTHON) scripts/ensure_chromium.py
+	@$(PYTHON) scripts/ensure_ops_tools.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src bench scripts
