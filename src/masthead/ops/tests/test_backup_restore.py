@@ -90,7 +90,7 @@ def test_a_backup_restored_into_an_empty_database_has_every_reader_subscription_
     assert edition.status == EditionStatus.READY
     (folders["media"] / "logos").mkdir(parents=True)
     (folders["media"] / "logos" / "masthead.png").write_bytes(b"\x89PNG logo bytes")
-    expected = {
+    expected: dict[str, Any] = {
         "readers": sorted(User.objects.values_list("email", flat=True)),
         "subscriptions": sorted(
             [s.pk, s.status, s.period_index] for s in Subscription.objects.all()
