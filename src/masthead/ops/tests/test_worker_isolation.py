@@ -4,6 +4,8 @@ renew, and the worker process keeps running (and stops cleanly on SIGTERM)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 import signal
 import time
 
@@ -83,3 +85,34 @@ def test_the_broken_subscription_renews_once_mended_and_its_lease_has_run_out():
     advance(clock, by=renewals.LEASE + dt.timedelta(seconds=1))
     assert renewals.run_due_work().failed == 0
     assert renewed(subs[0])
+
+
+def test_a_step_that_raises_is_logged_counted_and_the_other_steps_still_run(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.core.management import call_command
+
+    from masthead.partners import services as partners
+
+    clock, subs = subscribed(1, prefix="step")
+    charges_due(notices_sent(clock))
+
+    def broken_sweep() -> None:
+        raise RuntimeError("partner pool table is locked")
+
+    monkeypatch.setattr(partners, "assign_codes", broken_sweep)
+    out = io.StringIO()
+    with caplog.at_level(logging.ERROR, logger="masthead.ops.worker"):
+        call_command("worker", "--once", "--role", "billing", stdout=out)
+
+    assert renewed(subs[0]), "the renewals step ran all the same"
+    assert "Worker stopped." in out.getvalue()
+    [failure] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert failure.getMessage() == (
+        "worker role billing: step 'partner codes' failed; it runs again on the next pass"
+    )
+    assert failure.exc_info and "partner pool table is locked" in str(failure.exc_info[1])
+    beat = WorkerHeartbeat.objects.get(role="billing")
+    assert beat.steps_failed == 1
+    assert beat.last_error == "partner codes: RuntimeError: partner pool table is locked"
+    assert beat.renewals_done == 1
