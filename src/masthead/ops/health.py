@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
@@ -29,6 +29,7 @@ def _database() -> Check:
 
 def _cache() -> Check:
     key = f"readyz:{uuid.uuid4().hex}"
+    cache = caches["default"]
     try:
         cache.set(key, "1", timeout=10)
         found = cache.get(key)

@@ -12,6 +12,9 @@ from django_tasks_db.models import DBTaskResult
 from masthead.billing.models import LIVE_STATUSES, Subscription, WebhookEvent
 from masthead.ops import health, heartbeats
 
+# A role that stopped cleanly is listed for this long (a restart shows the old and the new).
+SHOW_STOPPED_FOR = dt.timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class Status:
@@ -73,7 +76,11 @@ def lines(status: Status) -> list[str]:
     out.append("Workers")
     if not status.workers:
         out.append("  FAIL no worker has ever run: start `masthead worker`")
+    elif not any(w.state == "running" for w in status.workers):
+        out.append("  FAIL no worker role is running: start `masthead worker`")
     for worker in status.workers:
+        if worker.state == "stopped" and worker.age > SHOW_STOPPED_FOR:
+            continue  # kept for the renewal totals, not worth a line
         beat = worker.beat
         mark = {"running": "ok  ", "stale": "FAIL", "stopped": "    "}[worker.state]
         busy = beat.current_step and worker.state != "stopped"

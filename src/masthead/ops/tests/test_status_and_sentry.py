@@ -116,3 +116,11 @@ def test_without_sentry_dsn_nothing_is_sent(sentry_server):
     assert done.returncode == 0, done.stderr
     assert "boom" in done.stderr, "logged locally"
     assert _Collector.bodies == []
+
+
+def test_status_fails_when_every_worker_has_stopped():
+    heartbeats.stop(heartbeat=heartbeats.start(role="billing"))
+    code, text = status()
+    assert code == 1
+    assert "FAIL no worker role is running: start `masthead worker`" in text
+    assert "billing" in text and ": stopped, last beat 0s ago" in text

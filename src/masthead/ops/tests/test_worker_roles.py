@@ -46,9 +46,11 @@ def test_a_renewal_falling_due_during_a_stuck_newsletter_send_is_charged_at_once
         try:
             assert sink.wait_until_held(timeout=60), "the send reached the slow server"
             charges_due(clock)  # the renewal falls due now, mid-send
-            started = time.monotonic()
-            assert wait_for(lambda: renewed(sub), timeout=30), "renewed while the send waits"
-            took = time.monotonic() - started
+            # The old single loop would wait for the send however long it took: the server
+            # holds the send until told, so "renewed at all while held" is the whole claim (the
+            # generous timeout is for a loaded CI machine, not for the worker).
+            assert wait_for(lambda: renewed(sub), timeout=90), "renewed while the send waits"
+            assert sink.handler.release.is_set() is False, "the server was still holding"
             made.refresh_from_db()
             assert made.status == IssueStatus.SENDING, "the send is still waiting"
             assert Delivery.objects.filter(issue=made, status=DeliveryStatus.SENT).count() == 3
@@ -64,7 +66,6 @@ def test_a_renewal_falling_due_during_a_stuck_newsletter_send_is_charged_at_once
         finally:
             if worker.poll() is None:
                 worker.kill()
-    assert took < 15, took
     assert worker.returncode == 0, output
     # Every list member once, and the reader the renewal email.
     assert sorted(m.rcpt_tos[0] for m in sink.messages) == [
