@@ -488,6 +488,8 @@ LOGGING["loggers"]["masthead.requests"] = {
     "level": _env("MASTHEAD_REQUEST_LOG_LEVEL", "INFO" if LOG_FORMAT == "json" else "WARNING")
 }
 MIDDLEWARE.insert(0, "masthead.ops.middleware.RequestObservabilityMiddleware")
+# core imports no app (import-linter): the navigation's sections come from the newsroom here.
+SITE_SECTIONS_PROVIDER = "masthead.newsroom.selectors.sections"
 # Pages compressed by Django, not nginx: Django 4.2+ pads each gzip response with random bytes
 # ("Heal the Breach"), which defeats BREACH's length oracle on pages carrying CSRF tokens;
 # nginx's gzip has no such mitigation (deploy/README.md). After WhiteNoise: static files come

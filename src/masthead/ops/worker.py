@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import renewals, webhooks
-from masthead.core.background import run_queued_tasks
 from masthead.epaper import services as epaper
 from masthead.newsletters import sending as newsletter_sending
 from masthead.ops import heartbeats
+from masthead.ops.background import run_queued_tasks
 from masthead.ops.models import WorkerHeartbeat
 from masthead.partners import services as partners
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from masthead.billing.models import Subscription, SubscriptionStatus
-from masthead.core.background import run_queued_tasks
+from masthead.ops.background import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

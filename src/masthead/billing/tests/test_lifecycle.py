@@ -24,7 +24,7 @@ from masthead.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from masthead.core.testing import WorkerKilled
+from masthead.ops.testing import WorkerKilled
 
 from .conftest import DECLINED, NO_FUNDS, START
 
@@ -307,7 +307,7 @@ def test_settle_payment_is_idempotent(reader):
 
 
 def test_the_gate_reads_billing_grants_for_stories(reader):
-    from masthead.core import testing
+    from masthead.ops import testing
 
     testing.rule(free_limit=0)
     reader.subscribe()

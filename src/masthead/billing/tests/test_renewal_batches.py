@@ -27,9 +27,9 @@ from masthead.billing.models import (
     SubscriptionStatus,
     TestClock,
 )
-from masthead.core import testing
-from masthead.core.background import run_queued_tasks
-from masthead.core.testing import WorkerKilled
+from masthead.ops import testing
+from masthead.ops.background import run_queued_tasks
+from masthead.ops.testing import WorkerKilled
 
 from .conftest import DECLINED, GOOD_CARD, START
 

@@ -25,7 +25,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
     WebhookEvent,
 )
-from masthead.core.testing import WorkerKilled
+from masthead.ops.testing import WorkerKilled
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 

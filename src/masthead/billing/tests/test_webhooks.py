@@ -24,8 +24,8 @@ from masthead.billing.models import (
     SubscriptionStatus,
     WebhookEvent,
 )
-from masthead.core.background import run_queued_tasks
-from masthead.core.testing import WorkerKilled
+from masthead.ops.background import run_queued_tasks
+from masthead.ops.testing import WorkerKilled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from masthead.billing import demo, renewals, services
 from masthead.billing.clock import advance
 from masthead.billing.models import PlanPrice, Subscription, TestClock
-from masthead.core import testing
+from masthead.ops import testing
 
 START = dt.datetime(2026, 1, 31, 6, 30, tzinfo=dt.UTC)  # 31 Jan, 12:00 in Kolkata
 GOOD_CARD = "pm_sandbox_4242424242424242"  # the sandbox's card that always pays

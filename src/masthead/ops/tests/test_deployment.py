@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from masthead.core import testing
 from masthead.newsletters.tests.processes import database_url
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,9 +17,8 @@ from masthead.access.models import MeterMiss
 from masthead.billing import demo, services
 from masthead.billing.models import PlanPrice, Subscription, WebhookEvent
 from masthead.billing.tasks import send_receipt
-from masthead.core import testing
 from masthead.core.observability import JsonFormatter
-from masthead.ops import heartbeats
+from masthead.ops import heartbeats, testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOKEN = "scraper-token-for-tests-0123456789"
