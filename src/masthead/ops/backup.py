@@ -177,6 +177,7 @@ def restore(*, archive_path: Path) -> RestoreReport:
                 f"This backup is of a {manifest['vendor']} database; DATABASE_URL names a "
                 f"{connection.vendor} one. Restore into the same kind of database."
             )
+        _checked_members(archive)  # before anything is touched
         tables = connection.introspection.table_names()
         if tables:
             raise BackupError(
@@ -184,7 +185,7 @@ def restore(*, archive_path: Path) -> RestoreReport:
                 "database: create one and point DATABASE_URL at it, so nothing is overwritten."
             )
         with tempfile.TemporaryDirectory(prefix="masthead-restore-") as work:
-            archive.extractall(work, filter="data")
+            _extract(archive, Path(work))
             database = Path(work) / manifest["database"]
             if manifest["vendor"] == "sqlite":
                 _sqlite_restore(database)
@@ -192,6 +193,26 @@ def restore(*, archive_path: Path) -> RestoreReport:
                 _pg_restore(database)
             files = _restore_files(Path(work) / "files")
     return RestoreReport(vendor=manifest["vendor"], files=files, created_at=manifest["created_at"])
+
+
+def _checked_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Only plain files and folders, only under the folder extracted into (an archive cannot
+    write elsewhere)."""
+    members = []
+    for member in archive.getmembers():
+        path = Path(member.name)
+        if path.is_absolute() or ".." in path.parts or not (member.isfile() or member.isdir()):
+            raise BackupError(f"{member.name!r} in the archive is not a plain file inside it.")
+        members.append(member)
+    return members
+
+
+def _extract(archive: tarfile.TarFile, into: Path) -> None:
+    members = _checked_members(archive)
+    if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: the library's own check as well
+        archive.extractall(into, members=members, filter="data")
+    else:
+        archive.extractall(into, members=members)  # noqa: S202 - members checked above
 
 
 def _sqlite_restore(source: Path) -> None:

@@ -140,3 +140,22 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="is not a file"):
         call_command("restore", str(tmp_path / "missing.tar"))
     assert Edition.objects.count() == 0
+
+
+def test_restore_refuses_an_archive_that_would_write_outside_its_folder(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    crafted = tmp_path / "crafted.tar"
+    manifest = json.dumps(
+        {"format": 1, "vendor": connection.vendor, "database": "database.sqlite3",
+         "created_at": "2026-12-06T00:00:00+00:00"}
+    ).encode()  # fmt: skip
+    with tarfile.open(crafted, "w") as archive:
+        for name, data in (("manifest.json", manifest), ("../escaped.txt", b"overwrite")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    with pytest.raises(CommandError, match=r"'\.\./escaped\.txt' in the archive is not a plain"):
+        call_command("restore", str(crafted))
+    assert not (tmp_path.parent / "escaped.txt").exists()
