@@ -66,6 +66,7 @@ class SiteChrome:
     """The reader-independent parts of base.html, rendered (see the module docstring)."""
 
     stylesheet: str
+    favicon: str
     today: str
     login_url: str
     subscribe_url: str
@@ -112,6 +113,7 @@ def _render_chrome(sections: tuple[tuple[str, str], ...], *, now: dt.datetime) -
     # Rendered from autoescaping templates: safe to print as they are.
     return SiteChrome(
         stylesheet=static("css/site.css"),
+        favicon=static("favicon.svg"),
         today=dateformat.format(now, "l, j F Y"),
         login_url=reverse("account_login"),
         subscribe_url=reverse("billing:subscribe"),

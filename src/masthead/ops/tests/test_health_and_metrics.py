@@ -183,3 +183,14 @@ def test_pages_are_gzipped_for_browsers_that_accept_it(client):
     assert "Accept-Encoding" in zipped["Vary"]
     assert gzip.decompress(zipped.content).lower().startswith(b"<!doctype html>")
     assert len(zipped.content) < len(plain.content) / 2
+
+
+def test_every_page_links_the_sites_icon_and_the_icon_is_served(client):
+    story = testing.article(access_level="free")
+    for url in ("/", story.get_absolute_url(), "/archive/"):
+        page = client.get(url).content.decode()
+        found = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+        assert found, url
+    icon = client.get(found.group(1))
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)
