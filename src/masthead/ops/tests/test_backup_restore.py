@@ -159,3 +159,27 @@ def test_restore_refuses_an_archive_that_would_write_outside_its_folder(tmp_path
     with pytest.raises(CommandError, match=r"'\.\./escaped\.txt' in the archive is not a plain"):
         call_command("restore", str(crafted))
     assert not (tmp_path.parent / "escaped.txt").exists()
+
+
+@pytest.mark.postgres_only
+def test_a_pg_dump_older_than_the_server_is_refused_with_the_package_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An old client first on PATH (a stand-in: it only answers --version, as Debian's
+    # postgresql-client-13 would). pg_dump 13 cannot dump a newer server.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    old = tools / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 13.16 (Debian 13.16-0+deb11u1)'\n")
+    old.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    server = connection.pg_version // 10000
+    assert server > 13
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", "--output", str(tmp_path / "never.tar"))
+    assert str(refused.value) == (
+        f"pg_dump is version 13 and the server is PostgreSQL {server}: install "
+        f"postgresql-client-{server} (a client older than the server cannot dump it)."
+    )
+    assert not (tmp_path / "never.tar").exists()
+    assert not (tmp_path / "never.tar.partial").exists()
