@@ -173,7 +173,7 @@ def test_a_pg_dump_older_than_the_server_is_refused_with_the_package_to_install(
     old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 13.16 (Debian 13.16-0+deb11u1)'\n")
     old.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
-    server = connection.pg_version // 10000
+    server = connection.pg_version // 10000  # type: ignore[attr-defined]
     assert server > 13
     with pytest.raises(CommandError) as refused:
         call_command("backup", "--output", str(tmp_path / "never.tar"))
