@@ -47,6 +47,7 @@ test: $(TEST_STAMP) browser checkers
 
 browser:
 	@$(PYTHON) scripts/ensure_chromium.py
+	@$(PYTHON) scripts/ensure_ops_tools.py
 
 ## The standards' own checkers (Nu Html Checker, axe-core) from npm, into .venv/node
 checkers:

@@ -81,8 +81,8 @@ class Workload:
 
 
 def seed(*, stories: int) -> list[Any]:
-    from masthead.core import testing
     from masthead.newsroom.models import Article
+    from masthead.ops import testing
 
     testing.demo_rules()
     sections = [testing.section(slug) for slug in ("economy", "markets", "world", "companies")]

@@ -59,7 +59,7 @@ def run(requests: int, rounds: int) -> int:
 
     from masthead.access.models import Benefit, GrantSource
     from masthead.access.services import grant_benefits
-    from masthead.core import testing
+    from masthead.ops import testing
 
     story = testing.article(body=STORY_PARAGRAPHS)
     user = testing.reader_account(email="bench@example.com", password=PASSWORD)

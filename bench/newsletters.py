@@ -58,9 +58,9 @@ def seed(count: int) -> dict[str, Any]:
 
     from bench.common import migrate
     from masthead.access.models import Benefit, Grant, GrantSource
-    from masthead.core import testing
     from masthead.newsletters import services
     from masthead.newsletters.models import Issue, Newsletter, Signup, SignupStatus
+    from masthead.ops import testing
 
     migrate()
     testing.demo_rules()

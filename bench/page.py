@@ -46,8 +46,8 @@ PROFILE_PARTS = [
 
 
 def seed() -> dict[str, Any]:
-    from masthead.core import testing
     from masthead.newsroom import services
+    from masthead.ops import testing
 
     testing.demo_rules()
     economy, markets = testing.section("economy"), testing.section("markets")

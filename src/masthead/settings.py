@@ -142,9 +142,11 @@ INSTALLED_APPS = [
     "masthead.api",
     "masthead.epaper",
     "masthead.newsletters",
+    "masthead.insights",
+    # Operations: the worker, health checks, metrics, backups (imports every app above).
+    "masthead.ops",
     # Archive search: last, because its admin extends the newsroom's story list (search.admin).
     "masthead.search",
-    "masthead.insights",
 ]
 
 MIDDLEWARE = [
@@ -282,7 +284,8 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if MASTHEAD_ENV == "test"
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email"],
+        # One queue per worker role (masthead.ops.worker): each runs beside the others.
+        "QUEUES": ["default", "email", "billing", "newsletters", "epaper"],
     }
 }
 
@@ -623,3 +626,43 @@ LOGGING: dict[str, Any] = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# --- Operations (masthead.ops): health checks, metrics, request ids, JSON logs, Sentry -------
+# /healthz and /readyz answer plain HTTP too: load balancers probe the backend directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Bearer token a Prometheus scraper sends to /metrics (staff with the permission need none).
+METRICS_TOKEN = _env("MASTHEAD_METRICS_TOKEN")
+# json: one JSON object per line with the request id (for journald/Loki/ELK); plain otherwise.
+LOG_FORMAT = _env("MASTHEAD_LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("MASTHEAD_LOG_FORMAT must be plain or json.")
+LOGGING["filters"] = {"request_id": {"()": "masthead.core.observability.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["formatters"]["json"] = {"()": "masthead.core.observability.JsonFormatter"}
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# One line per request (method, path, status, view, duration, client address, request id):
+# the access log in production; runserver prints its own, so development keeps it quiet.
+LOGGING["loggers"]["masthead.requests"] = {
+    "level": _env("MASTHEAD_REQUEST_LOG_LEVEL", "INFO" if LOG_FORMAT == "json" else "WARNING")
+}
+MIDDLEWARE.insert(0, "masthead.ops.middleware.RequestObservabilityMiddleware")
+# core imports no app (import-linter): the navigation's sections come from the newsroom here.
+SITE_SECTIONS_PROVIDER = "masthead.newsroom.selectors.sections"
+# Pages compressed by Django, not nginx: Django 4.2+ pads each gzip response with random bytes
+# ("Heal the Breach"), which defeats BREACH's length oracle on pages carrying CSRF tokens;
+# nginx's gzip has no such mitigation (deploy/README.md). After WhiteNoise: static files come
+# pre-compressed.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "django.middleware.gzip.GZipMiddleware",
+)
+SENTRY_DSN = _env("SENTRY_DSN")
+if SENTRY_DSN:
+    from masthead.core.observability import start_sentry
+
+    start_sentry(
+        dsn=SENTRY_DSN,
+        environment=_env("SENTRY_ENVIRONMENT", MASTHEAD_ENV),
+        traces_sample_rate=float(_env("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

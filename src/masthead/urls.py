@@ -34,6 +34,8 @@ urlpatterns = [
     path("search/", include("masthead.search.urls")),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
     path("favicon.ico", newsroom_views.favicon_ico, name="favicon_ico"),
+    # Operations: /healthz, /readyz, /metrics (masthead.ops).
+    path("", include("masthead.ops.urls")),
     path("", include("masthead.pages.urls")),
 ]
 

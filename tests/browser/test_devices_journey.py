@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 
 from masthead.access.models import Benefit, GrantSource
 from masthead.access.services import grant_benefits
-from masthead.core import testing
 from masthead.devices.models import DevicePolicy, OverLimitChoice
 from masthead.newsroom.models import Article
+from masthead.ops import testing
 from tests.browser.helpers import SEED_SLUG, STRONG_PASSWORD, new_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -18,8 +18,8 @@ from masthead.access.gate import meter_store
 from masthead.access.identity import load_cookie
 from masthead.access.models import Benefit, GrantSource
 from masthead.access.periods import calendar_month
-from masthead.core import testing
 from masthead.newsroom.models import Article
+from masthead.ops import testing
 from tests.browser.helpers import (
     DESKTOP,
     STRONG_PASSWORD,

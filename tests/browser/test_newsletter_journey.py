@@ -27,7 +27,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OTHERS = 24  # other confirmed readers of Markets, so the kill lands mid-send
 DB_TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        # The worker's queues, one per role (masthead.ops.worker).
+        "QUEUES": ["default", "email", "billing", "newsletters", "epaper"],
+    }
 }
 
 

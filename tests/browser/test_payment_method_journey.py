@@ -21,7 +21,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
     TestClock,
 )
-from masthead.core import testing
+from masthead.ops import testing
 from tests.browser.helpers import DESKTOP, STRONG_PASSWORD, new_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from masthead.billing import services
 from masthead.billing.clock import advance
 from masthead.billing.models import PlanPrice, SandboxCharge, Subscription, TestClock
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

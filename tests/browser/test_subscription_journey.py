@@ -24,8 +24,8 @@ from masthead.billing.models import (
     SubscriptionStatus,
     TestClock,
 )
-from masthead.core import testing
 from masthead.newsroom.models import Article
+from masthead.ops import testing
 from tests.browser.helpers import (
     DESKTOP,
     STRONG_PASSWORD,

@@ -27,7 +27,7 @@ from masthead.billing.models import (
     TestClock,
 )
 from masthead.billing.services.exchange_rates import record_exchange_rate
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 START = dt.datetime(2026, 11, 25, 6, 30, tzinfo=dt.UTC)

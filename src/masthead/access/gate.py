@@ -30,6 +30,7 @@ from masthead.access.selectors import (
     registration_bonus,
 )
 from masthead.access.stores import MeterStore, MeterUnavailable, store_from_settings
+from masthead.core.metrics import DECISIONS
 from masthead.newsroom.models import AccessLevel, Article
 
 logger = logging.getLogger(__name__)
@@ -207,6 +208,12 @@ def _is_exempt(rule: RuleSnapshot, article: Article) -> bool:
 
 
 def decide(*, reader: Reader, article: Article, context: Context | None = None) -> Decision:
+    decision = _decide(reader=reader, article=article, context=context)
+    DECISIONS.labels(reason=str(decision.reason), full=str(decision.full).lower()).inc()
+    return decision
+
+
+def _decide(*, reader: Reader, article: Article, context: Context | None) -> Decision:
     context = context or Context()
     now = context.now or timezone.now()
     if article.access_level == AccessLevel.FREE:

@@ -148,11 +148,26 @@ def process_batch(*, subscription_ids: list[int]) -> int:
             # The gateway is unreachable: the lease runs out and the rows are tried again.
             logger.warning("gateway %s unavailable for %d renewals", gateway_name, len(renewals_))
             failed += len(renewals_)
+        except Exception:
+            # Anything else: one by one, where ``process`` first reconciles any payment the
+            # batch left pending, and a fault in one subscription stays with that one.
+            logger.exception("renewal batch on %s failed; renewing one by one", gateway_name)
+            one_by_one += [r.sub.pk for r in renewals_]
     for subscription_id in sorted(one_by_one):
         try:
             process(subscription_id=subscription_id)
         except GatewayError:
             logger.warning("gateway unavailable for subscription %s", subscription_id)
+            failed += 1
+        except Exception:
+            # A bad row or a bug: this subscription keeps its lease and is tried again when
+            # the lease runs out; the rest of the batch renews.
+            logger.exception(
+                "due work for subscription %s failed; tried again in %s",
+                subscription_id,
+                LEASE,
+                extra={"subscription_id": subscription_id},
+            )
             failed += 1
     return failed
 
@@ -184,19 +199,14 @@ def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]]
     candidates: list[_Renewal] = []
     one_by_one: list[int] = []
     for sub in subs:
-        if (
-            sub.pk in with_pending
-            or sub.status != SubscriptionStatus.ACTIVE
-            or sub.cancel_at_period_end
-            or not _charges_in_batches(sub.customer.gateway)
-        ):
+        try:
+            renewal = _batch_candidate(sub, with_pending, paid_before, next_prices)
+        except Exception:
+            renewal = None  # ``process`` meets the same fault and logs it, for this one alone
+        if renewal is None:
             one_by_one.append(sub.pk)
-            continue
-        upcoming = _next_period(sub, paid=sub.pk in paid_before)
-        amount = _scheduled_amount(sub, upcoming)
-        if sub.next_plan_id is not None:
-            amount = next_prices.get((sub.next_plan_id, sub.currency), amount)
-        candidates.append(_Renewal(sub=sub, upcoming=upcoming, amount=amount))
+        else:
+            candidates.append(renewal)
     notices = {
         (notice.subscription_id, notice.period_start): notice
         for notice in PreDebitNotice.objects.filter(
@@ -209,7 +219,9 @@ def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]]
         sub = renewal.sub
         now = now_for(sub.customer)
         end = sub.current_period_end
-        assert end is not None
+        if end is None:
+            one_by_one.append(sub.pk)  # a bad row: ``process`` logs it, for this one alone
+            continue
         if sub.currency == "INR":
             notice = notices.get((sub.pk, renewal.upcoming.start))
             total = charge_total(
@@ -228,6 +240,27 @@ def _chargeable_now(subs: list[Subscription]) -> tuple[dict[str, list[_Renewal]]
             continue
         chargeable.setdefault(sub.customer.gateway, []).append(renewal)
     return chargeable, one_by_one
+
+
+def _batch_candidate(
+    sub: Subscription,
+    with_pending: set[int],
+    paid_before: set[int],
+    next_prices: dict[tuple[int, str], int],
+) -> _Renewal | None:
+    """The renewal to charge in a batch, or None when ``process`` must look at it alone."""
+    if (
+        sub.pk in with_pending
+        or sub.status != SubscriptionStatus.ACTIVE
+        or sub.cancel_at_period_end
+        or not _charges_in_batches(sub.customer.gateway)
+    ):
+        return None
+    upcoming = _next_period(sub, paid=sub.pk in paid_before)
+    amount = _scheduled_amount(sub, upcoming)
+    if sub.next_plan_id is not None:
+        amount = next_prices.get((sub.next_plan_id, sub.currency), amount)
+    return _Renewal(sub=sub, upcoming=upcoming, amount=amount)
 
 
 def renew_batch(*, renewals: list[_Renewal], gateway: ChargesInBatches) -> list[int]:

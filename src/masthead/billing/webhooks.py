@@ -138,7 +138,8 @@ def _catch_up_subscription(row: WebhookEvent) -> bool:
     return True
 
 
-@task()
+# The worker's billing role runs it (masthead.ops.worker).
+@task(queue_name="billing")
 def process_webhook(*, event_pk: int) -> None:
     """The worker's half of a delivery (``ingest`` is the request's)."""
     process_event(event_pk=event_pk)

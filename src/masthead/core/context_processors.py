@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +25,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 NAV_SECTIONS_KEY = "core:nav_sections"
@@ -33,16 +34,25 @@ NAV_SECTIONS_KEY = "core:nav_sections"
 NAV_SECTIONS_TTL = 60
 
 
-def nav_sections() -> list[dict[str, str]]:
-    """The sections the navigation lists, in order: name, url and slug of each (cached)."""
-    from masthead.newsroom.models import Section
+class NavSection(Protocol):
+    name: str
+    slug: str
 
+    def get_absolute_url(self) -> str: ...
+
+
+def nav_sections() -> list[dict[str, str]]:
+    """The sections the navigation lists, in order: name, url and slug of each (cached).
+
+    Read through ``settings.SITE_SECTIONS_PROVIDER`` (the newsroom's ``selectors.sections``):
+    core imports no app.
+    """
     cached = cache.get(NAV_SECTIONS_KEY)
     if cached is None:
-        cached = [
-            {"name": s.name, "url": s.get_absolute_url(), "slug": s.slug}
-            for s in Section.objects.all()
-        ]
+        provider: Callable[[], Iterable[NavSection]] = import_string(
+            settings.SITE_SECTIONS_PROVIDER
+        )
+        cached = [{"name": s.name, "url": s.get_absolute_url(), "slug": s.slug} for s in provider()]
         cache.set(NAV_SECTIONS_KEY, cached, NAV_SECTIONS_TTL)
     return list(cached)
 
@@ -56,6 +66,7 @@ class SiteChrome:
     """The reader-independent parts of base.html, rendered (see the module docstring)."""
 
     stylesheet: str
+    favicon: str
     today: str
     login_url: str
     subscribe_url: str
@@ -102,6 +113,7 @@ def _render_chrome(sections: tuple[tuple[str, str], ...], *, now: dt.datetime) -
     # Rendered from autoescaping templates: safe to print as they are.
     return SiteChrome(
         stylesheet=static("css/site.css"),
+        favicon=static("favicon.svg"),
         today=dateformat.format(now, "l, j F Y"),
         login_url=reverse("account_login"),
         subscribe_url=reverse("billing:subscribe"),

@@ -7,7 +7,8 @@ from django_tasks import task
 from masthead.epaper import services
 
 
-@task()
+# The worker's e-paper role runs these, beside billing, never ahead of it.
+@task(queue_name="epaper")
 def render_edition_task(*, edition_id: int, attempt: int = 0) -> None:
     """Idempotent: an edition already published, failed, deleted or taken over by another
     attempt is left alone. ``attempt``: the edition's render attempt when this was enqueued

@@ -12,7 +12,8 @@ from django_tasks.base import Task
 from masthead.newsletters import emails, sending
 
 
-@task(queue_name="email")
+# The worker's newsletters role: a large send never holds up receipts or renewals.
+@task(queue_name="newsletters")
 def send_issue(*, issue_id: int) -> None:
     # Resumable: the worker's sweep also picks up any send this task did not finish.
     sending.send_issue(issue_id=issue_id)

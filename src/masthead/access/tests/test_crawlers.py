@@ -10,7 +10,7 @@ import pytest
 from masthead.access import crawlers
 from masthead.access.demo import load as load_demo_paywall
 from masthead.billing.demo import load as load_demo_plans
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

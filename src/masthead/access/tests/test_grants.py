@@ -12,7 +12,7 @@ from masthead.access.identity import Reader
 from masthead.access.models import Benefit, Grant, GrantSource, PromptCopy
 from masthead.access.selectors import active_benefits
 from masthead.access.services import CompDuration
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2027, 1, 31, 10, tzinfo=dt.UTC)

@@ -12,7 +12,7 @@ from django.db import connection
 from masthead.access.gate import Context, Reason, Surface, decide, meter_store
 from masthead.access.identity import Reader
 from masthead.access.models import Audience, MeterMiss, MeterPeriod
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

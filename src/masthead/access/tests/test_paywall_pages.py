@@ -12,7 +12,7 @@ from masthead.access import services
 from masthead.access.demo import load as load_demo_paywall
 from masthead.access.services import CompDuration
 from masthead.billing.demo import load as load_demo_plans
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

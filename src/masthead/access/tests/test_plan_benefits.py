@@ -15,7 +15,7 @@ from masthead.access import services
 from masthead.access.gate import Context, Reason, decide, may_use, needed_benefits
 from masthead.access.identity import Reader
 from masthead.access.models import ArchivePolicy, Benefit, GrantSource, PromptKind
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

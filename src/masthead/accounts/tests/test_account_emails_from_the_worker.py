@@ -9,8 +9,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django_tasks_db.models import DBTaskResult
 
-from masthead.core import testing
-from masthead.core.background import run_queued_tasks
+from masthead.ops import testing
+from masthead.ops.background import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from masthead.access import services as access
 from masthead.access import ways_in
 from masthead.access.demo import load as load_demo_paywall
 from masthead.access.models import Benefit, GrantSource
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from masthead.access import services as access
 from masthead.access.models import Benefit, GrantSource
 from masthead.ads import services
 from masthead.ads.models import AdKind, AdSlot, Placement
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

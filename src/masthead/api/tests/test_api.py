@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from masthead.access.models import Audience
-from masthead.core import testing
 from masthead.devices.models import Device, DeviceKind, OverLimitChoice, SignOutReason
 from masthead.devices.selectors import active_devices
 from masthead.devices.tests.conftest import PASSWORD, PHONE_UA, signed_in
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from masthead.api.openapi import document
-from masthead.core import testing
 from masthead.devices.services import issue_app_token
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

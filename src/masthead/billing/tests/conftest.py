@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from masthead.billing import demo, renewals, services
 from masthead.billing.clock import advance
 from masthead.billing.models import Customer, PlanPrice, Subscription, TestClock
-from masthead.core import testing
+from masthead.ops import testing
 
 START = dt.datetime(2026, 1, 31, 6, 30, tzinfo=dt.UTC)  # 31 Jan, 12:00 in Kolkata
 GOOD_CARD = "pm_sandbox_4242424242424242"

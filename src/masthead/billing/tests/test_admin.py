@@ -29,7 +29,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
     WebhookEvent,
 )
-from masthead.core import testing
+from masthead.ops import testing
 
 from .conftest import DECLINED, START
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from masthead.billing import services
 from masthead.billing.models import Customer
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from masthead.billing.models import Subscription, SubscriptionStatus
-from masthead.core.background import run_queued_tasks
+from masthead.ops.background import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +22,7 @@ def test_a_checkout_request_queues_the_receipt_and_the_worker_sends_it(
 ):
     # Production's queue (the test settings run tasks at once).
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
     }
     client.force_login(reader.user)
 

@@ -8,7 +8,7 @@ import pytest
 
 from masthead.billing.models import Customer, Invoice, Plan, PlanPrice, Subscription
 from masthead.billing.tests.test_pages import checkout
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

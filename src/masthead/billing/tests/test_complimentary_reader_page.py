@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from masthead.access import services as access
 from masthead.access.services import CompDuration
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from masthead.billing.models import (
     TestClock,
     WebhookEvent,
 )
-from masthead.core import testing
+from masthead.ops import testing
 
 from .conftest import GOOD_CARD, START
 

@@ -49,7 +49,7 @@ from masthead.billing.models import (
 from masthead.billing.tests.recorded_gateway import FakeRazorpay
 from masthead.billing.tests.test_gateway_lifecycles import razorpay  # noqa: F401
 from masthead.billing.tests.test_hosted_checkout import open_checkout
-from masthead.core import testing
+from masthead.ops import testing
 
 STOPPED = frozenset({"cancelled", "completed", "paused"})
 _readers = itertools.count(1)

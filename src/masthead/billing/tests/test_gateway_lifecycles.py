@@ -42,7 +42,7 @@ from masthead.billing.models import (
 from masthead.billing.tests.recorded_gateway import FakeRazorpay, FakeStripe
 from masthead.billing.tests.test_hosted_checkout import _active as razorpay_active
 from masthead.billing.tests.test_hosted_checkout_stripe import _active as stripe_active
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 _event_ids = iter(range(1, 10_000))

@@ -34,7 +34,7 @@ from masthead.billing.models import (
     TestClock,
 )
 from masthead.billing.tests.recorded_gateway import FakeRazorpay, Reply, recording
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 KEY_ID = "rzp_test_Pq7Rx2Lm9Zs4Tb"

@@ -28,7 +28,7 @@ from masthead.billing.models import (
     TestClock,
 )
 from masthead.billing.tests.recorded_gateway import FakeStripe
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SECRET_KEY = "sk_test_51PqR0aF4wXyZ2aBcHosted"

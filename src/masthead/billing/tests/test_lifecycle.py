@@ -25,6 +25,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
 )
 from masthead.billing.services import settlement
+from masthead.ops.testing import WorkerKilled
 
 from .conftest import DECLINED, NO_FUNDS, START
 
@@ -262,11 +263,11 @@ def test_a_renewal_that_crashed_after_calling_the_gateway_reconciles_instead_of_
     def crash_once(**kwargs):
         if not crashed["done"]:
             crashed["done"] = True
-            raise RuntimeError("worker killed after the gateway answered")
+            raise WorkerKilled("worker killed after the gateway answered")
         return real_settle(**kwargs)
 
     monkeypatch.setattr(settlement, settling, crash_once)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.setattr(settlement, settling, real_settle)
     pending = Payment.objects.get(status=PaymentStatus.PENDING)
@@ -307,7 +308,7 @@ def test_settle_payment_is_idempotent(reader):
 
 
 def test_the_gate_reads_billing_grants_for_stories(reader):
-    from masthead.core import testing
+    from masthead.ops import testing
 
     testing.rule(free_limit=0)
     reader.subscribe()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from masthead.access.demo import load as load_paywall
 from masthead.billing.models import SandboxCharge, Subscription
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -30,7 +30,7 @@ from masthead.billing.models import (
 from masthead.billing.services.price_change import ABOVE_MANDATE
 from masthead.billing.tests.recorded_gateway import FakeRazorpay
 from masthead.billing.tests.test_hosted_checkout import open_checkout
-from masthead.core import testing
+from masthead.ops import testing
 
 KEY_ID = "rzp_test_Pq7Rx2Lm9Zs4Tb"
 KEY_SECRET = "Xk3Lq9Vb2Nm7Rt5Wz8Pd1Hs4"

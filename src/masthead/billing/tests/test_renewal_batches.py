@@ -28,8 +28,9 @@ from masthead.billing.models import (
     TestClock,
 )
 from masthead.billing.services import settlement
-from masthead.core import testing
-from masthead.core.background import run_queued_tasks
+from masthead.ops import testing
+from masthead.ops.background import run_queued_tasks
+from masthead.ops.testing import WorkerKilled
 
 from .conftest import DECLINED, GOOD_CARD, START
 
@@ -108,7 +109,7 @@ def test_a_batch_of_renewals_costs_a_fixed_number_of_statements_and_the_worker_e
     mailoutbox.clear()
     # As in production: emails are queued in the database for the worker, not sent inline.
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
     }
     with CaptureQueriesContext(connection) as captured:
         report = renewals.run_due_work(batch=200)
@@ -149,10 +150,10 @@ def test_a_crash_after_the_gateway_charged_part_of_a_batch_never_charges_twice(c
 
     def charge_half_then_die(*, gateway, payments, customers):
         real_charge(gateway=gateway, payments=payments[:3], customers=customers)
-        raise RuntimeError("worker killed while the gateway was charging the batch")
+        raise WorkerKilled("worker killed while the gateway was charging the batch")
 
     monkeypatch.setattr(settlement, "charge_payments", charge_half_then_die)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         renewals.run_due_work()
     monkeypatch.setattr(settlement, "charge_payments", real_charge)
     assert Payment.objects.filter(status=PaymentStatus.PENDING).count() == 6
@@ -172,10 +173,10 @@ def test_a_crash_while_settling_a_batch_rolls_all_of_it_back_and_returns_the_num
     bring_renewals_due(clock)
 
     def die(**kwargs):
-        raise RuntimeError("worker killed after numbering the invoices")
+        raise WorkerKilled("worker killed after numbering the invoices")
 
     monkeypatch.setattr(settlement.access, "sync_grants_many", die)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         renewals.run_due_work()
     monkeypatch.undo()
     # The gateway took the money, but nothing of the settling was kept: no number was used.

@@ -29,7 +29,7 @@ from masthead.billing.models import (
 )
 from masthead.billing.tests.recorded_gateway import FakeStripe
 from masthead.billing.tests.test_hosted_checkout_stripe import _active
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SECRET_KEY = "sk_test_51PqR0aF4wXyZ2aBcMethods"

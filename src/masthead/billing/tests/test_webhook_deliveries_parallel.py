@@ -25,6 +25,7 @@ from masthead.billing.models import (
     WebhookEvent,
 )
 from masthead.billing.services import settlement
+from masthead.ops.testing import WorkerKilled
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
@@ -65,9 +66,9 @@ def charged_but_unrecorded(reader, monkeypatch):
     sub = reader.subscribe("smart-quarterly")
     for settling in ("settle_payment", "settle_renewal_payments"):
         monkeypatch.setattr(
-            settlement, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError())
+            settlement, settling, lambda **kw: (_ for _ in ()).throw(WorkerKilled())
         )
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
     return sub, Payment.objects.get(status=PaymentStatus.PENDING)

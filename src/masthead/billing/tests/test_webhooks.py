@@ -24,7 +24,8 @@ from masthead.billing.models import (
     SubscriptionStatus,
     WebhookEvent,
 )
-from masthead.core.background import run_queued_tasks
+from masthead.ops.background import run_queued_tasks
+from masthead.ops.testing import WorkerKilled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,9 +58,9 @@ def crash_while_settling_the_renewal(reader, monkeypatch) -> Payment:
 
     for settling in ("settle_payment", "settle_renewal_payments"):
         monkeypatch.setattr(
-            settlement, settling, lambda **kw: (_ for _ in ()).throw(RuntimeError())
+            settlement, settling, lambda **kw: (_ for _ in ()).throw(WorkerKilled())
         )
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
     return Payment.objects.get(status=PaymentStatus.PENDING)
@@ -197,7 +198,7 @@ def test_with_the_database_queue_a_delivery_is_stored_and_queued_and_applied_by_
     sub = reader.subscribe("smart-quarterly")
     pending = crash_while_settling_the_renewal(reader, monkeypatch)
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
     }
 
     response = post(client, event("evt_q", "payment.succeeded", pending.idempotency_key))
@@ -275,9 +276,9 @@ def test_an_attempt_that_never_reached_the_gateway_is_not_charged_once_the_reade
     # The worker dies after writing the renewal's keyed payment, before calling the gateway.
     for charging in ("charge_payment", "charge_payments"):
         monkeypatch.setattr(
-            settlement, charging, lambda **kw: (_ for _ in ()).throw(RuntimeError())
+            settlement, charging, lambda **kw: (_ for _ in ()).throw(WorkerKilled())
         )
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         reader.advance(days=89, hours=12)
     monkeypatch.undo()
     stray = Payment.objects.get(status=PaymentStatus.PENDING)

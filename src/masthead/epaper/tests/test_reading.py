@@ -22,11 +22,11 @@ from pypdf import PdfReader
 from masthead.access import ways_in
 from masthead.access.models import Benefit
 from masthead.access.services import CompDuration, grant_complimentary
-from masthead.core.testing import reader_account
 from masthead.epaper import clips, rendering, services
 from masthead.epaper.models import Download, Edition
 from masthead.epaper.rendering import Clip
 from masthead.epaper.tests.conftest import HEADLINE, edition_pdf
+from masthead.ops.testing import reader_account
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from masthead.access.gate import meter_store
 from masthead.access.identity import load_cookie
 from masthead.access.models import Benefit, GrantSource
 from masthead.access.periods import calendar_month
-from masthead.core import testing
+from masthead.ops import testing
 
 
 def make_subscriber(*, benefits=(Benefit.UNLIMITED_STORIES, Benefit.PREMIUM_STORIES)):

@@ -11,9 +11,9 @@ from django.db import connection
 from django.urls import reverse
 
 from masthead.access.models import Benefit
-from masthead.core import testing
 from masthead.gifts import selectors, services
 from masthead.gifts.models import Gift
+from masthead.ops import testing
 
 from .conftest import make_subscriber
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from masthead.access.gate import Context, Reason, decide
 from masthead.access.identity import Reader
-from masthead.core import testing
 from masthead.gifts import links, services
 from masthead.gifts.links import GiftLinkInvalid, gift_from_token, path_for, token_for
+from masthead.ops import testing
 
 from .conftest import meter_count
 

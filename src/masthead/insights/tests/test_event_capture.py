@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from masthead.access.models import Audience
-from masthead.core import testing
 from masthead.insights import events, services
 from masthead.insights.models import Bucket, Conversion, ReaderEvent, Rollup
 from masthead.insights.tests.ledger import Ledger, created
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

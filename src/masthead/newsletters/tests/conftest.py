@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from masthead.access.models import Benefit, GrantSource
 from masthead.access.services import grant_benefits
-from masthead.core import testing
 from masthead.newsletters import services
 from masthead.newsletters.models import Audience, Issue, Newsletter, Signup, SignupStatus
+from masthead.ops import testing
 
 _numbers = itertools.count(1)
 

@@ -10,10 +10,10 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from masthead.core import testing
 from masthead.newsletters import tokens
 from masthead.newsletters.models import Audience, Signup, SignupStatus
 from masthead.newsletters.tests.conftest import active_signup, newsletter, reader, subscriber
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

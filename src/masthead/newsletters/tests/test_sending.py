@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from masthead.access.models import Grant
 from masthead.access.services import revoke_grants
-from masthead.core.testing import PARAGRAPHS
 from masthead.newsletters import sending, services
 from masthead.newsletters.models import (
     Audience,
@@ -29,6 +28,7 @@ from masthead.newsletters.tests.conftest import (
     reader,
     subscriber,
 )
+from masthead.ops.testing import PARAGRAPHS
 
 pytestmark = pytest.mark.django_db
 

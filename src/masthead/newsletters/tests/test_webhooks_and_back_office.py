@@ -14,8 +14,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.core import testing
-from masthead.core.testing import PARAGRAPHS
 from masthead.newsletters import selectors, sending, services, tokens, webhooks
 from masthead.newsletters.models import (
     IssueStatus,
@@ -24,6 +22,8 @@ from masthead.newsletters.models import (
     SuppressionReason,
 )
 from masthead.newsletters.tests.conftest import active_signup, issue, newsletter
+from masthead.ops import testing
+from masthead.ops.testing import PARAGRAPHS
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from masthead.access import services as access
 from masthead.access.demo import load as load_demo_paywall
 from masthead.access.models import Benefit, GrantSource
-from masthead.core import testing
 from masthead.newsroom.models import Article
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

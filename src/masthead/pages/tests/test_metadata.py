@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from masthead.core import testing
 from masthead.newsroom.models import Author
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

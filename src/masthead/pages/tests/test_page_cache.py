@@ -23,9 +23,9 @@ from django.utils import timezone
 from masthead.access import services as access_services
 from masthead.access.demo import load as load_demo_paywall
 from masthead.access.services import CompDuration
-from masthead.core import testing
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Article
+from masthead.ops import testing
 from masthead.pages import page_cache
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.core import testing
 from masthead.newsroom.models import Article
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

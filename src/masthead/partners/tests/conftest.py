@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from masthead.access import services as access
 from masthead.access.models import Benefit, GrantSource
-from masthead.core import testing
+from masthead.ops import testing
 from masthead.partners import services
 from masthead.partners.models import PartnerPool
 

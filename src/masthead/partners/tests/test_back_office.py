@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from masthead.core import testing
+from masthead.ops import testing
 from masthead.partners import services
 
 from .conftest import holder, make_pool

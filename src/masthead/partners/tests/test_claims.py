@@ -13,7 +13,7 @@ from masthead.billing import demo as billing_demo
 from masthead.billing import services as billing
 from masthead.billing.clock import advance
 from masthead.billing.models import PlanPrice, TestClock
-from masthead.core import testing
+from masthead.ops import testing
 from masthead.partners import services
 from masthead.partners.models import PartnerCode
 

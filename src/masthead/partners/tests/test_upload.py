@@ -7,7 +7,7 @@ from django.urls import reverse
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from masthead.core import testing
+from masthead.ops import testing
 from masthead.partners import services
 from masthead.partners.codefile import CodeFileError, read_code_file
 from masthead.partners.models import PartnerCode

@@ -14,9 +14,9 @@ from django.utils import timezone
 from masthead.access import services as access
 from masthead.access.demo import load as load_demo_paywall
 from masthead.access.models import GrantSource
-from masthead.core import testing
 from masthead.devices.tests.conftest import reader
 from masthead.epaper.models import Edition, EditionPage, EditionStatus
+from masthead.ops import testing
 
 __all__ = ["reader"]  # the API tests' signed-up reader, as a fixture here too
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from masthead.core import testing
 from masthead.newsroom.models import Article, ArticleStatus
+from masthead.ops import testing
 from masthead.search.models import Entry
 from masthead.search.tests.conftest import at, search, search_json, story
 

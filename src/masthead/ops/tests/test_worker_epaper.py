@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +24,6 @@ def epaper_storage(settings: Any, tmp_path: Path) -> None:
             "OPTIONS": {"location": str(tmp_path / "epaper"), "base_url": None},
         },
     }
-
-
-@pytest.fixture(autouse=True)
-def signal_handlers_restored() -> Iterator[None]:
-    # The worker installs its own SIGTERM/SIGINT handlers: give pytest its own back.
-    saved = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
-    yield
-    for number, handler in saved.items():
-        signal.signal(number, handler)
 
 
 def test_a_pass_of_the_worker_publishes_an_edition_whose_render_was_killed(

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from masthead.ads import services as ads_services
 from masthead.ads.models import AdKind, AdSlot, Placement
-from masthead.core import testing
+from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,15 @@ from masthead.newsroom.models import Article, Section, WireAgency
 
 _numbers = itertools.count(1)
 
+
+class WorkerKilled(BaseException):
+    """Raised by a test where the worker process dies (SIGKILL, power cut).
+
+    A BaseException, like the KeyboardInterrupt it resembles: the worker isolates every
+    ``Exception`` (logs it, retries later) and goes on, but nothing survives a killed process.
+    """
+
+
 PARAGRAPHS = [
     "The finance ministry set out a plan on Tuesday to widen the tax base.",
     "Officials said the change would bring two million traders into the net.",
@@ -91,6 +100,7 @@ def reader_account(email: str | None = None, password: str = "a-long-test-passwo
 
 __all__ = [
     "PARAGRAPHS",
+    "WorkerKilled",
     "agency",
     "article",
     "demo_rules",

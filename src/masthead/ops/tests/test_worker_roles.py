@@ -1,0 +1,76 @@
+"""The worker's roles run side by side: a newsletter send stuck on a slow mail server does not
+hold up a renewal that falls due meanwhile."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+from django.utils import timezone
+
+from masthead.newsletters import services as newsletters
+from masthead.newsletters.models import Delivery, DeliveryStatus, IssueStatus
+from masthead.newsletters.sink import Sink
+from masthead.newsletters.tests.conftest import active_signup, issue, newsletter
+from masthead.newsletters.tests.processes import masthead, sender_env, start
+from masthead.ops.models import WorkerHeartbeat
+from masthead.ops.tests.builders import charges_due, notices_sent, renewed, subscribed
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for(condition, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_renewal_falling_due_during_a_stuck_newsletter_send_is_charged_at_once():
+    clock, (sub,) = subscribed(1, prefix="roles")
+    clock = notices_sent(clock)
+    news = newsletter()
+    for number in range(30):
+        active_signup(news, f"list{number:02d}@example.com")
+    made = issue(news)
+    newsletters.schedule(issue_id=made.pk, send_at=timezone.now())
+
+    # The mail server accepts three copies, then holds the fourth until told to go on: the
+    # send is under way and not finishing (as a 100,000-copy send would not, for a while).
+    with Sink(hold_after=3) as sink:
+        env = sender_env(smtp_port=sink.port, batch_size=5, claim_seconds=60)
+        worker = start(masthead("worker", "--interval", "0.2"), env)
+        try:
+            assert sink.wait_until_held(timeout=60), "the send reached the slow server"
+            charges_due(clock)  # the renewal falls due now, mid-send
+            # The old single loop would wait for the send however long it took: the server
+            # holds the send until told, so "renewed at all while held" is the whole claim (the
+            # generous timeout is for a loaded CI machine, not for the worker).
+            assert wait_for(lambda: renewed(sub), timeout=90), "renewed while the send waits"
+            assert sink.handler.release.is_set() is False, "the server was still holding"
+            made.refresh_from_db()
+            assert made.status == IssueStatus.SENDING, "the send is still waiting"
+            assert Delivery.objects.filter(issue=made, status=DeliveryStatus.SENT).count() == 3
+            roles = set(WorkerHeartbeat.objects.values_list("role", flat=True))
+            assert roles == {"billing", "newsletters", "epaper", "email"}
+            newsletters_beat = WorkerHeartbeat.objects.get(role="newsletters")
+            assert newsletters_beat.current_step == "scheduled sends"
+
+            sink.stop_holding()
+            assert sink.wait_for(30, timeout=60), "the send finishes once the server answers"
+            worker.send_signal(signal.SIGTERM)
+            output, _ = worker.communicate(timeout=60)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert worker.returncode == 0, output
+    # Every list member once, and the reader the renewal email.
+    assert sorted(m.rcpt_tos[0] for m in sink.messages) == [
+        *(f"list{number:02d}@example.com" for number in range(30)),
+        "roles0@example.com",
+    ]
+    assert WorkerHeartbeat.objects.count() == 4
+    assert not WorkerHeartbeat.objects.filter(stopped_at__isnull=True).exists(), "each said so"
