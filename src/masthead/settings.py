@@ -328,7 +328,7 @@ GST_RATE_BASIS_POINTS = _env_int("MASTHEAD_GST_RATE_BASIS_POINTS", default=1800)
 PRICES_INCLUDE_TAX = _env_bool("MASTHEAD_PRICES_INCLUDE_TAX", default=True)
 SAC_CODE = _env("MASTHEAD_SAC_CODE", "998431")
 INVOICE_PREFIX = _env("MASTHEAD_INVOICE_PREFIX", "ML")
-# --- Tax documents by the rules (billing.invoicing, billing.documents; ADR 0014) ----------
+# --- Tax documents by the rules (billing.invoicing, billing.documents; ADR 0017) ----------
 # An export of services goes without IGST only under a Letter of Undertaking (Form GST RFD-11)
 # in force on the day of supply: its ARN and the last day it covers (31 March of its financial
 # year, YYYY-MM-DD). Without one, an export is invoiced with IGST (IGST Act s.16(3)(b)).
@@ -553,7 +553,7 @@ except ValueError as exc:
     raise ImproperlyConfigured("MASTHEAD_CRAWLER_DNS_TIMEOUT must be a number of seconds.") from exc
 CRAWLER_DNS_FAILURE_SECONDS = _env_int("MASTHEAD_CRAWLER_DNS_FAILURE_SECONDS", default=300)
 
-# Staff sign-in: allauth's MFA (ADR 0015). Authenticator apps (TOTP, RFC 6238) with recovery
+# Staff sign-in: allauth's MFA (ADR 0019). Authenticator apps (TOTP, RFC 6238) with recovery
 # codes; every staff member must use one before the admin opens (accounts.middleware), and the
 # admin's own login page sends to the site's throttled sign-in (urls.py). `masthead mfa_reset
 # --email ...` removes a lost factor. Tests of other apps' back office sign staff in with
@@ -571,7 +571,7 @@ MFA_TOTP_ISSUER = PUBLISHER_NAME
 # section 5.2 recommends allowing one step of drift). allauth refuses a code used twice.
 MFA_TOTP_TOLERANCE = 1
 
-# Content-Security-Policy (django-csp, ADR 0015). Our scripts are files under /static/ or carry
+# Content-Security-Policy (django-csp, ADR 0019). Our scripts are files under /static/ or carry
 # the request's nonce (the ad tag's inline scripts get it when rendered); other hosts must be
 # named: the ad tag's, the payment gateway's, and where story images may come from.
 # MASTHEAD_CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only, to try
@@ -594,7 +594,7 @@ _CSP_DIRECTIVES: dict[str, Any] = {
     "script-src": [csp.SELF, csp.NONCE, *CSP_GATEWAY_HOSTS, *CSP_AD_HOSTS],
     "style-src": [csp.SELF, *CSP_AD_HOSTS],
     # Style *attributes* run no script and load nothing; the admin's widgets (select2) and ad
-    # tags set them. <style> elements and stylesheets stay limited to the above (ADR 0015).
+    # tags set them. <style> elements and stylesheets stay limited to the above (ADR 0019).
     "style-src-attr": [csp.UNSAFE_INLINE],
     "img-src": [csp.SELF, "data:", *CSP_IMAGE_HOSTS, *CSP_AD_HOSTS],
     "font-src": [csp.SELF],

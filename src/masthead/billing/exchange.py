@@ -1,4 +1,4 @@
-"""A foreign-currency document's figures in rupees (CGST Rule 34(2), Rule 46; ADR 0014).
+"""A foreign-currency document's figures in rupees (CGST Rule 34(2), Rule 46; ADR 0017).
 
 The value of a supply of services invoiced in a foreign currency is converted "at the
 applicable rate of exchange determined as per the generally accepted accounting principles

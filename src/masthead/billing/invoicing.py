@@ -140,7 +140,7 @@ def _plan_invoiced(subscription: Subscription, kind: InvoiceKind, plan: Plan | N
 
 @dataclass(frozen=True, slots=True)
 class UnusedCredit:
-    """The unused part of an earlier invoice, netted into an upgrade's price (ADR 0014)."""
+    """The unused part of an earlier invoice, netted into an upgrade's price (ADR 0017)."""
 
     amount_minor: int  # in the price's own terms (with GST when prices include it)
     invoice: Invoice

@@ -1,6 +1,6 @@
 """Where a supply is made and how it is taxed: place of supply, IGST or CGST+SGST, export.
 
-The rules (reference note §3-4, ADR 0014):
+The rules (reference note §3-4, ADR 0017):
 
 - In India, the place of supply of an online newspaper is the recipient's State on record
   (IGST Act s.12(2); Circular 242/36/2024 makes the State mandatory for e-newspapers). Only a

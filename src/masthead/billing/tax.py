@@ -2,7 +2,7 @@
 
 Prices include tax by default (the reader pays the sticker price); with
 ``MASTHEAD_PRICES_INCLUDE_TAX=false`` GST is added on top. The arithmetic follows the rule the
-accountant checks (reference note §3, ADR 0014):
+accountant checks (reference note §3, ADR 0017):
 
 - the taxable value of a tax-inclusive price is the price divided by (1 + rate), rounded half
   up to the paisa; of a tax-exclusive price it is the price itself;

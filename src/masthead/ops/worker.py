@@ -4,7 +4,7 @@ A role is a loop of *steps* (sweeps that find due work in the database) and *que
 waiting in the database task queue). ``masthead worker`` runs every role, each in its own thread
 with its own database connection, so a 100,000-copy newsletter send or a long e-paper render
 never holds up a renewal; ``masthead worker --role billing`` runs one role, for operators who
-want a process (or a machine) per role. See ADR 0014.
+want a process (or a machine) per role. See ADR 0020.
 
 Nothing a step raises ends the loop: the exception is logged with the step's name and the
 role, counted on the heartbeat, and the step runs again on the next pass. The sweeps claim their

@@ -5,7 +5,7 @@ Nothing in Python writes these rows. Database triggers, created by this app's mi
 newsroom's and the e-paper's tables, keep them in step with every publish, edit, unpublish and
 deletion, whichever code path made it; ``services.reindex`` rebuilds them from the same SQL
 views. Each engine adds its own full-text structures beside this table (PostgreSQL: a weighted
-``tsvector`` column with a GIN index; SQLite: FTS5 tables over it), see ADR 0014.
+``tsvector`` column with a GIN index; SQLite: FTS5 tables over it), see ADR 0021.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ gateway answers with the same charge and never makes a second); or a definite ou
 it (a decline), after which it opens the next attempt with the next key. ``charge_attempt``
 then charges outside any transaction and settles, and a payment the reader must confirm with
 their bank (3-D Secure, the sandbox's challenge) is held pending with the gateway's reference
-until they answer. ADR 0005 gives the shape; docs/adr/0014 why pay now is keyed this way.
+until they answer. ADR 0005 gives the shape; docs/adr/0016 why pay now is keyed this way.
 """
 
 from __future__ import annotations

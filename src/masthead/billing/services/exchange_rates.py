@@ -13,7 +13,7 @@ from django.db import transaction
 from masthead.billing.models import ExchangeRate, Invoice, InvoiceStatus
 
 # One day (a reference rate) up to a CBIC customs notification's fortnight (its first and
-# third Thursdays can be 16 days apart); a longer span is refused as stale (ADR 0014).
+# third Thursdays can be 16 days apart); a longer span is refused as stale (ADR 0017).
 LONGEST_SPAN_DAYS = 16
 
 

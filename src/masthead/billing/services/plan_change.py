@@ -341,7 +341,7 @@ def _open_upgrade(
         key = f"{key}:{earlier + 1}"
     new_period = _upgrade_period(plan, at)
     # The invoice is for the new plan, with the old plan's unused part as its own "Less:" line
-    # (ADR 0014), opened before the switch below.
+    # (ADR 0017), opened before the switch below.
     credit = min(quoted.credit_minor, quoted.new_price_minor)
     invoice = open_invoice(
         subscription=locked,

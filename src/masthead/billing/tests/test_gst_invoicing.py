@@ -44,7 +44,7 @@ def parts(invoice: Invoice) -> tuple[int, int, int, int, int, int]:
         # expected: (total, taxable, CGST, SGST, IGST, round off) in paise.
         # ₹900 incl. 18% within Maharashtra: taxable 900 / 1.18 = 762.711… → ₹762.71;
         # CGST = SGST = 9% × 762.71 = 68.6439 → ₹68.64 each; 762.71 + 137.28 = 899.99, so
-        # the round-off line is +₹0.01 and the total stays ₹900 (ADR 0014).
+        # the round-off line is +₹0.01 and the total stays ₹900 (ADR 0017).
         ((True, 1800, MAHARASHTRA), (90_000, 76_271, 6_864, 6_864, 0, 1)),
         # Karnataka: IGST 18% × 762.71 = 137.2878 → ₹137.29; 762.71 + 137.29 = 900.00.
         ((True, 1800, KARNATAKA), (90_000, 76_271, 0, 0, 13_729, 0)),

@@ -1,6 +1,6 @@
 """GST arithmetic, for every amount and rate: the parts add up to the total to the paisa.
 
-Rounding (billing/tax.py, ADR 0014; reference note §3 "compute each 9% on the taxable value
+Rounding (billing/tax.py, ADR 0017; reference note §3 "compute each 9% on the taxable value
 and round to paise, so CGST = SGST. Never halve a rounded total"): the taxable value of a
 tax-inclusive price is rounded half up to the paisa, each tax head is its rate on the taxable
 value rounded half up, and a round-off line (at most a paisa either way) makes the parts equal

@@ -1,5 +1,5 @@
 """The full-text index on each engine, and the triggers that keep ``search_entry`` in step with
-the newsroom's stories and the e-paper's pages (ADR 0014).
+the newsroom's stories and the e-paper's pages (ADR 0021).
 
 Both engines read the same two views, ``search_story_source`` and ``search_page_source``: what
 a published story or a page of a published edition puts in the index. The triggers and
@@ -210,7 +210,7 @@ POSTGRES_BACKWARD = [
 # SQLite has no regular-expression replace in plain SQL (and a trigger must not depend on a
 # function only Django's connections define), so the markup nh3 can leave in a stored body
 # (newsroom.blocks' allow-list) is taken out tag by tag. A link's address and an abbreviation's
-# title stay in the indexed text (on PostgreSQL they do not): see ADR 0014.
+# title stay in the indexed text (on PostgreSQL they do not): see ADR 0021.
 _SQLITE_STRIPPED = [
     '" rel="noopener noreferrer">',
     '<a href="',
