@@ -14,7 +14,7 @@ from django.core.checks import CheckMessage, Error, Tags, register
 
 # The demo publisher's seller identity (settings.py defaults; printed on every demo invoice).
 DEMO_SELLER = {
-    "PUBLISHER_GSTIN": ("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1Z5"),
+    "PUBLISHER_GSTIN": ("MASTHEAD_PUBLISHER_GSTIN", "27AABCM1234F1ZX"),
     "PUBLISHER_LEGAL_NAME": (
         "MASTHEAD_PUBLISHER_LEGAL_NAME",
         "Meridian Ledger Media Private Limited",

@@ -79,7 +79,8 @@ def deploy_check(tmp_path, **variables):
 
 
 OWN_IDENTITY = {
-    "MASTHEAD_PUBLISHER_GSTIN": "29AAACN0000A1Z5",
+    "MASTHEAD_PUBLISHER_GSTIN": "29AABCN5678K1ZT",
+    "MASTHEAD_PUBLISHER_STATE_CODE": "29",  # the GSTIN's own state (Karnataka)
     "MASTHEAD_PUBLISHER_LEGAL_NAME": "Northern Chronicle Publications Private Limited",
     "MASTHEAD_PUBLISHER_ADDRESS": "12 Residency Road, Bengaluru 560025",
     "MASTHEAD_SANDBOX_WEBHOOK_SECRET": secrets.token_hex(32),
