@@ -154,6 +154,9 @@ def app_from(address: str) -> Any:
 
     def app(environ: dict[str, Any], start_response: Any) -> Any:
         environ["REMOTE_ADDR"] = environ.get("REMOTE_ADDR") or address
+        # The in-process transport hands the body over as the app sent it, undecoded: ask for
+        # it plain (the GZip middleware compresses for clients that say they accept gzip).
+        environ.pop("HTTP_ACCEPT_ENCODING", None)
         return django_app(environ, start_response)
 
     return app

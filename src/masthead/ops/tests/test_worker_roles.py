@@ -55,7 +55,7 @@ def test_a_renewal_falling_due_during_a_stuck_newsletter_send_is_charged_at_once
             assert made.status == IssueStatus.SENDING, "the send is still waiting"
             assert Delivery.objects.filter(issue=made, status=DeliveryStatus.SENT).count() == 3
             roles = set(WorkerHeartbeat.objects.values_list("role", flat=True))
-            assert roles == {"billing", "newsletters", "epaper", "email"}
+            assert roles == {"billing", "newsletters", "epaper", "insights", "email"}
             newsletters_beat = WorkerHeartbeat.objects.get(role="newsletters")
             assert newsletters_beat.current_step == "scheduled sends"
 
