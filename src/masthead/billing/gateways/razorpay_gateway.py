@@ -723,6 +723,7 @@ def _event(event_id: str, event_type: str, entities: Mapping[str, Any]) -> Webho
     payment = _entity(entities, "payment")
     subscription = _entity(entities, "subscription")
     refund = _entity(entities, "refund")
+    invoice = _entity(entities, "invoice")
     if event_type.startswith("subscription.") and subscription:
         object_id = str(subscription.get("id") or "")
         data = _compact(
@@ -738,6 +739,18 @@ def _event(event_id: str, event_type: str, entities: Mapping[str, Any]) -> Webho
             payment_status=payment.get("status"),
             amount_minor=payment.get("amount"),
             currency=_currency(payment),
+        )
+    elif event_type.startswith("invoice.") and invoice.get("subscription_id"):
+        # A subscription's invoice paid on its link (Pay now on a halted mandate): the event
+        # is about the subscription, which catches up by asking Razorpay (ADR 0015).
+        object_id = str(invoice["subscription_id"])
+        data = _compact(
+            subscription_id=object_id,
+            invoice_id=invoice.get("id"),
+            status=invoice.get("status"),
+            payment_id=invoice.get("payment_id"),
+            amount_minor=invoice.get("amount"),
+            currency=_currency(invoice),
         )
     elif event_type.startswith("refund.") and refund:
         object_id = str(refund.get("payment_id") or "")

@@ -266,6 +266,47 @@ class FakeRazorpay(RecordedGatewayServer):
             )
             self.invoices[invoice["id"]] = invoice
 
+    def pay_invoice(self, invoice_id: str) -> dict[str, Any]:
+        """The reader pays an ``issued`` subscription invoice on its ``short_url`` (Razorpay's
+        hosted invoice page): the invoice becomes ``paid`` with the payment's id (the recorded
+        ``invoice`` entity's fields). The subscription's status is left as it was: Razorpay
+        does not say that paying one invoice re-arms a ``halted`` mandate (``states.md``: only
+        future cycles are charged once it is ``active`` again). Returns the payment."""
+        with self._lock:
+            invoice = self.invoices[invoice_id]
+            subscription = self.subscriptions[invoice["subscription_id"]]
+            payment = self._subscription_payment(subscription, method="upi", at=_now())
+            invoice.update(
+                status="paid",
+                payment_id=payment["id"],
+                paid_at=payment["created_at"],
+                amount_paid=invoice["amount"],
+                amount_due=0,
+            )
+            subscription["paid_count"] += 1
+            return payment
+
+    def invoice_webhook(self, invoice_id: str, event: str = "invoice.paid") -> bytes:
+        """An ``invoice.*`` webhook body as Razorpay sends it (Razorpay's webhook payload docs:
+        ``contains: [payment, order, invoice]``, each wrapped in ``{"entity": …}``), built from
+        the recorded ``invoice`` and payment entities."""
+        with self._lock:
+            invoice = copy.deepcopy(self.invoices[invoice_id])
+            payment = copy.deepcopy(self.payments.get(str(invoice.get("payment_id")), {}))
+            body = {
+                "entity": "event",
+                "account_id": "acc_Oq7Q1oXwP3lZ2K",
+                "event": event,
+                "contains": ["payment", "order", "invoice"],
+                "payload": {
+                    "payment": {"entity": payment},
+                    "order": {"entity": {"id": invoice.get("order_id"), "entity": "order"}},
+                    "invoice": {"entity": invoice},
+                },
+                "created_at": _now(),
+            }
+        return json.dumps(body).encode()
+
     def change_card(self, subscription_id: str) -> dict[str, str]:
         """The reader authorises a new card in Checkout.js (``subscription_card_change``).
         On a ``pending`` subscription Razorpay charges the last unpaid invoice to it
