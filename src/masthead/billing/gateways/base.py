@@ -103,6 +103,19 @@ class CheckoutRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class PriceMove:
+    """A price a gateway subscription moves to from its next period (ADR 0014): the gateway's
+    plan/price for it (``plan_ref``), or what to make one from when there is none yet."""
+
+    plan_ref: str
+    plan_name: str
+    period_months: int
+    amount_minor: int  # what each period debits, GST included
+    currency: str
+    key: str  # names the new price, so a retry makes no second plan/price
+
+
+@dataclass(frozen=True, slots=True)
 class GatewaySubscription:
     """A gateway's subscription (the mandate it collects on) as the gateway reports it now.
 
@@ -203,6 +216,13 @@ class HostedGateway(Gateway, Protocol):
 
     def resume_subscription(self, *, gateway_subscription_id: str) -> None:
         """Undo a cancellation at period end. Raises GatewayError where the gateway cannot."""
+        ...
+
+    def move_to_price(self, *, gateway_subscription_id: str, price: PriceMove) -> str:
+        """Put the subscription on ``price`` from its next period, charging and refunding
+        nothing now; returns the gateway's plan/price id (made when ``price.plan_ref`` is
+        empty). Idempotent. Raises NotSupported where the gateway will not change this
+        mandate's amount (Razorpay UPI Autopay), GatewayError when it cannot be asked."""
         ...
 
     def fetch_subscription(self, *, gateway_subscription_id: str) -> GatewaySubscription:

@@ -19,6 +19,7 @@ Secrets (key secret, webhook secret) are never logged or put in exception messag
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -41,6 +42,7 @@ from masthead.billing.gateways.base import (
     GatewaySubscription,
     HostedCheckout,
     NotSupported,
+    PriceMove,
     RefundResult,
     SignatureError,
     WebhookEventIn,
@@ -62,6 +64,7 @@ AUTHENTICATION_MESSAGE = "The bank asks the reader to confirm this payment."
 PERIOD_MATCH = dt.timedelta(days=2)
 # Subscription states in which Razorpay has given up collecting (it retries while "pending").
 COLLECTION_FAILED_STATES = frozenset({"pending", "halted"})
+UPI_MANDATE_FIXED = "UPI mandate: must re-authorise"
 ENDED_STATES = frozenset({"cancelled", "completed", "expired"})
 # Razorpay's list APIs answer at most 100 items per request.
 LIST_PAGE = 100
@@ -386,6 +389,46 @@ class RazorpayGateway:
         )
         return str(plan["id"])
 
+    def move_to_price(self, *, gateway_subscription_id: str, price: PriceMove) -> str:
+        """Razorpay's "Update a Subscription" (``PATCH /v1/subscriptions/:id``) to the new
+        price's plan with ``schedule_change_at: cycle_end``: the change goes live after the
+        current cycle is charged, so nothing is charged or refunded now. Razorpay refuses it
+        for UPI Autopay ("subscriptions cannot be updated when payment mode is UPI"): a UPI
+        mandate's maximum was fixed when the reader authorised it, so they must authorise a
+        new one (NotSupported)."""
+        api = _Api()
+        plan_id = price.plan_ref or str(
+            api.call(
+                "create a plan",
+                api.client.plan.create,
+                {
+                    "period": "monthly",
+                    "interval": price.period_months,
+                    "item": {
+                        "name": price.plan_name,
+                        "amount": price.amount_minor,
+                        "currency": price.currency.upper(),
+                    },
+                    "notes": {"price_key": price.key},
+                },
+            )["id"]
+        )
+        try:
+            api.call(
+                "move the subscription to the new price",
+                api.client.subscription.edit,
+                gateway_subscription_id,
+                {"plan_id": plan_id, "schedule_change_at": "cycle_end", "customer_notify": 0},
+                refusable=True,
+            )
+        except _Refused as refused:
+            if "upi" in refused.description.lower():
+                raise NotSupported(UPI_MANDATE_FIXED) from refused
+            raise GatewayError(
+                f"Razorpay refused to move the subscription to the new price: {refused.description}"
+            ) from refused
+        return plan_id
+
     def start_checkout(self, *, request: CheckoutRequest) -> HostedCheckout:
         """Create the Razorpay subscription the reader authorises in Checkout.js.
 
@@ -585,7 +628,30 @@ class RazorpayGateway:
         found = api.call(
             "fetch the subscription", api.client.subscription.fetch, gateway_subscription_id
         )
-        return subscription_state(found)
+        return self._state(api, found)
+
+    def _state(self, api: _Api, entity: Mapping[str, Any]) -> GatewaySubscription:
+        """``subscription_state``, telling a scheduled plan change from a scheduled
+        cancellation: both set ``has_scheduled_changes``, so ask Razorpay what is scheduled
+        ("Fetch Details of a Pending Update", ``/retrieve_scheduled_changes``, the subscription
+        as it will be). A pending update to another plan (a price move, ADR 0014) is no
+        cancellation; anything else keeps the cautious reading (it stops at cycle end)."""
+        state = subscription_state(entity)
+        if not state.cancel_at_period_end:
+            return state
+        try:
+            pending = api.call(
+                "fetch the pending update",
+                api.client.subscription.pending_update,
+                str(entity.get("id") or ""),
+                refusable=True,
+            )
+        except _Refused:
+            return state
+        moves_plan = pending.get("plan_id") and pending.get("plan_id") != entity.get("plan_id")
+        if moves_plan and pending.get("status") not in ENDED_STATES:
+            return dataclasses.replace(state, cancel_at_period_end=False)
+        return state
 
     def list_subscriptions(self) -> list[GatewaySubscription]:
         """Every subscription, a page of 100 at a time (``count``/``skip``, Razorpay's paging)."""
@@ -599,7 +665,7 @@ class RazorpayGateway:
                     {"count": LIST_PAGE, "skip": len(found)},
                 )
             )
-            found.extend(subscription_state(entity) for entity in page)
+            found.extend(self._state(api, entity) for entity in page)
             if len(page) < LIST_PAGE:
                 return found
 
@@ -723,6 +789,7 @@ def _event(event_id: str, event_type: str, entities: Mapping[str, Any]) -> Webho
     payment = _entity(entities, "payment")
     subscription = _entity(entities, "subscription")
     refund = _entity(entities, "refund")
+    invoice = _entity(entities, "invoice")
     if event_type.startswith("subscription.") and subscription:
         object_id = str(subscription.get("id") or "")
         data = _compact(
@@ -738,6 +805,18 @@ def _event(event_id: str, event_type: str, entities: Mapping[str, Any]) -> Webho
             payment_status=payment.get("status"),
             amount_minor=payment.get("amount"),
             currency=_currency(payment),
+        )
+    elif event_type.startswith("invoice.") and invoice.get("subscription_id"):
+        # A subscription's invoice paid on its link (Pay now on a halted mandate): the event
+        # is about the subscription, which catches up by asking Razorpay (ADR 0015).
+        object_id = str(invoice["subscription_id"])
+        data = _compact(
+            subscription_id=object_id,
+            invoice_id=invoice.get("id"),
+            status=invoice.get("status"),
+            payment_id=invoice.get("payment_id"),
+            amount_minor=invoice.get("amount"),
+            currency=_currency(invoice),
         )
     elif event_type.startswith("refund.") and refund:
         object_id = str(refund.get("payment_id") or "")

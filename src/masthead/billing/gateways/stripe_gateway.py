@@ -34,6 +34,7 @@ from masthead.billing.gateways.base import (
     GatewayError,
     GatewaySubscription,
     HostedCheckout,
+    PriceMove,
     RefundResult,
     SignatureError,
     WebhookEventIn,
@@ -501,6 +502,39 @@ class StripeGateway:
             )
         except stripe.StripeError as exc:
             raise _unavailable("restore the subscription", exc) from exc
+
+    def move_to_price(self, *, gateway_subscription_id: str, price: PriceMove) -> str:
+        """Swap the subscription item's price (``POST /v1/subscriptions/:id`` with
+        ``items[0][id]``/``items[0][price]``) with ``proration_behavior: none``: no proration
+        now, and the next invoice bills the new price for the next period (Stripe's
+        "Change the price of a subscription"). Idempotent: the same price set twice is one."""
+        client = _client()
+        try:
+            price_id = price.plan_ref or (
+                client.v1.prices.create(
+                    params={
+                        "currency": price.currency.lower(),
+                        "unit_amount": price.amount_minor,
+                        "recurring": {"interval": "month", "interval_count": price.period_months},
+                        "product_data": {"name": price.plan_name},
+                    },
+                    options={"idempotency_key": f"price:{price.key}"},
+                ).id
+            )
+            found = client.v1.subscriptions.retrieve(gateway_subscription_id).to_dict()
+            items = (found.get("items") or {}).get("data") or []
+            if not items:
+                raise GatewayError(f"Stripe subscription {gateway_subscription_id} has no item.")
+            client.v1.subscriptions.update(
+                gateway_subscription_id,
+                params={
+                    "items": [{"id": str(items[0]["id"]), "price": price_id}],
+                    "proration_behavior": "none",
+                },
+            )
+        except stripe.StripeError as exc:
+            raise _unavailable("move the subscription to the new price", exc) from exc
+        return price_id
 
     # --- lifecycle: what Stripe holds now (events are only a signal) -------------------------
 

@@ -11,15 +11,22 @@ Not moved, and counted with the reason so staff can act:
   debit without the reader's authentication only up to the mandate's maximum (₹15,000 for news
   subscriptions, CO.DPSS.POLC.No.S-518/02.14.003/2022-23); such a renewal would need the reader
   each time, so they stay on their price until they re-authorise;
-- mandates the gateway schedules (Razorpay Subscriptions, Stripe Billing): the gateway's plan
-  fixes the amount of every debit, and a UPI Autopay mandate's maximum was set when the reader
-  authorised it, so they need a new mandate (they subscribe again at the new price);
+- Razorpay UPI Autopay mandates: Razorpay refuses to update a UPI subscription's plan, and the
+  mandate's maximum was set when the reader authorised it; they stay on their price until they
+  authorise a new mandate (we do not send re-authorisation links unasked: staff decide);
+- gateway mandates whose next renewal is inside the notice period: the gateway can only move
+  them from the next cycle, which would be too soon to tell them; run the move again after it;
 - subscriptions ending at period end, or with a plan change waiting.
+
+Mandates the gateway schedules are moved at the gateway too, from their next cycle with nothing
+charged or refunded now: Razorpay card mandates by "Update a Subscription" to the new price's
+plan at ``cycle_end``, Stripe subscriptions by swapping the item's price with no proration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -28,13 +35,21 @@ from django.db import transaction
 
 from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
+from masthead.billing.gateways.base import GatewayError, NotSupported, PriceMove
 from masthead.billing.invoicing import charge_total
 from masthead.billing.models import PlanPrice, Subscription, SubscriptionStatus
 from masthead.billing.periods import period
 from masthead.billing.services.common import _locked, record_event
+from masthead.billing.services.hosted import hosted_gateway
+
+logger = logging.getLogger(__name__)
 
 ABOVE_MANDATE = "above the mandate's limit: the reader must re-authorise"
-GATEWAY_MANDATE = "a gateway mandate fixes the amount: the reader must subscribe again"
+UPI_MANDATE = "UPI mandate: must re-authorise"
+GATEWAY_UNREACHABLE = "the gateway could not be reached: run the move again"
+NEXT_RENEWAL_TOO_SOON = (
+    "a gateway mandate renewing inside the notice period: move again after that renewal"
+)
 ENDING = "ending at period end"
 PLAN_CHANGE_WAITING = "a plan change is waiting"
 
@@ -94,16 +109,16 @@ def _move(*, subscription_id: int, price: PlanPrice) -> str:
         return ENDING
     if sub.next_plan_id is not None:
         return PLAN_CHANGE_WAITING
-    if sub.gateway_subscription_id:
-        return GATEWAY_MANDATE
     customer = sub.customer
-    if sub.currency == "INR" and (
-        charge_total(customer=customer, amount_minor=new_amount, currency=sub.currency)
-        > customer.mandate_limit_minor
-    ):
+    debit = charge_total(customer=customer, amount_minor=new_amount, currency=sub.currency)
+    if sub.currency == "INR" and debit > customer.mandate_limit_minor:
         return ABOVE_MANDATE
     now = now_for(customer)
     starts = effective_from(subscription=sub, now=now)
+    if sub.gateway_subscription_id:
+        refused = _move_at_gateway(sub=sub, price=price, debit=debit, starts=starts)
+        if refused:
+            return refused
     sub.next_amount_minor = new_amount
     sub.next_amount_from = starts
     sub.save(update_fields=["next_amount_minor", "next_amount_from"])
@@ -117,3 +132,41 @@ def _move(*, subscription_id: int, price: PlanPrice) -> str:
     )
     queue.after_commit(tasks.send_price_change_notice, subscription_id=sub.pk)
     return "moved"
+
+
+def _move_at_gateway(
+    *, sub: Subscription, price: PlanPrice, debit: int, starts: dt.datetime
+) -> str:
+    """Move a gateway-scheduled mandate to ``price`` from its next cycle; the reason it was not
+    moved, or "" when it was. Called under the subscription's lock: a retry finds it moved
+    ("already") or asks the gateway again, which is idempotent."""
+    assert sub.anchor is not None
+    next_renewal = period(
+        anchor=sub.anchor, index=sub.period_index + 1, months=sub.plan.period_months
+    ).start
+    if starts != next_renewal:
+        # The gateway applies a change at the end of the current cycle, not later.
+        return NEXT_RENEWAL_TOO_SOON
+    gateway_name = sub.customer.gateway
+    locked_price = PlanPrice.versions.select_for_update().get(pk=price.pk)
+    move = PriceMove(
+        plan_ref=str(locked_price.gateway_plan_ids.get(gateway_name, "")),
+        plan_name=sub.plan.name,
+        period_months=sub.plan.period_months,
+        amount_minor=debit,
+        currency=sub.currency,
+        key=f"price-version:{price.pk}",
+    )
+    try:
+        plan_ref = hosted_gateway(gateway_name).move_to_price(
+            gateway_subscription_id=sub.gateway_subscription_id, price=move
+        )
+    except NotSupported:
+        return UPI_MANDATE
+    except GatewayError as exc:
+        logger.warning("could not move subscription %s at the gateway: %s", sub.pk, exc)
+        return GATEWAY_UNREACHABLE
+    if not move.plan_ref:
+        locked_price.gateway_plan_ids = {**locked_price.gateway_plan_ids, gateway_name: plan_ref}
+        locked_price.save(update_fields=["gateway_plan_ids"])
+    return ""

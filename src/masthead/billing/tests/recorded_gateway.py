@@ -201,6 +201,11 @@ class FakeRazorpay(RecordedGatewayServer):
         self.plans: dict[str, dict[str, Any]] = {}
         self.subscriptions: dict[str, dict[str, Any]] = {}
         self.invoices: dict[str, dict[str, Any]] = {}
+        # Not in the subscription entity: the method the mandate was authorised with, and a
+        # plan change scheduled at cycle end (Razorpay keeps it aside: "Fetch Details of a
+        # Pending Update", ``/retrieve_scheduled_changes``).
+        self.mandate_methods: dict[str, str] = {}
+        self.scheduled_plans: dict[str, str] = {}
 
     # --- what the reader and Razorpay's scheduler do (no API call of ours does these) ---
 
@@ -214,6 +219,7 @@ class FakeRazorpay(RecordedGatewayServer):
             subscription = self.subscriptions[subscription_id]
             now = _now()
             payment = self._subscription_payment(subscription, method=method, at=now)
+            self.mandate_methods[subscription_id] = method
             subscription.update(
                 status="active",
                 customer_id=payment["customer_id"],
@@ -234,7 +240,15 @@ class FakeRazorpay(RecordedGatewayServer):
         """Razorpay's scheduler collects a period on the mandate; returns the payment."""
         with self._lock:
             subscription = self.subscriptions[subscription_id]
-            payment = self._subscription_payment(subscription, method="upi", at=billing_start)
+            if subscription_id in self.scheduled_plans:
+                # A change scheduled at cycle end goes live with the next cycle's charge.
+                subscription.update(
+                    plan_id=self.scheduled_plans.pop(subscription_id),
+                    has_scheduled_changes=False,
+                    change_scheduled_at=None,
+                )
+            method = self.mandate_methods.get(subscription_id, "upi")
+            payment = self._subscription_payment(subscription, method=method, at=billing_start)
             subscription["paid_count"] += 1
             self._invoice(subscription, payment, billing_start=billing_start)
             return payment
@@ -265,6 +279,47 @@ class FakeRazorpay(RecordedGatewayServer):
                 created_at=billing_start + len(self.invoices),
             )
             self.invoices[invoice["id"]] = invoice
+
+    def pay_invoice(self, invoice_id: str) -> dict[str, Any]:
+        """The reader pays an ``issued`` subscription invoice on its ``short_url`` (Razorpay's
+        hosted invoice page): the invoice becomes ``paid`` with the payment's id (the recorded
+        ``invoice`` entity's fields). The subscription's status is left as it was: Razorpay
+        does not say that paying one invoice re-arms a ``halted`` mandate (``states.md``: only
+        future cycles are charged once it is ``active`` again). Returns the payment."""
+        with self._lock:
+            invoice = self.invoices[invoice_id]
+            subscription = self.subscriptions[invoice["subscription_id"]]
+            payment = self._subscription_payment(subscription, method="upi", at=_now())
+            invoice.update(
+                status="paid",
+                payment_id=payment["id"],
+                paid_at=payment["created_at"],
+                amount_paid=invoice["amount"],
+                amount_due=0,
+            )
+            subscription["paid_count"] += 1
+            return payment
+
+    def invoice_webhook(self, invoice_id: str, event: str = "invoice.paid") -> bytes:
+        """An ``invoice.*`` webhook body as Razorpay sends it (Razorpay's webhook payload docs:
+        ``contains: [payment, order, invoice]``, each wrapped in ``{"entity": …}``), built from
+        the recorded ``invoice`` and payment entities."""
+        with self._lock:
+            invoice = copy.deepcopy(self.invoices[invoice_id])
+            payment = copy.deepcopy(self.payments.get(str(invoice.get("payment_id")), {}))
+            body = {
+                "entity": "event",
+                "account_id": "acc_Oq7Q1oXwP3lZ2K",
+                "event": event,
+                "contains": ["payment", "order", "invoice"],
+                "payload": {
+                    "payment": {"entity": payment},
+                    "order": {"entity": {"id": invoice.get("order_id"), "entity": "order"}},
+                    "invoice": {"entity": invoice},
+                },
+                "created_at": _now(),
+            }
+        return json.dumps(body).encode()
 
     def change_card(self, subscription_id: str) -> dict[str, str]:
         """The reader authorises a new card in Checkout.js (``subscription_card_change``).
@@ -425,6 +480,18 @@ class FakeRazorpay(RecordedGatewayServer):
                 return Reply(200, sub)
             case ("GET", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
                 return Reply(200, self.subscriptions[sub_id])
+            case ("GET", "v1", "subscriptions", sub_id, "retrieve_scheduled_changes") if (
+                sub_id in self.subscriptions
+            ):
+                # "Fetch Details of a Pending Update": the subscription as it will be after the
+                # change scheduled at cycle end; refused when no update is pending.
+                if sub_id not in self.scheduled_plans:
+                    return Reply(400, recording("razorpay/error_not_found"))
+                pending = copy.deepcopy(self.subscriptions[sub_id])
+                pending["plan_id"] = self.scheduled_plans[sub_id]
+                return Reply(200, pending)
+            case ("PATCH", "v1", "subscriptions", sub_id) if sub_id in self.subscriptions:
+                return self._update_subscription(sub_id, request.json)
             case ("POST", "v1", "subscriptions", sub_id, "cancel") if sub_id in self.subscriptions:
                 sub = self.subscriptions[sub_id]
                 if sub["status"] in {"cancelled", "completed", "expired"}:
@@ -442,6 +509,36 @@ class FakeRazorpay(RecordedGatewayServer):
                 ]
                 return Reply(200, self._collection(found))
         return Reply(400, recording("razorpay/error_not_found"))
+
+    def _update_subscription(self, sub_id: str, data: dict[str, Any]) -> Reply:
+        """Razorpay's "Update a Subscription" (``PATCH /v1/subscriptions/:id``, API reference):
+        ``plan_id`` with ``schedule_change_at`` ``now`` (default) or ``cycle_end``, answered
+        with the subscription entity (``has_scheduled_changes``/``change_scheduled_at`` set for
+        a change at cycle end). A UPI mandate is refused with the documented error body
+        ("subscriptions cannot be updated when payment mode is UPI")."""
+        sub = self.subscriptions[sub_id]
+        if self.mandate_methods.get(sub_id) == "upi":
+            return Reply(
+                400,
+                {
+                    "error": {
+                        "code": "BAD_REQUEST_ERROR",
+                        "description": "subscriptions cannot be updated when payment mode is UPI",
+                        "source": "NA",
+                        "step": "NA",
+                        "reason": "NA",
+                        "metadata": {},
+                    }
+                },
+            )
+        if data.get("plan_id") not in self.plans or sub["status"] != "active":
+            return Reply(400, recording("razorpay/error_not_found"))
+        if data.get("schedule_change_at") == "cycle_end":
+            self.scheduled_plans[sub_id] = data["plan_id"]
+            sub.update(has_scheduled_changes=True, change_scheduled_at=sub.get("current_end"))
+        else:
+            sub["plan_id"] = data["plan_id"]
+        return Reply(200, sub)
 
     def _create_order(self, data: dict[str, Any]) -> Reply:
         order = recording("razorpay/order")
@@ -599,6 +696,20 @@ class FakeStripe(RecordedGatewayServer):
                 default_payment_method=method,
                 metadata=session["metadata"],
                 created=_now(),
+                # Stripe's subscription object lists its items (API reference, "The
+                # Subscription object": ``items.data[]`` of ``subscription_item``s, ``si_…``).
+                items={
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": new_id("si_", 14),
+                            "object": "subscription_item",
+                            "price": price,
+                            "quantity": 1,
+                        }
+                    ],
+                    "has_more": False,
+                },
             )
             self.subscriptions[subscription["id"]] = subscription
             self._paid_invoice(subscription, price, period_start=_now(), reason="create")
@@ -864,6 +975,15 @@ class FakeStripe(RecordedGatewayServer):
                     return Reply(400, recording("stripe/error_not_found"))
                 if "cancel_at_period_end" in form:
                     subscription["cancel_at_period_end"] = form["cancel_at_period_end"] == "true"
+                if "items[0][price]" in form:
+                    # "Change the price of a subscription": the item keeps its id and takes the
+                    # new price; with proration_behavior=none the next invoice bills it.
+                    item = subscription["items"]["data"][0]
+                    price = self.prices.get(form["items[0][price]"])
+                    if form.get("items[0][id]") != item["id"] or price is None:
+                        return Reply(400, recording("stripe/error_not_found"))
+                    item["price"] = price
+                    subscription["price"] = price["id"]
                 if form.get("default_payment_method"):
                     chosen = form["default_payment_method"]
                     subscription["default_payment_method"] = self.payment_methods.get(
