@@ -27,6 +27,7 @@ from masthead.billing.emails import (
     MY_SUBSCRIPTION_PATH,
     PAY_NOW_PATH,
     _amount,
+    _amount_back,
     _Attachment,
     _greeting_name,
     _invoice_attachment,
@@ -96,7 +97,9 @@ def send_refund_issued(*, credit_note_id: int) -> None:
     method = _payment_method_label(subscription.customer.payment_method_label)
     gateway = GATEWAY_NAMES.get(note.payment.gateway, note.payment.gateway)
     facts = [
-        ("Refunded", amount),
+        # The figure carries its minus sign, as on My subscription and the credit note; the
+        # sentences say "refunded", so they need none.
+        ("Refunded", _amount_back(note.amount_minor, note.currency)),
         ("Credit note", note.number),
         ("Credit note date", local_day_label(note.issued_at)),
         ("Against invoice", note.invoice.number or ""),
@@ -235,7 +238,7 @@ def send_plan_changed(*, invoice_id: int) -> None:
         ("New period", _period_label(invoice.period_start, invoice.period_end)),
     ]
     facts.extend(
-        ("Unused part credited", _amount(-int(line["amount_minor"]), invoice.currency))
+        ("Unused part credited", _amount_back(int(line["amount_minor"]), invoice.currency))
         for line in credits
     )
     facts.extend([("Charged", amount), ("Invoice number", invoice.number or "")])
