@@ -40,8 +40,8 @@ def test_the_page_shows_plan_price_status_next_charge_and_payment_method(client,
     assert "Active" in page
     assert "30 Apr 2026, ₹900" in page  # the next renewal and what it charges
     assert "Test card" in page
-    # No payment-method page in this build: no dead Update link.
-    assert "Update</a>" not in page
+    # The payment-method page exists in this build (issue 12a): the link goes to it.
+    assert '<a href="/subscribe/my/payment-method/">Update</a>' in page
     assert 'action="/subscribe/my/change/"' in page and 'method="get"' in page
 
 
