@@ -33,10 +33,11 @@ from masthead.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
+from masthead.billing.numbering import DEMO_FINANCIAL_YEAR
 from masthead.billing.periods import add_months
 
 PREFIX = "demo-history-"
-DEMO_YEAR = "demo"
+DEMO_YEAR = DEMO_FINANCIAL_YEAR
 
 
 @dataclass

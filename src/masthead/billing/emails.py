@@ -42,7 +42,7 @@ from masthead.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from masthead.core.money import Money, format_money
+from masthead.core.money import Money, format_money, format_refund
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,12 @@ def _amount(minor: int, currency: str) -> str:
     return format_money(
         Money(minor=int(minor), currency=currency), locale=settings.LOCALE, whole=False
     )
+
+
+def _amount_back(minor: int, currency: str) -> str:
+    """'-₹300.00': money going back to the reader (a refund, a credit note, the unused part
+    credited), with its minus sign, from the one formatter."""
+    return format_refund(Money(minor=int(minor), currency=currency), locale=settings.LOCALE)
 
 
 def _url(path: str) -> str:

@@ -27,6 +27,7 @@ from masthead.billing.emails import (
     MY_SUBSCRIPTION_PATH,
     PAY_NOW_PATH,
     _amount,
+    _amount_back,
     _Attachment,
     _greeting_name,
     _invoice_attachment,
@@ -37,7 +38,12 @@ from masthead.billing.emails import (
     _send,
     _url,
 )
-from masthead.billing.models import CreditNote, EndReason, InvoiceStatus, Subscription
+from masthead.billing.models import (
+    CreditNote,
+    Customer,
+    EndReason,
+    InvoiceStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +52,7 @@ GATEWAY_NAMES = {"sandbox": "The test gateway", "razorpay": "Razorpay", "stripe"
 
 def _notice(
     *,
-    subscription: Subscription,
+    customer: Customer,
     subject: str,
     heading: str,
     paragraphs: list[str],
@@ -57,7 +63,7 @@ def _notice(
 ) -> None:
     label, url = button or ("", "")
     context: dict[str, Any] = {
-        "name": _greeting_name(subscription.customer.name),
+        "name": _greeting_name(customer.name),
         "heading": heading,
         "preheader": paragraphs[0] if paragraphs else heading,
         "paragraphs": paragraphs,
@@ -69,7 +75,7 @@ def _notice(
     _send(
         template="notice",
         subject=subject,
-        to=subscription.customer.user.email,
+        to=customer.user.email,
         context=context,
         attachments=attachments,
     )
@@ -96,7 +102,9 @@ def send_refund_issued(*, credit_note_id: int) -> None:
     method = _payment_method_label(subscription.customer.payment_method_label)
     gateway = GATEWAY_NAMES.get(note.payment.gateway, note.payment.gateway)
     facts = [
-        ("Refunded", amount),
+        # The figure carries its minus sign, as on My subscription and the credit note; the
+        # sentences say "refunded", so they need none.
+        ("Refunded", _amount_back(note.amount_minor, note.currency)),
         ("Credit note", note.number),
         ("Credit note date", local_day_label(note.issued_at)),
         ("Against invoice", note.invoice.number or ""),
@@ -104,7 +112,7 @@ def send_refund_issued(*, credit_note_id: int) -> None:
     if note.reason:
         facts.append(("Reason", note.reason))
     _notice(
-        subscription=subscription,
+        customer=subscription.customer,
         subject=f"We've refunded {amount} ({note.number})",
         heading=f"We've refunded {amount}",
         paragraphs=[
@@ -153,7 +161,7 @@ def send_subscription_ended(*, subscription_id: int) -> None:
         f"Your {plan} subscription has ended on {ended_on}.",
     )
     _notice(
-        subscription=subscription,
+        customer=subscription.customer,
         subject=f"Your {_short()} subscription has ended",
         heading="Your subscription has ended",
         paragraphs=[why],
@@ -183,7 +191,7 @@ def send_staff_ended(*, subscription_id: int, refunded_minor: int, note: str = "
             "refunded; its credit note follows in a separate email."
         )
     _notice(
-        subscription=subscription,
+        customer=subscription.customer,
         subject=f"Your {_short()} subscription has been ended",
         heading="Your subscription has been ended",
         paragraphs=paragraphs,
@@ -209,8 +217,38 @@ def send_complimentary_time(*, subscription_id: int, label: str, note: str = "")
     else:
         paragraphs.append(f"Your next renewal moves to {until}; nothing is charged before then.")
     _notice(
-        subscription=subscription,
+        customer=subscription.customer,
         subject=f"{label} free added to your {_short()} subscription",
+        heading=f"{label} free, on us",
+        paragraphs=paragraphs,
+        button=("My subscription", _url(MY_SUBSCRIPTION_PATH)),
+    )
+
+
+def send_complimentary_access(
+    *, customer_id: int, label: str, until: dt.datetime, note: str = ""
+) -> None:
+    """Staff gave free time to a reader with no subscription on our clock: what was given
+    (every benefit, for ``label``), until when (the publisher's calendar day), and that nothing
+    is charged and no subscription is needed. The subscriber's twin is
+    ``send_complimentary_time``."""
+    customer = Customer.objects.select_related("user").filter(pk=customer_id).first()
+    if customer is None or not customer.user.email:
+        logger.info("No complimentary-access email for customer %s.", customer_id)
+        return
+    paragraphs = [
+        f"We've given you {label} of complimentary access to {settings.PUBLISHER_NAME}, free "
+        f"of charge: every benefit, until {local_day_label(until)}."
+    ]
+    if note:
+        paragraphs.append(note)
+    paragraphs.append(
+        "You don't need a subscription for it, and nothing will be charged. When it ends, "
+        "your access stops unless you choose a plan."
+    )
+    _notice(
+        customer=customer,
+        subject=f"{label} of {_short()}, free",
         heading=f"{label} free, on us",
         paragraphs=paragraphs,
         button=("My subscription", _url(MY_SUBSCRIPTION_PATH)),
@@ -235,7 +273,7 @@ def send_plan_changed(*, invoice_id: int) -> None:
         ("New period", _period_label(invoice.period_start, invoice.period_end)),
     ]
     facts.extend(
-        ("Unused part credited", _amount(-int(line["amount_minor"]), invoice.currency))
+        ("Unused part credited", _amount_back(int(line["amount_minor"]), invoice.currency))
         for line in credits
     )
     facts.extend([("Charged", amount), ("Invoice number", invoice.number or "")])
@@ -243,7 +281,7 @@ def send_plan_changed(*, invoice_id: int) -> None:
         f", with the unused part of {from_plan} taken off." if credits else "."
     )
     _notice(
-        subscription=subscription,
+        customer=subscription.customer,
         subject=f"You've moved to {new_plan} ({invoice.number})",
         heading=f"You're now on {new_plan}",
         paragraphs=[
@@ -267,7 +305,7 @@ def send_downgrade_scheduled(*, subscription_id: int) -> None:
         return
     on = local_day_label(subscription.current_period_end)
     _notice(
-        subscription=subscription,
+        customer=subscription.customer,
         subject=f"Your {_short()} plan changes to {subscription.next_plan.name} on {on}",
         heading=f"Your plan changes on {on}",
         paragraphs=[
@@ -293,7 +331,7 @@ def send_payment_approval_needed(*, subscription_id: int) -> None:
     limit = _amount(int(settings.BILLING_MANDATE_LIMIT_MINOR), "INR")
     by = local_day_label(approve_by)
     _notice(
-        subscription=subscription,
+        customer=subscription.customer,
         subject=f"Please approve your {_short()} renewal of {amount} by {by}",
         heading="Please approve your renewal",
         paragraphs=[

@@ -17,6 +17,10 @@ MAX_LENGTH = 16  # CGST Rule 46(b)
 PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,2}$")
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9/-]{1,16}$")
 SERIAL_DIGITS = 6
+# The demo's made-up billing history (``demo_history``) numbers its documents in a series of
+# its own under this "financial year": they were never issued to anyone, so they are in no
+# GST return (``gstr1``) and never meet the real numbering.
+DEMO_FINANCIAL_YEAR = "demo"
 
 # The series a number belongs to: (DocumentSequence.series, the letter in the number).
 INVOICE_SERIES = "INV"

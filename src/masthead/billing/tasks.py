@@ -7,6 +7,8 @@ late is harmless. They are enqueued only after the transaction that asked for th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django_tasks import task
 
 from masthead.billing import emails, event_emails
@@ -75,6 +77,14 @@ def send_staff_ended(*, subscription_id: int, refunded_minor: int, note: str = "
 @task(queue_name="email")
 def send_complimentary_time(*, subscription_id: int, label: str, note: str = "") -> None:
     event_emails.send_complimentary_time(subscription_id=subscription_id, label=label, note=note)
+
+
+@task(queue_name="email")
+def send_complimentary_access(*, customer_id: int, label: str, until: str, note: str = "") -> None:
+    # ``until`` travels as ISO 8601: task arguments are JSON.
+    event_emails.send_complimentary_access(
+        customer_id=customer_id, label=label, until=dt.datetime.fromisoformat(until), note=note
+    )
 
 
 @task(queue_name="email")

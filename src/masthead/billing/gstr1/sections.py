@@ -13,6 +13,7 @@ from django.conf import settings
 from masthead.billing.exchange import InrFigures, credit_note_in_inr, invoice_in_inr
 from masthead.billing.gst_states import normalise_code
 from masthead.billing.models import CreditNote, Invoice, InvoiceStatus
+from masthead.billing.numbering import DEMO_FINANCIAL_YEAR
 from masthead.billing.supply import SupplyType
 
 K = TypeVar("K")
@@ -76,6 +77,8 @@ class Gstr1:
     # Foreign-currency documents no exchange rate covers yet (CGST Rule 34): left out until
     # the accountant records the rate, then reported in rupees like any other.
     unconverted: list[str] = field(default_factory=list)
+    # The demo's made-up history in this period (series DEMO): never issued, so not reported.
+    demo_left_out: int = 0
     invoices_total: Amounts = Amounts()
     credit_notes_total: Amounts = Amounts()
 
@@ -174,15 +177,15 @@ def build_return(*, start: dt.date, end: dt.date) -> Gstr1:
     """GSTR-1 for the documents issued from ``start`` up to (not including) ``end``."""
     since, until = _bounds(start, end)
     result = Gstr1(start=start, end=end)
-    invoices = list(
-        Invoice.objects.filter(
-            status=InvoiceStatus.PAID, issued_at__gte=since, issued_at__lt=until
-        ).order_by("financial_year", "sequence")
+    issued = Invoice.objects.filter(
+        status=InvoiceStatus.PAID, issued_at__gte=since, issued_at__lt=until
     )
+    noted = CreditNote.objects.filter(issued_at__gte=since, issued_at__lt=until)
+    demo = {"financial_year": DEMO_FINANCIAL_YEAR}
+    result.demo_left_out = issued.filter(**demo).count() + noted.filter(**demo).count()
+    invoices = list(issued.exclude(**demo).order_by("financial_year", "sequence"))
     notes = list(
-        CreditNote.objects.filter(issued_at__gte=since, issued_at__lt=until)
-        .select_related("invoice")
-        .order_by("financial_year", "sequence")
+        noted.exclude(**demo).select_related("invoice").order_by("financial_year", "sequence")
     )
     b2cs, hsn_b2b, hsn_b2c = result.b2cs, result.hsn_b2b, result.hsn_b2c
     tables: dict[int, str] = {}

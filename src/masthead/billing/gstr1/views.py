@@ -9,20 +9,26 @@ from django.shortcuts import render
 
 from masthead.billing.gstr1.formats import returns_json, zip_bytes
 from masthead.billing.gstr1.sections import Amounts, build_return, period_bounds
-from masthead.core.money import Money, format_money
+from masthead.core.money import Money, format_money, format_refund
 
 
 def _rupees(minor: int) -> str:
     return format_money(Money(minor=minor, currency="INR"), locale="en_IN", whole=False)
 
 
-def _shown(amounts: Amounts) -> dict[str, str]:
+def _rupees_back(minor: int) -> str:
+    return format_refund(Money(minor=minor, currency="INR"), locale="en_IN")
+
+
+def _shown(amounts: Amounts, *, back: bool = False) -> dict[str, str]:
+    """Each figure in rupees; credit notes (money going back) with their minus sign."""
+    shown = _rupees_back if back else _rupees
     return {
-        "value": _rupees(amounts.value),
-        "taxable": _rupees(amounts.taxable),
-        "igst": _rupees(amounts.igst),
-        "cgst": _rupees(amounts.cgst),
-        "sgst": _rupees(amounts.sgst),
+        "value": shown(amounts.value),
+        "taxable": shown(amounts.taxable),
+        "igst": shown(amounts.igst),
+        "cgst": shown(amounts.cgst),
+        "sgst": shown(amounts.sgst),
     }
 
 
@@ -48,7 +54,7 @@ def gstr1_page(request: HttpRequest) -> HttpResponse:
         context.update(
             gstr1=gstr1,
             invoices=_shown(gstr1.invoices_total),
-            credit_notes=_shown(gstr1.credit_notes_total),
+            credit_notes=_shown(gstr1.credit_notes_total, back=True),
             net=_shown(gstr1.net),
             counts=[
                 ("4A B2B invoices", len(gstr1.b2b)),

@@ -113,6 +113,13 @@ def give_complimentary(
             at=now,
             ends_at=until,
         )
+        queue.after_commit(
+            tasks.send_complimentary_access,
+            customer_id=customer.pk,
+            label=label,
+            until=until.isoformat(),
+            note=note,
+        )
     return Complimentary(
         renewal_moved=False,
         until=until,

@@ -171,3 +171,26 @@ def test_complimentary_time_gets_its_own_email(reader, mailoutbox):
     assert "1 month free added" in message.subject
     assert "free of charge" in message.body
     assert "Your next renewal moves to" in message.body
+
+
+def test_complimentary_time_for_a_reader_without_a_subscription_gets_its_own_email(
+    reader_factory, mailoutbox
+):
+    # 10 Feb 2026 20:00 UTC is 11 Feb 01:30 in Kolkata; a month on is 11 Mar 01:30 in Kolkata
+    # (10 Mar in UTC): the reader is told the publisher's day, 11 Mar 2026.
+    reader = reader_factory(start=dt.datetime(2026, 2, 10, 20, 0, tzinfo=dt.UTC))
+    staff = User.objects.create_user("desk2", "desk2@example.com", is_staff=True)
+    mailoutbox.clear()
+    services.give_complimentary(
+        customer=reader.customer, duration=CompDuration.ONE_MONTH, staff=staff, note="Thank you"
+    )
+    [message] = mailoutbox
+    assert message.to == [reader.user.email]
+    assert message.subject == "1 month of Meridian Ledger, free"
+    assert "1 month of complimentary access to The Meridian Ledger" in message.body
+    assert "every benefit, until 11 Mar 2026." in message.body
+    assert "10 Mar 2026" not in message.body
+    assert "Thank you" in message.body
+    assert "nothing will be charged" in message.body
+    # Not the subscriber's wording: there is no renewal to move.
+    assert "renewal" not in message.body

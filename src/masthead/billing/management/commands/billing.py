@@ -91,6 +91,11 @@ class Command(BaseCommand):
                 f"taxable ₹{rupees(net.taxable)}."
             )
         )
+        if gstr1.demo_left_out:
+            self.stdout.write(
+                f"Not in these files: {gstr1.demo_left_out} documents of the demo's made-up "
+                "billing history (series DEMO), never issued to anyone."
+            )
         if gstr1.unconverted:
             self.stdout.write(
                 "Waiting for an exchange rate for their date (CGST Rule 34(2)), so left out; "
