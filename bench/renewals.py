@@ -116,7 +116,7 @@ class SeedRows:
         from django.contrib.auth.hashers import make_password
 
         from masthead.billing.gateways.sandbox import card_label
-        from masthead.billing.invoicing import _fy, _tax_for, seller_snapshot
+        from masthead.billing.invoicing import _fy, _tax_for, seller_snapshot, supply_to
         from masthead.billing.periods import add_months, period
 
         self.count, self.base = count, base
@@ -129,9 +129,20 @@ class SeedRows:
         # The publisher's own state (CGST + SGST; left blank, as most readers leave it) and
         # another state (IGST): both tax splits appear on the invoices.
         self.states = ["", "29"]
+        self.supplies = {
+            state: supply_to(
+                customer=SimpleNamespace(  # type: ignore[arg-type]
+                    pk=0, state_code=state, country_code="IN", gstin=""
+                ),
+                currency=CURRENCY,
+            )
+            for state in self.states
+        }
         self.splits = {
             (price.pk, state): _tax_for(
-                customer=SimpleNamespace(state_code=state),  # type: ignore[arg-type]
+                customer=SimpleNamespace(  # type: ignore[arg-type]
+                    pk=0, state_code=state, country_code="IN", gstin=""
+                ),
                 amount_minor=int(price.amount_minor),
                 currency=CURRENCY,
             )
@@ -200,6 +211,10 @@ class SeedRows:
                 "name": f"Bench Reader {i}",
                 "state_code": self._state(i),
                 "gstin": "",
+                "address": "",
+                "city": "",
+                "postal_code": "",
+                "country_code": "IN",
                 "payment_method": GOOD_CARD,
                 "payment_method_label": self.label,
                 "mandate_limit_minor": self.mandate_limit,
@@ -246,7 +261,7 @@ class SeedRows:
             }
 
     def invoice(self, lo: int, hi: int) -> Iterator[dict[str, Any]]:
-        from masthead.billing.invoicing import _describe, buyer_snapshot
+        from masthead.billing.invoicing import buyer_snapshot, describe_service
 
         for i in range(lo, hi):
             split = self.splits[(self.price[i].pk, self._state(i))]
@@ -256,12 +271,14 @@ class SeedRows:
                     name=f"Bench Reader {i}",
                     state_code=self._state(i),
                     gstin="",
+                    address="",
+                    city="",
+                    postal_code="",
+                    country_code="IN",
                 )
             )
-            description = _describe(
-                SimpleNamespace(plan=self.price[i].plan),  # type: ignore[arg-type]
-                self.anchor[i],
-                self.end[i],
+            description = describe_service(
+                plan=self.price[i].plan, start=self.anchor[i], end=self.end[i]
             )
             yield {
                 "id": self.base["invoice"] + i,
@@ -277,7 +294,11 @@ class SeedRows:
                 "cgst_minor": split.cgst,
                 "sgst_minor": split.sgst,
                 "igst_minor": split.igst,
+                "round_off_minor": split.round_off,
                 "tax_rate_bp": split.rate_bp,
+                "place_of_supply": self.supplies[self._state(i)].place_of_supply,
+                "supply_type": self.supplies[self._state(i)].supply_type,
+                "lines": "[]",
                 "description": description,
                 "number": f"{self.prefix}/{self.year[i]}/{self.sequence[i]:06d}",
                 "financial_year": self.year[i],
