@@ -262,6 +262,7 @@ class SeedRows:
 
     def invoice(self, lo: int, hi: int) -> Iterator[dict[str, Any]]:
         from masthead.billing.invoicing import buyer_snapshot, describe_service
+        from masthead.billing.numbering import INVOICE_SERIES, document_number
 
         for i in range(lo, hi):
             split = self.splits[(self.price[i].pk, self._state(i))]
@@ -300,7 +301,12 @@ class SeedRows:
                 "supply_type": self.supplies[self._state(i)].supply_type,
                 "lines": "[]",
                 "description": description,
-                "number": f"{self.prefix}/{self.year[i]}/{self.sequence[i]:06d}",
+                "number": document_number(
+                    prefix=self.prefix,
+                    series=INVOICE_SERIES,
+                    financial_year=self.year[i],
+                    serial=self.sequence[i],
+                ),
                 "financial_year": self.year[i],
                 "sequence": self.sequence[i],
                 "buyer": json.dumps(buyer),
@@ -992,8 +998,8 @@ def check_invariants(
     years = conn.execute(
         "SELECT financial_year, count(*), count(DISTINCT sequence), min(sequence), "
         "max(sequence), count(DISTINCT number), count(*) FILTER (WHERE number IS NULL OR "
-        "right(number, length(financial_year) + 7) <> financial_year || '/' || "
-        "lpad(sequence::text, 6, '0')) FROM billing_invoice WHERE status = 'paid' "
+        "right(number, 11) <> substr(financial_year, 3, 2) || substr(financial_year, 6, 2) "
+        "|| '/' || lpad(sequence::text, 6, '0')) FROM billing_invoice WHERE status = 'paid' "
         "GROUP BY financial_year ORDER BY financial_year"
     ).fetchall()
     counters = dict(
