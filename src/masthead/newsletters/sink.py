@@ -5,7 +5,9 @@ process and keeps every accepted message. ``hold_after`` makes it stop answering
 messages are accepted: the next message's DATA is received but never acknowledged, exactly as a
 mail server behaves when the sender dies mid-conversation — the test kills the sender then, and
 that message does not count as delivered (an SMTP server takes a message only when it replies
-250). ``python -m masthead.newsletters.sink --port N`` runs one in its own process and prints how
+250). ``hold_from`` limits the holding (and the count it starts after) to one sender's mail, so a
+test can hold a newsletter send while the same server keeps taking other mail.
+``python -m masthead.newsletters.sink --port N`` runs one in its own process and prints how
 many messages it accepted when stopped (the benchmark).
 """
 
@@ -44,6 +46,8 @@ class Received:
 class _Handler:
     keep: bool = True
     hold_after: int | None = None
+    hold_from: str | None = None
+    held_count: int = 0  # accepted messages that ``hold_after`` counts (``hold_from``'s, or all)
     messages: list[Received] = field(default_factory=list)
     count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -51,7 +55,8 @@ class _Handler:
     release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        if self.hold_after is not None and self.count >= self.hold_after:
+        counted = self.hold_from is None or envelope.mail_from == self.hold_from
+        if counted and self.hold_after is not None and self.held_count >= self.hold_after:
             self.held.set()
             # Never acknowledge: the sender is killed while it waits for our answer.
             while not self.release.is_set():
@@ -59,6 +64,7 @@ class _Handler:
             return "451 4.3.0 Not accepted"
         with self.lock:
             self.count += 1
+            self.held_count += counted
             if self.keep:
                 data = envelope.content
                 self.messages.append(
@@ -87,8 +93,10 @@ async def _sleep(seconds: float) -> None:
 class Sink:
     """An SMTP server on 127.0.0.1 in a background thread (``with Sink() as sink:``)."""
 
-    def __init__(self, *, keep: bool = True, hold_after: int | None = None) -> None:
-        self.handler = _Handler(keep=keep, hold_after=hold_after)
+    def __init__(
+        self, *, keep: bool = True, hold_after: int | None = None, hold_from: str | None = None
+    ) -> None:
+        self.handler = _Handler(keep=keep, hold_after=hold_after, hold_from=hold_from)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port())
 
     def __enter__(self) -> Sink:
