@@ -31,9 +31,9 @@ from masthead.billing import queue, tasks
 from masthead.billing.clock import now_for
 from masthead.billing.gateways.base import GatewayError, GatewaySubscription
 from masthead.billing.models import EndReason, Subscription, SubscriptionStatus
-from masthead.billing.services import hosted, settlement
-from masthead.billing.services.common import BillingError, _locked, record_event
-from masthead.billing.services.endings import _end
+from masthead.billing.services import hosted
+from masthead.billing.services.common import BillingError, _locked
+from masthead.billing.services.endings import _end, renew_again, stop_renewing
 
 logger = logging.getLogger(__name__)
 
@@ -101,20 +101,15 @@ def sync(*, subscription: Subscription, state: GatewaySubscription | None = None
 
 def _active(*, sub: Subscription, state: GatewaySubscription, now: dt.datetime) -> None:
     if not state.will_collect and not sub.cancel_at_period_end:
-        sub.cancel_at_period_end = True
         sub.gateway_stopped = True
         sub.cancellation_reason = _why(state)[:300]
-        sub.next_plan = None
-        sub.next_action_at = settlement.renewal_action_at(sub)
-        sub.save()
-        record_event(
-            customer=sub.customer,
-            subscription=sub,
+        stop_renewing(
+            sub=sub,
+            now=now,
             kind="gateway_stopped",
             message=(
                 f"{_why(state)}: no further charge; access until {sub.current_period_end:%d %b %Y}"
             ),
-            at=now,
             gateway_status=state.status,
         )
         queue.after_commit(tasks.send_mandate_stopped, subscription_id=sub.pk)
@@ -127,17 +122,12 @@ def _active(*, sub: Subscription, state: GatewaySubscription, now: dt.datetime) 
         and sub.current_period_end is not None
         and now < sub.current_period_end
     ):
-        sub.cancel_at_period_end = False
         sub.gateway_stopped = False
-        sub.cancellation_reason = ""
-        sub.next_action_at = settlement.renewal_action_at(sub)
-        sub.save()
-        record_event(
-            customer=sub.customer,
-            subscription=sub,
+        renew_again(
+            sub=sub,
+            now=now,
             kind="gateway_resumed",
             message="The gateway is collecting again: renewals are back on",
-            at=now,
             gateway_status=state.status,
         )
 

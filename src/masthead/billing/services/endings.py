@@ -91,21 +91,46 @@ def _cancel(
         raise BillingError("Only an active subscription can be cancelled.")
     if sub.cancel_at_period_end:
         return sub
-    sub.cancel_at_period_end = True
-    sub.next_plan = None
-    sub.next_action_at = settlement.renewal_action_at(sub)
-    sub.save()
-    record_event(
-        customer=sub.customer,
-        subscription=sub,
+    stop_renewing(
+        sub=sub,
+        now=now,
         kind="cancelled",
         message=f"Cancelled; access until {sub.current_period_end:%d %b %Y}",
-        at=now,
         reason=reason,
         reason_code=reason_code,
     )
     queue.after_commit(tasks.send_cancellation_confirmed, subscription_id=sub.pk)
     return sub
+
+
+def stop_renewing(
+    *, sub: Subscription, now: dt.datetime, kind: str, message: str, **details: object
+) -> None:
+    """Cancel at period end (the reader asked, or the gateway stopped collecting): no renewal,
+    no waiting downgrade, access to the end of the paid period; the timeline says why.
+    The caller holds the row lock, sets the reason fields and tells the reader."""
+    sub.cancel_at_period_end = True
+    sub.next_plan = None
+    sub.next_action_at = settlement.renewal_action_at(sub)
+    sub.save()
+    record_event(
+        customer=sub.customer, subscription=sub, kind=kind, message=message, at=now, **details
+    )
+
+
+def renew_again(
+    *, sub: Subscription, now: dt.datetime, kind: str, message: str, **details: object
+) -> None:
+    """Undo a cancellation at period end (the reader undid it, or the gateway collects
+    again): renewals are back on and the cancellation's reason is cleared. The caller holds
+    the row lock and has checked that the paid period is still running."""
+    sub.cancel_at_period_end = False
+    sub.cancellation_reason = ""
+    sub.next_action_at = settlement.renewal_action_at(sub)
+    sub.save()
+    record_event(
+        customer=sub.customer, subscription=sub, kind=kind, message=message, at=now, **details
+    )
 
 
 def undo_cancel(*, subscription: Subscription) -> Subscription:
@@ -133,18 +158,8 @@ def _undo_cancel(*, subscription: Subscription) -> Subscription:
         raise BillingError("There is no cancellation to undo.")
     if sub.current_period_end is None or now >= sub.current_period_end:
         raise BillingError("The subscription has already ended; subscribe again instead.")
-    sub.cancel_at_period_end = False
-    sub.cancellation_reason = ""
     sub.cancellation_reason_code = CancellationReason.NONE
-    sub.next_action_at = settlement.renewal_action_at(sub)
-    sub.save()
-    record_event(
-        customer=sub.customer,
-        subscription=sub,
-        kind="cancel_undone",
-        message="Renewal back on",
-        at=now,
-    )
+    renew_again(sub=sub, now=now, kind="cancel_undone", message="Renewal back on")
     return sub
 
 

@@ -11,13 +11,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 
-from masthead.billing import documents
 from masthead.billing.documents import (
     amount_in_words,
     attachment_filename,
     render_credit_note_pdf,
     render_invoice_pdf,
 )
+from masthead.billing.documents import fonts as document_fonts
 from masthead.billing.gst_states import state_label, state_name
 from masthead.billing.models import (
     CreditNote,
@@ -45,7 +45,7 @@ def pdf_text(data: bytes) -> str:
 
 def shown(amount: str) -> str:
     """An amount as the PDF prints it (Rs. only on a machine without a rupee font)."""
-    return amount if documents._fonts().has_rupee else amount.replace("₹", "Rs. ")
+    return amount if document_fonts.embedded_fonts().has_rupee else amount.replace("₹", "Rs. ")
 
 
 def make_invoice(
@@ -298,12 +298,12 @@ def test_attachment_filename_has_no_slashes():
 
 def test_without_a_rupee_font_amounts_say_rs(db, monkeypatch):
     invoice = make_invoice()
-    monkeypatch.setattr(documents, "_FONT_CANDIDATES", ())
-    documents._fonts.cache_clear()
+    monkeypatch.setattr(document_fonts, "FONT_CANDIDATES", ())
+    document_fonts.embedded_fonts.cache_clear()
     try:
         text = pdf_text(render_invoice_pdf(invoice))
     finally:
-        documents._fonts.cache_clear()
+        document_fonts.embedded_fonts.cache_clear()
 
     assert "Rs. 2,700.00" in text
     assert "₹" not in text
