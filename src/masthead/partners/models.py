@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class PartnerPool(models.Model):
@@ -60,11 +61,22 @@ class PartnerCode(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Uploaded while ``settings.PARTNER_CODES_CASE_SENSITIVE`` was on: "ab-12" and "AB-12"
+    # are then two codes. Otherwise (the default) the database, like the upload, holds one.
+    case_sensitive = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("pool", "pk")
         constraints = [
             models.UniqueConstraint(fields=["pool", "code"], name="partner_code_once_per_pool"),
+            # The same code in other letters (codes are ASCII, so Lower is the upload's
+            # casefold), unless the partner's codes are case-sensitive.
+            models.UniqueConstraint(
+                Lower("code"),
+                "pool",
+                condition=models.Q(case_sensitive=False),
+                name="partner_code_once_per_pool_any_case",
+            ),
             models.UniqueConstraint(
                 fields=["pool", "claimed_by"],
                 condition=models.Q(claimed_by__isnull=False),

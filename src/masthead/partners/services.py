@@ -98,7 +98,13 @@ def upload_codes(*, pool: PartnerPool, raw: bytes, uploaded_by: User | None) -> 
         try:
             PartnerCode.objects.bulk_create(
                 [
-                    PartnerCode(pool=pool, code=line.code, uploaded_at=now, uploaded_by=uploaded_by)
+                    PartnerCode(
+                        pool=pool,
+                        code=line.code,
+                        case_sensitive=case_sensitive,
+                        uploaded_at=now,
+                        uploaded_by=uploaded_by,
+                    )
                     for line in lines
                 ],
                 batch_size=_IN_BATCHES,
