@@ -347,6 +347,10 @@ EINVOICE_SANDBOX_KEY = _env("MASTHEAD_EINVOICE_SANDBOX_KEY", "sandbox-irp-key")
 EINVOICE_GSP_URL = _env("MASTHEAD_EINVOICE_GSP_URL")
 EINVOICE_GSP_USERNAME = _env("MASTHEAD_EINVOICE_GSP_USERNAME")
 EINVOICE_GSP_PASSWORD = _env("MASTHEAD_EINVOICE_GSP_PASSWORD")
+# The IRP refuses documents more than 30 days old from publishers with an aggregate annual
+# turnover of ₹10 crore or more (GSTN advisory of 5 Nov 2024, from 1 Apr 2025). On by default:
+# most publishers who e-invoice are above it. Off for a publisher below ₹10 crore.
+EINVOICE_30_DAY_LIMIT = _env_bool("MASTHEAD_EINVOICE_30_DAY_LIMIT", default=True)
 
 # --- Gift stories and partner codes (masthead.gifts, masthead.partners) --------------------
 # Stories a subscriber may give per calendar month (publisher's time zone), and for how many

@@ -520,6 +520,7 @@ class EInvoiceStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be registered"
     REGISTERED = "registered", "Registered (IRN issued)"
     FAILED = "failed", "Failed; will be retried"
+    TOO_LATE = "too_late", "Too late for the IRP (30-day limit); not retried"
 
 
 class EInvoiceRegistration(models.Model):

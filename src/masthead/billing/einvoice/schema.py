@@ -4,6 +4,7 @@ and, for exports, ExpDtls."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,12 @@ def document_type(doc: Invoice | CreditNote) -> str:
     return "CRN" if isinstance(doc, CreditNote) else "INV"
 
 
+def document_date(doc: Invoice | CreditNote) -> dt.date:
+    """The date the IRP sees on the document (DocDtls.Dt): its issue day in the publisher's
+    time zone (the portal's calendar is IST)."""
+    return doc.issued_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()  # type: ignore[union-attr]
+
+
 def irp_request(doc: Invoice | CreditNote) -> dict[str, Any]:
     """The INV-01 v1.1 payload for an issued invoice or credit note."""
     invoice = doc.invoice if isinstance(doc, CreditNote) else doc
@@ -33,7 +40,7 @@ def irp_request(doc: Invoice | CreditNote) -> dict[str, Any]:
     buyer = invoice.buyer or {}
     export = invoice.supply_type in SupplyType.EXPORTS
     total = int(doc.amount_minor if isinstance(doc, CreditNote) else doc.total_minor)
-    issued = doc.issued_at.astimezone(ZoneInfo(settings.TIME_ZONE))  # type: ignore[union-attr]
+    issued = document_date(doc)
     pos = invoice.place_of_supply or buyer.get("state_code") or seller.get("state_code", "")
     address = str(buyer.get("address") or "")
     payload: dict[str, Any] = {

@@ -4,6 +4,7 @@ QR code on the invoice."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -16,7 +17,7 @@ from masthead.billing.documents import render_invoice_pdf
 from masthead.billing.einvoice import services as einvoice
 from masthead.billing.einvoice.clients import GspIrp, IrpError
 from masthead.billing.einvoice.schema import irp_request
-from masthead.billing.models import EInvoiceRegistration, Invoice, InvoiceStatus
+from masthead.billing.models import EInvoiceRegistration, Invoice, InvoiceStatus, TestClock
 from masthead.billing.supply import SupplyType
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,3 +149,65 @@ def test_the_gsp_adapter_turns_a_recorded_refusal_into_a_clear_error(business_in
         GspIrp(transport=_recorded("generate_irn_duplicate.json")).register(
             irp_request(business_invoice)
         )
+
+
+# The 30-day limit (GSTN advisory of 5 Nov 2024), worked by hand in Asia/Kolkata (UTC+05:30):
+# an invoice issued at 00:10 IST on 1 Nov 2026 (18:40 UTC on 31 Oct) is dated 1 Nov 2026; the
+# advisory counts that day as the first of 30, so 30 Nov 2026 is the last day to report it.
+# The sandbox reader's test clock is the billing clock the limit is judged on.
+ISSUED = dt.datetime(2026, 10, 31, 18, 40, tzinfo=dt.UTC)  # 1 Nov 2026, 00:10 IST
+LAST_MINUTE = dt.datetime(2026, 11, 30, 18, 29, tzinfo=dt.UTC)  # 30 Nov 2026, 23:59 IST
+NEXT_DAY = dt.datetime(2026, 11, 30, 18, 35, tzinfo=dt.UTC)  # 1 Dec 2026, 00:05 IST
+
+
+def test_the_advisorys_own_example_is_the_last_reporting_day():
+    # "if an invoice has a date of Nov. 1, 2023, it cannot be reported after Nov. 30, 2023"
+    assert einvoice.last_reporting_day(dt.date(2023, 11, 1)) == dt.date(2023, 11, 30)
+    assert einvoice.last_reporting_day(dt.date(2025, 2, 1)) == dt.date(2025, 3, 2)
+
+
+def test_an_invoice_past_the_30_day_limit_is_marked_too_late_and_never_retried(
+    business_invoice, settings, admin_client
+):
+    settings.EINVOICE_ENABLED = True
+    Invoice.objects.filter(pk=business_invoice.pk).update(issued_at=ISSUED)
+    clock = business_invoice.customer.test_clock
+
+    # Still 30 Nov in UTC, but 1 Dec in India: too late.
+    TestClock.objects.filter(pk=clock.pk).update(frozen_time=NEXT_DAY)
+    assert einvoice.register_due(now=NEXT_DAY) == 0
+    registration = EInvoiceRegistration.objects.get(invoice=business_invoice)
+    assert (registration.status, registration.attempts, registration.irn) == ("too_late", 0, "")
+    assert registration.next_attempt_at is None
+    assert registration.last_error.startswith(
+        "Too late for the IRP: dated 01 Nov 2026, it could be reported until 30 Nov 2026"
+    )
+    # Not retried by the worker a week later; staff see the reason in the list.
+    TestClock.objects.filter(pk=clock.pk).update(frozen_time=NEXT_DAY + dt.timedelta(days=7))
+    assert einvoice.register_due(now=NEXT_DAY + dt.timedelta(days=7)) == 0
+    registration.refresh_from_db()
+    assert registration.status == "too_late"
+    page = admin_client.get("/admin/billing/einvoiceregistration/").content.decode()
+    assert business_invoice.number in page and "could be reported until 30 Nov 2026" in page
+    assert "Too late for the IRP (30-day limit); not retried" in page
+
+
+def test_on_its_last_day_in_india_the_invoice_is_still_registered(business_invoice, settings):
+    settings.EINVOICE_ENABLED = True
+    Invoice.objects.filter(pk=business_invoice.pk).update(issued_at=ISSUED)
+    clock = business_invoice.customer.test_clock
+
+    TestClock.objects.filter(pk=clock.pk).update(frozen_time=LAST_MINUTE)
+    assert einvoice.register_due(now=LAST_MINUTE) == 1
+    registration = EInvoiceRegistration.objects.get(invoice=business_invoice)
+    assert registration.status == "registered" and registration.irn
+
+
+def test_a_publisher_below_the_turnover_reports_old_invoices(business_invoice, settings):
+    settings.EINVOICE_ENABLED, settings.EINVOICE_30_DAY_LIMIT = True, False
+    Invoice.objects.filter(pk=business_invoice.pk).update(issued_at=ISSUED)
+    clock = business_invoice.customer.test_clock
+
+    TestClock.objects.filter(pk=clock.pk).update(frozen_time=NEXT_DAY + dt.timedelta(days=60))
+    assert einvoice.register_due(now=NEXT_DAY + dt.timedelta(days=60)) == 1
+    assert EInvoiceRegistration.objects.get(invoice=business_invoice).status == "registered"
