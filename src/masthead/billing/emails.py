@@ -141,6 +141,22 @@ def _send(
     message.send()
 
 
+def _send_to_subscriber(
+    subscription: Subscription, *, template: str, subject: str, context: dict[str, Any]
+) -> None:
+    """An email about the reader's subscription: to them, greeting them, naming their plan."""
+    _send(
+        template=template,
+        subject=subject,
+        to=subscription.customer.user.email,
+        context={
+            "name": _greeting_name(subscription.customer.name),
+            "plan_name": subscription.plan.name,
+            **context,
+        },
+    )
+
+
 def _load_invoice(invoice_id: int, purpose: str) -> Invoice | None:
     invoice = (
         Invoice.objects.select_related("customer__user", "subscription__plan")
@@ -357,13 +373,11 @@ def send_payment_failed(*, subscription_id: int, failure_message: str) -> None:
         retry_on = local_day_label(subscription.next_action_at)
     if retry_on:
         facts.append(("Next attempt", retry_on))
-    _send(
+    _send_to_subscriber(
+        subscription,
         template="payment_failed",
         subject=f"Your {settings.PUBLISHER_SHORT_NAME} payment didn't go through",
-        to=subscription.customer.user.email,
         context={
-            "name": _greeting_name(subscription.customer.name),
-            "plan_name": subscription.plan.name,
             "amount": amount,
             "failure_message": bank_said,
             "grace_until": grace_until,
@@ -391,13 +405,11 @@ def send_cancellation_confirmed(*, subscription_id: int) -> None:
     subject = f"Your {settings.PUBLISHER_SHORT_NAME} subscription is cancelled"
     if access_until:
         subject += f": access until {access_until}"
-    _send(
+    _send_to_subscriber(
+        subscription,
         template="cancellation_confirmed",
         subject=subject,
-        to=subscription.customer.user.email,
         context={
-            "name": _greeting_name(subscription.customer.name),
-            "plan_name": subscription.plan.name,
             "access_until": access_until,
             "resume_url": _url(MY_SUBSCRIPTION_PATH),
         },
@@ -412,13 +424,11 @@ def send_price_change_notice(*, subscription_id: int) -> None:
         return
     if subscription.next_amount_from is None:
         return
-    _send(
+    _send_to_subscriber(
+        subscription,
         template="price_change_notice",
         subject=f"Your {settings.PUBLISHER_SHORT_NAME} subscription price is changing",
-        to=subscription.customer.user.email,
         context={
-            "name": _greeting_name(subscription.customer.name),
-            "plan_name": subscription.plan.name,
             "old_amount": _amount(int(subscription.amount_minor), subscription.currency),
             "new_amount": _amount(int(subscription.next_amount_minor), subscription.currency),
             "from_day": local_day_label(subscription.next_amount_from),
@@ -436,13 +446,11 @@ def send_mandate_stopped(*, subscription_id: int) -> None:
     ended = subscription.status == SubscriptionStatus.ENDED
     end = subscription.ended_at if ended else subscription.current_period_end
     access_until = local_day_label(end) if end else ""
-    _send(
+    _send_to_subscriber(
+        subscription,
         template="mandate_stopped",
         subject=f"Your {settings.PUBLISHER_SHORT_NAME} subscription will not renew",
-        to=subscription.customer.user.email,
         context={
-            "name": _greeting_name(subscription.customer.name),
-            "plan_name": subscription.plan.name,
             "access_until": access_until,
             "ended": ended,
             "manage_url": _url(MY_SUBSCRIPTION_PATH),
@@ -463,13 +471,11 @@ def send_access_ending_soon(*, subscription_id: int) -> None:
         logger.info("No access-ending email: subscription %s has no end date.", subscription_id)
         return
     ends_on = local_day_label(end)
-    _send(
+    _send_to_subscriber(
+        subscription,
         template="access_ending_soon",
         subject=f"Your {settings.PUBLISHER_SHORT_NAME} access ends on {ends_on}",
-        to=subscription.customer.user.email,
         context={
-            "name": _greeting_name(subscription.customer.name),
-            "plan_name": subscription.plan.name,
             "ends_on": ends_on,
             "unpaid": unpaid,
             "pay_url": _url(PAY_NOW_PATH),

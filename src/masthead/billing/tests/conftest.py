@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
 from masthead.billing import demo, renewals, services
 from masthead.billing.clock import advance
+from masthead.billing.gateways import get_gateway
 from masthead.billing.models import Customer, PlanPrice, Subscription, TestClock
+from masthead.billing.tests.recorded_gateway import FakeStripe
 from masthead.ops import testing
 
 START = dt.datetime(2026, 1, 31, 6, 30, tzinfo=dt.UTC)  # 31 Jan, 12:00 in Kolkata
@@ -99,3 +103,24 @@ def reader_factory(plans):
 @pytest.fixture
 def reader(reader_factory):
     return reader_factory()
+
+
+# Stripe's hosted checkout and mandates, against the local fake Stripe (recorded_gateway).
+HOSTED_STRIPE_SECRET_KEY = "sk_test_51PqR0aF4wXyZ2aBcHosted"
+HOSTED_STRIPE_WEBHOOK_SECRET = "whsec_hosted"
+
+
+@pytest.fixture
+def stripe_api(settings: Any, monkeypatch: pytest.MonkeyPatch, plans: None) -> Iterator[FakeStripe]:
+    """The publisher on Stripe: a fake Stripe served locally, the gateway pointed at it."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    server = FakeStripe(secret_key=HOSTED_STRIPE_SECRET_KEY)
+    server.start()
+    settings.BILLING_GATEWAY = "stripe"
+    settings.STRIPE_API_BASE = server.base_url
+    settings.STRIPE_SECRET_KEY = HOSTED_STRIPE_SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = HOSTED_STRIPE_WEBHOOK_SECRET
+    get_gateway.cache_clear()
+    yield server
+    server.stop()
+    get_gateway.cache_clear()

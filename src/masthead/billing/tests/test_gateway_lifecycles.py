@@ -44,6 +44,8 @@ from masthead.billing.tests.test_hosted_checkout import _active as razorpay_acti
 from masthead.billing.tests.test_hosted_checkout_stripe import _active as stripe_active
 from masthead.ops import testing
 
+from .conftest import HOSTED_STRIPE_WEBHOOK_SECRET
+
 pytestmark = pytest.mark.django_db(transaction=True)
 _event_ids = iter(range(1, 10_000))
 
@@ -58,21 +60,6 @@ def razorpay(settings: Any, monkeypatch: pytest.MonkeyPatch, plans: None) -> Ite
     settings.RAZORPAY_KEY_ID = "rzp_test_Pq7Rx2Lm9Zs4Tb"
     settings.RAZORPAY_KEY_SECRET = "Xk3Lq9Vb2Nm7Rt5Wz8Pd1Hs4"
     settings.RAZORPAY_WEBHOOK_SECRET = "whsec-hosted"
-    get_gateway.cache_clear()
-    yield server
-    server.stop()
-    get_gateway.cache_clear()
-
-
-@pytest.fixture
-def stripe_api(settings: Any, monkeypatch: pytest.MonkeyPatch, plans: None) -> Iterator[FakeStripe]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    server = FakeStripe(secret_key="sk_test_51PqR0aF4wXyZ2aBcHosted")
-    server.start()
-    settings.BILLING_GATEWAY = "stripe"
-    settings.STRIPE_API_BASE = server.base_url
-    settings.STRIPE_SECRET_KEY = "sk_test_51PqR0aF4wXyZ2aBcHosted"
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_hosted"
     get_gateway.cache_clear()
     yield server
     server.stop()
@@ -117,7 +104,9 @@ def stripe_event(client: Any, fake: FakeStripe, sub_id: str, event_type: str) ->
     event = fake.lifecycle_event(sub_id, event_type)
     body = json.dumps(event).encode()
     t = int(time.time())
-    digest = hmac.new(b"whsec_hosted", f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        HOSTED_STRIPE_WEBHOOK_SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256
+    ).hexdigest()
     response = client.post(
         reverse("billing:webhook", args=["stripe"]),
         body,

@@ -8,7 +8,6 @@ What the reader does on Stripe's page and what Stripe Billing does later are pla
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from django.utils import timezone
 
 from masthead.billing import renewals, services
 from masthead.billing.clock import advance
-from masthead.billing.gateways import get_gateway
 from masthead.billing.models import (
     Customer,
     Payment,
@@ -31,23 +29,7 @@ from masthead.billing.tests.recorded_gateway import FakeStripe
 from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SECRET_KEY = "sk_test_51PqR0aF4wXyZ2aBcHosted"
 CHECKOUT_KEY = "stripe-checkout-key-0001"
-
-
-@pytest.fixture
-def stripe_api(settings: Any, monkeypatch: pytest.MonkeyPatch, plans: None) -> Iterator[FakeStripe]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    server = FakeStripe(secret_key=SECRET_KEY)
-    server.start()
-    settings.BILLING_GATEWAY = "stripe"
-    settings.STRIPE_API_BASE = server.base_url
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_hosted"
-    get_gateway.cache_clear()
-    yield server
-    server.stop()
-    get_gateway.cache_clear()
 
 
 @pytest.fixture

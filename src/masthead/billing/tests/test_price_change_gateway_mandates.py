@@ -38,7 +38,6 @@ from masthead.billing.services.price_change import UPI_MANDATE
 from masthead.billing.tests.test_gateway_lifecycles import (  # noqa: F401
     razorpay,
     reader,
-    stripe_api,
 )
 from masthead.billing.tests.test_hosted_checkout import CHECKOUT_KEY, open_checkout
 from masthead.billing.tests.test_hosted_checkout_stripe import _active as stripe_active
@@ -132,7 +131,7 @@ def test_a_razorpay_upi_mandate_is_left_on_its_price_and_counted_must_re_authori
 
 def test_a_stripe_subscription_gets_the_new_price_from_its_next_period_without_proration(
     client,
-    stripe_api,  # noqa: F811
+    stripe_api,
     reader,  # noqa: F811
     mailoutbox,
 ):

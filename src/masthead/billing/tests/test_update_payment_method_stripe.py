@@ -8,7 +8,6 @@ fake; what the reader does on Stripe's pages is played by it (``complete_setup``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from django.utils import timezone
 
 from masthead.billing import renewals
 from masthead.billing.clock import advance
-from masthead.billing.gateways import get_gateway
 from masthead.billing.models import (
     Customer,
     Payment,
@@ -32,22 +30,6 @@ from masthead.billing.tests.test_hosted_checkout_stripe import _active
 from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SECRET_KEY = "sk_test_51PqR0aF4wXyZ2aBcMethods"
-
-
-@pytest.fixture
-def stripe_api(settings: Any, monkeypatch: pytest.MonkeyPatch, plans: None) -> Iterator[FakeStripe]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    server = FakeStripe(secret_key=SECRET_KEY)
-    server.start()
-    settings.BILLING_GATEWAY = "stripe"
-    settings.STRIPE_API_BASE = server.base_url
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_methods"
-    get_gateway.cache_clear()
-    yield server
-    server.stop()
-    get_gateway.cache_clear()
 
 
 @pytest.fixture
