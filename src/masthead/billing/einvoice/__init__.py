@@ -7,6 +7,7 @@ default (``MASTHEAD_EINVOICE_ENABLED``). ``schema`` builds the request in the go
 e-invoice schema version 1.1; ``clients`` sends it through an IRP client behind one seam, like
 the payment gateways' (an offline sandbox IRP by default; a GSP adapter); ``services``
 registers what is due from the worker, retries failures with a back-off and records them for
-staff. Registration never blocks a reader's access: the invoice is issued and the access
+staff; a document past the IRP's 30-day reporting limit is marked too late, never retried.
+Registration never blocks a reader's access: the invoice is issued and the access
 granted whether or not the IRP answers.
 """
