@@ -58,6 +58,18 @@ def run_together(passes: list[tuple[str, list[str], dict[str, str]]], scratch: P
                 cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
             )
         running[title] = (process, log, time.monotonic())
+    try:
+        failed = _wait_for(running, started)
+    finally:  # interrupted (Ctrl-C, CI cancel): leave no pass running on
+        for process, _log, _began in running.values():
+            process.terminate()
+    if failed:
+        sys.exit(1)
+
+
+def _wait_for(
+    running: dict[str, tuple[subprocess.Popen[bytes], Path, float]], started: float
+) -> list[str]:
     failed: list[str] = []
     last_note = time.monotonic()
     while running:
@@ -78,8 +90,7 @@ def run_together(passes: list[tuple[str, list[str], dict[str, str]]], scratch: P
             waiting = ", ".join(running)
             print(f"... still running: {waiting} ({last_note - started:.0f}s)", flush=True)
         time.sleep(1)
-    if failed:
-        sys.exit(1)
+    return failed
 
 
 def main() -> None:
