@@ -28,11 +28,13 @@ def _fresh_process_caches(settings: Any) -> Iterator[None]:
     from masthead.access.gate import reset_meter_store
     from masthead.access.selectors import forget_cached_rules
     from masthead.ads.selectors import forget_ads
+    from masthead.ops.health import forget_applied_migrations
 
     _clear_cache(cache, settings)
     forget_cached_rules()
     forget_ads()
     reset_meter_store()
+    forget_applied_migrations()
     yield
     forget_cached_rules()
     forget_ads()

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 def answers(host: str, port: int) -> bool:
@@ -37,6 +38,59 @@ def run(title: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
         print(f"\nFAILED: {title} (exit {result.returncode}, {took:.0f}s)", flush=True)
         sys.exit(result.returncode)
     print(f"--- {title}: ok ({took:.0f}s)", flush=True)
+
+
+def run_together(passes: list[tuple[str, list[str], dict[str, str]]], scratch: Path) -> None:
+    """Run the test passes side by side, each into a log of its own, printed whole as it ends.
+
+    The two passes share nothing (own var dir, database, Redis prefix, screenshots; servers on
+    free ports) and each spends much of its time waiting on a browser, a subprocess or the
+    database, so on two cores together they take little longer than the longer one alone
+    (ADR 0028). MASTHEAD_SERIAL_PASSES=1 runs them one after the other.
+    """
+    started = time.monotonic()
+    running: dict[str, tuple[subprocess.Popen[bytes], Path, float]] = {}
+    for title, cmd, env in passes:
+        print(f"\n=== {title} (started; its output follows when it ends) ===", flush=True)
+        log = scratch / f"{title.replace(' ', '-').replace('+', 'and')}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+            )
+        running[title] = (process, log, time.monotonic())
+    try:
+        failed = _wait_for(running, started)
+    finally:  # interrupted (Ctrl-C, CI cancel): leave no pass running on
+        for process, _log, _began in running.values():
+            process.terminate()
+    if failed:
+        sys.exit(1)
+
+
+def _wait_for(
+    running: dict[str, tuple[subprocess.Popen[bytes], Path, float]], started: float
+) -> list[str]:
+    failed: list[str] = []
+    last_note = time.monotonic()
+    while running:
+        for title, (process, log, began) in list(running.items()):
+            if process.poll() is None:
+                continue
+            del running[title]
+            took = time.monotonic() - began
+            print(f"\n=== {title} ===", flush=True)
+            sys.stdout.buffer.write(log.read_bytes())
+            if process.returncode != 0:
+                failed.append(title)
+                print(f"\nFAILED: {title} (exit {process.returncode}, {took:.0f}s)", flush=True)
+            else:
+                print(f"--- {title}: ok ({took:.0f}s)", flush=True)
+        if running and time.monotonic() - last_note > 60:  # CI logs that stay silent get killed
+            last_note = time.monotonic()
+            waiting = ", ".join(running)
+            print(f"... still running: {waiting} ({last_note - started:.0f}s)", flush=True)
+        time.sleep(1)
+    return failed
 
 
 def main() -> None:
@@ -83,7 +137,12 @@ def main() -> None:
         },
     )
     pytest = [str(BIN / "pytest"), "-p", "no:randomly", "-q"]
-    run("tests on SQLite", pytest, {**base_env, **clean})
+    # Each pass keeps its screenshots apart: the two may run at the same time (below).
+    sqlite_pass = (
+        "tests on SQLite",
+        pytest,
+        {**base_env, **clean, "MASTHEAD_TEST_ARTIFACTS": str(ARTIFACTS / "sqlite")},
+    )
 
     have_pg, have_redis = answers(PG_HOST, PG_PORT), answers(REDIS_HOST, REDIS_PORT)
     if not (have_pg and have_redis):
@@ -92,9 +151,10 @@ def main() -> None:
         if ci:
             print(f"\nFAILED: {message}; CI must run the PostgreSQL + Redis pass.", flush=True)
             sys.exit(1)
+        run(*sqlite_pass)
         print(f"\nNOTE: {message}; the PostgreSQL + Redis pass did not run.", flush=True)
         return
-    run(
+    postgres_pass = (
         "tests on PostgreSQL + Redis",
         pytest,
         {
@@ -104,8 +164,14 @@ def main() -> None:
             "MASTHEAD_TEST_DATABASE_NAME": f"test_masthead_{os.getpid()}",
             "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
             "MASTHEAD_REDIS_PREFIX": f"mhtest{os.getpid()}",
+            "MASTHEAD_TEST_ARTIFACTS": str(ARTIFACTS / "postgres"),
         },
     )
+    if os.environ.get("MASTHEAD_SERIAL_PASSES") or (os.cpu_count() or 1) < 2:
+        run(*sqlite_pass)
+        run(*postgres_pass)
+    else:
+        run_together([sqlite_pass, postgres_pass], scratch)
     print("\nAll checks and both test passes succeeded.", flush=True)
 
 

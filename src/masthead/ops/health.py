@@ -41,9 +41,26 @@ def _cache() -> Check:
     return Check("cache", ok=True, detail=type(cache).__name__)
 
 
+# (alias, database name) pairs whose migrations this process has seen all applied. The plan
+# costs ~0.2 s to build (every migration file loaded, the graph walked) and a process's own
+# migrations cannot change under it: once all are applied the answer stays true until the
+# next deploy starts new processes. An unapplied answer is never remembered, so a process
+# started before `masthead migrate` turns ready as soon as the migrations land.
+_all_applied: set[tuple[str, str]] = set()
+
+
+def forget_applied_migrations() -> None:
+    """Build the migration plan again on the next check (tests start each from scratch)."""
+    _all_applied.clear()
+
+
 def _migrations() -> Check:
+    connection = connections[DEFAULT_DB_ALIAS]
+    seen = (DEFAULT_DB_ALIAS, str(connection.settings_dict.get("NAME", "")))
+    if seen in _all_applied:
+        return Check("migrations", ok=True, detail="all applied")
     try:
-        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        executor = MigrationExecutor(connection)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:
         return Check("migrations", ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
@@ -54,6 +71,7 @@ def _migrations() -> Check:
             ok=False,
             detail=f"{len(plan)} not applied ({names}); run masthead migrate",
         )
+    _all_applied.add(seen)
     return Check("migrations", ok=True, detail="all applied")
 
 

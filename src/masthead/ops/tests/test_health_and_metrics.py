@@ -11,6 +11,8 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masthead.access.models import MeterMiss
@@ -64,6 +66,32 @@ def test_readyz_is_503_naming_the_migration_not_applied(client):
     assert "ops.0001_worker_heartbeats" in check["detail"]
     assert "masthead migrate" in check["detail"]
     assert client.get("/healthz").status_code == 200, "alive all the same"
+
+
+def test_readyz_remembers_all_applied_but_never_an_unapplied_migration(client):
+    """A process started before `masthead migrate` turns ready once it has run; after that the
+    migration plan is not rebuilt on every probe (no read of the django_migrations table)."""
+    call_command("migrate", "ops", "zero", verbosity=0)
+    try:
+        before = client.get("/readyz")
+    finally:
+        call_command("migrate", "ops", verbosity=0)
+    assert before.status_code == 503
+    assert "ops.0001_worker_heartbeats" in before.json()["checks"]["migrations"]["detail"]
+
+    with CaptureQueriesContext(connection) as first:
+        after = client.get("/readyz")
+    assert after.status_code == 200, "the unapplied answer was not kept once migrate ran"
+    assert after.json()["checks"]["migrations"] == {"ok": True, "detail": "all applied"}
+    assert any("django_migrations" in q["sql"] for q in first.captured_queries)
+
+    with CaptureQueriesContext(connection) as again:
+        probed = client.get("/readyz")
+    assert probed.status_code == 200
+    assert probed.json()["checks"]["migrations"] == {"ok": True, "detail": "all applied"}
+    sql = [q["sql"] for q in again.captured_queries]
+    assert any("SELECT 1" in q for q in sql), "the database is still asked on every probe"
+    assert not any("django_migrations" in q for q in sql), sql
 
 
 def test_readyz_is_503_when_the_cache_is_unreachable(client, settings):
