@@ -18,7 +18,8 @@ from PIL import Image, ImageDraw
 from masthead.newsroom import images
 from masthead.newsroom.models import Article
 
-WIDTH, HEIGHT = 1600, 900
+# 4:3, so the 1:1 share image is 1200 px too; what matters sits in the middle 16:9 band.
+WIDTH, HEIGHT = 1600, 1200
 PAPER = (253, 252, 248)
 INK = (26, 26, 26)
 RULE = (217, 212, 199)
@@ -28,7 +29,7 @@ LAND = (236, 229, 208)
 TEAL = (31, 106, 122)
 GOLD = (196, 148, 44)
 # Charts keep their plot inside these margins, so the 4:3 and 1:1 crops still show the data.
-LEFT, RIGHT, TOP, BOTTOM = 160, 1440, 110, 790
+LEFT, RIGHT, TOP, BOTTOM = 200, 1400, 260, 940
 
 
 def _canvas(background: tuple[int, int, int] = PAPER) -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -127,11 +128,11 @@ def process_diagram(stages: int) -> Image.Image:
         x0 = LEFT + i * gap + 18
         x1 = x0 + gap - 90
         shade = 60 + i * (150 // stages)
-        draw.rounded_rectangle([x0, 330, x1, 570], radius=24, fill=(shade, 110, 130))
+        draw.rounded_rectangle([x0, 480, x1, 720], radius=24, fill=(shade, 110, 130))
         if i < stages - 1:
             ax = x1 + 12
-            draw.line([(ax, 450), (ax + 50, 450)], fill=INK, width=8)
-            draw.polygon([(ax + 50, 430), (ax + 72, 450), (ax + 50, 470)], fill=INK)
+            draw.line([(ax, 600), (ax + 50, 600)], fill=INK, width=8)
+            draw.polygon([(ax + 50, 580), (ax + 72, 600), (ax + 50, 620)], fill=INK)
     return image
 
 
@@ -163,7 +164,7 @@ IMAGES: dict[str, DemoImage] = {
         lambda: line_chart([78, 78.6, 79.1, 79, 80.2, 81.5, 82.1, 83.4, 84.2, 85], low=75, high=87),
         "Line chart of Brent crude rising over ten sessions from about 78 to 85 dollars a barrel",
         "Brent crude over the past ten sessions. Illustrative figures.",
-        focal=(0.85, 0.25),
+        focal=(0.8, 0.5),
     ),
     "rbi-rate-setters-hold-fire-signal-patience-on-inflation": DemoImage(
         lambda: step_chart([6.5, 6.5, 6.5, 6.25, 6.0, 6.0, 6.0, 6.0], low=5.5, high=7),
@@ -181,14 +182,14 @@ IMAGES: dict[str, DemoImage] = {
         "Line chart of electric models' share of two-wheeler sales rising steadily to about "
         "6 per cent",
         "Electric models' share of two-wheeler sales. Illustrative figures.",
-        focal=(0.8, 0.35),
+        focal=(0.8, 0.5),
     ),
     # More charts, maps and illustrations, so every list has pictures.
     "sensex-ends-at-record-as-banks-and-it-lead-rally": DemoImage(
         lambda: line_chart([71, 72.4, 71.8, 73.1, 74.6, 74.2, 75.9, 77.3], low=68, high=79),
         "Line chart of the Sensex climbing to a record close",
         "The Sensex over recent sessions. Illustrative figures.",
-        focal=(0.85, 0.3),
+        focal=(0.8, 0.5),
     ),
     "mid-cap-funds-draw-record-inflows-as-valuations-stretch": DemoImage(
         lambda: bar_chart([8, 11, 9, 14, 17, 22], high=25),

@@ -214,14 +214,18 @@ def _draw(*, original: str, plan: dict[str, Any]) -> None:
     source = image.crop(plan["picture"][0]["box"])
     for entry in reversed(plan["picture"]):
         size = (entry["width"], entry["height"])
-        source = source.resize(size, Image.Resampling.LANCZOS) if source.size != size else source
+        source = (
+            source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            if source.size != size
+            else source
+        )
         for kind in ("webp", "jpg"):
             _store(entry[kind], _encode(source, kind))
     for entry in plan["share"].values():
         crop = image.crop(entry["box"])
         size = (entry["width"], entry["height"])
         if crop.size != size:
-            crop = crop.resize(size, Image.Resampling.LANCZOS)
+            crop = crop.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
         _store(entry["name"], _encode(crop, "jpg"))
 
 
