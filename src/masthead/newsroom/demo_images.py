@@ -80,7 +80,10 @@ def bar_chart(values: Sequence[float], *, high: float) -> Image.Image:
     slot = (RIGHT - LEFT) / len(values)
     for i, y in enumerate(ys):
         colour = ACCENT if i == len(values) - 1 else TEAL
-        draw.rectangle([LEFT + i * slot + slot * 0.18, y, LEFT + (i + 1) * slot - slot * 0.18, BOTTOM], fill=colour)
+        draw.rectangle(
+            [LEFT + i * slot + slot * 0.18, y, LEFT + (i + 1) * slot - slot * 0.18, BOTTOM],
+            fill=colour,
+        )
     return image
 
 
@@ -108,7 +111,7 @@ def map_of(
 
 def illustration(seed: int, palette: Sequence[tuple[int, int, int]]) -> Image.Image:
     """An abstract illustration for an opinion column: overlapping discs and bands."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- a drawing, the same every time on purpose
     image, draw = _canvas(palette[0])
     for _ in range(9):
         x, y = rng.uniform(0.1, 0.9) * WIDTH, rng.uniform(0.1, 0.9) * HEIGHT

@@ -169,9 +169,7 @@ def _plan(*, width: int, height: int, focal: tuple[float, float]) -> dict[str, A
     box = crop_box(width=width, height=height, ratio=PICTURE_RATIO, focal=focal)
     box_w, box_h = box[2] - box[0], box[3] - box[1]
     widths = [w for w in PICTURE_WIDTHS if w <= box_w] or [box_w]
-    picture = [
-        {"width": w, "height": round(w * box_h / box_w), "box": box} for w in sorted(widths)
-    ]
+    picture = [{"width": w, "height": round(w * box_h / box_w), "box": box} for w in sorted(widths)]
     share = {}
     for label, ratio in SHARE_RATIOS.items():
         crop = crop_box(width=width, height=height, ratio=ratio, focal=focal)

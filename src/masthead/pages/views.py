@@ -9,7 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -223,7 +229,7 @@ _IMAGE_TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
 
 
 @require_safe
-def story_image(request: HttpRequest, name: str) -> HttpResponse:
+def story_image(request: HttpRequest, name: str) -> FileResponse:
     """A story image from the default storage, when nothing in front of Django serves MEDIA_URL
     (``SERVE_MEDIA``: the demo, the tests). Only the newsroom's images, and only through the
     storage API, so a name can never reach outside it."""

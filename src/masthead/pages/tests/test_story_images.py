@@ -39,7 +39,7 @@ def figure_of(page: str) -> str:
 def fetched_image(client: Client, url: str) -> tuple[str, tuple[int, int]]:
     response = client.get(url.removeprefix(SITE))
     assert response.status_code == 200, url
-    data = b"".join(response.streaming_content)
+    data = response.getvalue()
     with Image.open(io.BytesIO(data)) as image:
         return str(image.format), image.size
 
@@ -58,7 +58,7 @@ def test_the_lead_image_is_a_figure_with_webp_and_jpeg_sizes_above_the_fold(clie
     assert 'width="800" height="450"' in img.group(1)
     assert 'fetchpriority="high"' in img.group(1) and "loading=" not in img.group(1)
     assert 'alt="A white square with nothing on it"' in img.group(1)
-    assert "Nothing to see here. <span class=\"credit\">Test Desk</span>" in figure
+    assert 'Nothing to see here. <span class="credit">Test Desk</span>' in figure
     # The browser's pick is a real WebP of the width it says.
     webp_800 = source.group(1).split(", ")[1].split()[0]
     assert fetched_image(client, webp_800) == ("WEBP", (800, 450))
@@ -78,7 +78,11 @@ def test_crawlers_get_the_three_ratios_as_absolute_urls(client, site):
     ]
 
     assert json_ld["image"] == og
-    assert [u.rsplit("/", 1)[-1] for u in og] == ["share-16x9.jpg", "share-4x3.jpg", "share-1x1.jpg"]
+    assert [u.rsplit("/", 1)[-1] for u in og] == [
+        "share-16x9.jpg",
+        "share-4x3.jpg",
+        "share-1x1.jpg",
+    ]
     assert all(u.startswith(SITE + "/media/newsroom/images/") for u in og)
     assert twitter["card"] == "summary_large_image" and twitter["image"] == og[0]
     # 1280×720: 16:9 → 1200×675; 4:3 → 960×720; 1:1 → 720×720 (each ≥ 50,000 pixels).
@@ -133,7 +137,7 @@ def test_the_feed_carries_the_image_as_an_enclosure(client, site):
 
     assert enclosure.type == "image/jpeg" and enclosure.href.startswith(SITE + "/media/")
     served = client.get(enclosure.href.removeprefix(SITE))
-    assert int(enclosure.length) == len(b"".join(served.streaming_content))
+    assert int(enclosure.length) == len(served.getvalue())
 
 
 def test_only_the_newsrooms_images_are_served_from_the_storage(client, site):
@@ -202,8 +206,11 @@ def test_an_editor_uploads_a_lead_image_with_its_words_and_focal_point(client, s
             "alt text is required when a story has a lead image",
         ),
         (
-            {"lead_image_upload": _upload(testing.image_bytes()), "lead_image_alt": "x",
-             "focal_x": "140"},
+            {
+                "lead_image_upload": _upload(testing.image_bytes()),
+                "lead_image_alt": "x",
+                "focal_x": "140",
+            },
             "Ensure this value is less than or equal to 100",
         ),
     ],
