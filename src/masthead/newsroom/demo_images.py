@@ -8,6 +8,7 @@ Figures are illustrative, like the charts in the stories' bodies.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 from collections.abc import Callable, Sequence
@@ -246,6 +247,13 @@ IMAGES: dict[str, DemoImage] = {
 }
 
 
+@functools.cache
+def drawn(slug: str) -> bytes:
+    """The story's demo image as PNG bytes, drawn once per process (the browser tests load
+    the demo again for every test)."""
+    return png_bytes(IMAGES[slug].draw())
+
+
 def png_bytes(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=1)  # fast; the bytes only need to be the same
@@ -262,7 +270,7 @@ def attach(*, articles: dict[str, Article]) -> int:
             continue
         images.set_lead_image(
             article=article,
-            data=png_bytes(spec.draw()),
+            data=drawn(slug),
             alt=spec.alt,
             caption=spec.caption,
             credit=spec.credit,
