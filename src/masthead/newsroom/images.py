@@ -42,7 +42,8 @@ MIN_WIDTH, MIN_HEIGHT = 1200, 675
 # Far above any press photo (a 45-megapixel camera), far below what could exhaust memory:
 # decoding is refused before it starts past this (a "decompression bomb").
 MAX_PIXELS = 50_000_000
-FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# MPO is how Pillow names the JPEGs many phone cameras write (a JPEG with a second picture).
+FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78
 # Bump when the renditions' recipe changes: names change with it, so pages pick up new files.
