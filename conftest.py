@@ -178,3 +178,20 @@ def screenshot(page: Any, name: str) -> Path:
 @pytest.fixture
 def shoot() -> Any:
     return screenshot
+
+
+# --- Stories' images -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_storage(settings: Any, tmp_path: Path) -> Path:
+    """The default storage (stories' images) in a folder of this test's own, set through
+    STORAGES as a deployment would; MEDIA_URL stays /media/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media/"},
+        },
+    }
+    return tmp_path / "media"

@@ -523,6 +523,11 @@ EPAPER_SHARE_DAYS = _env_int("MASTHEAD_EPAPER_SHARE_DAYS", default=30)
 # A render that finishes no page for this long is taken to be dead and rendered again.
 EPAPER_RENDER_LEASE_MINUTES = _env_int("MASTHEAD_EPAPER_RENDER_LEASE_MINUTES", default=15)
 MEDIA_URL = "/media/"
+# Stories' lead images (newsroom.images, ADR 0024): uploads past this size are refused. The
+# files live in STORAGES["default"]; without a web server or bucket in front of MEDIA_URL
+# (deploy/nginx serves /media/), Django serves the stories' images itself.
+NEWSROOM_IMAGE_MAX_MB = _env_int("MASTHEAD_NEWSROOM_IMAGE_MAX_MB", default=20)
+SERVE_MEDIA = _env_bool("MASTHEAD_SERVE_MEDIA", default=not PRODUCTION)
 
 # --- Requests and security -----------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -38,6 +38,15 @@ urlpatterns = [
     path("", include("masthead.ops.urls")),
     path("", include("masthead.pages.urls")),
 ]
+if settings.SERVE_MEDIA:  # stories' images; in production the web server or bucket serves them
+    urlpatterns.insert(
+        -1,
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/newsroom/images/<path:name>",
+            newsroom_views.story_image,
+            name="story_image",
+        ),
+    )
 
 handler404 = "masthead.pages.views.page_not_found"
 handler500 = "masthead.pages.views.server_error"

@@ -41,6 +41,10 @@ def page_kinds() -> dict[str, str]:
         "story (metered)": _story(access_level=AccessLevel.METERED, agency__isnull=True),
         "story (premium)": _story(access_level=AccessLevel.PREMIUM),
         "story (wire)": _story(agency__isnull=False),
+        "story (with its lead image)": _story(lead_image__gt="", access_level=AccessLevel.METERED),
+        "story (premium, image, prompt)": _story(
+            lead_image__gt="", access_level=AccessLevel.PREMIUM
+        ),
         "author": f"/author/{author.slug}/",
         "premium": "/premium/",
         "market analysis": "/market-analysis/",

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.newsroom import demo_benefits, services
+from masthead.newsroom import demo_benefits, demo_images, services
 from masthead.newsroom.demo_stories import AUTHORS
 from masthead.newsroom.demo_stories import STORIES as NEWS_STORIES
-from masthead.newsroom.models import Section
+from masthead.newsroom.models import Article, Section
 
 STORIES = [*NEWS_STORIES, *demo_benefits.STORIES]
 SECTIONS = [
@@ -65,9 +65,10 @@ def load(*, progress: Callable[[str], None] = lambda _m: None) -> int:
         )
         for a in AUTHORS
     }
+    saved: dict[str, Article] = {}
     for number, story in enumerate(STORIES, start=1):
         agency_slug = story.get("agency")
-        services.save_article(
+        saved[story["slug"]] = services.save_article(
             slug=story["slug"],
             headline=story["headline"],
             standfirst=story["standfirst"],
@@ -83,4 +84,6 @@ def load(*, progress: Callable[[str], None] = lambda _m: None) -> int:
         )
         if number % 10 == 0:
             progress(f"  stories: {number}/{len(STORIES)}")
+    pictured = demo_images.attach(articles=saved)
+    progress(f"  lead images drawn: {pictured}")
     return len(STORIES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -155,6 +156,38 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # The lead image (ADR 0024): written only by ``newsroom.images.set_lead_image``. The
+    # original and its renditions live in the default storage under content-addressed names.
+    lead_image = models.CharField(
+        max_length=255, blank=True, help_text="The original's name in the default storage."
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=400, blank=True)
+    lead_image_credit = models.CharField(
+        "credit", max_length=200, blank=True, help_text="Photographer or agency: 'Reuters'."
+    )
+    lead_image_focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="0 is the left edge, 1 the right: crops keep this point.",
+    )
+    lead_image_focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="0 is the top edge, 1 the bottom.",
+    )
+    lead_image_renditions: models.JSONField[Any, Any] = models.JSONField(
+        default=dict, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from PIL import Image, ImageDraw
 
 from masthead.access.models import Audience, MeterPeriod, MeterRule
 from masthead.access.selectors import forget_cached_rules
+from masthead.newsroom import images
 from masthead.newsroom import services as newsroom
 from masthead.newsroom.models import Article, Section, WireAgency
 
@@ -61,6 +64,34 @@ def article(
         access_level=access_level,
         **extra,
     )
+
+
+def image_bytes(
+    size: tuple[int, int] = (1280, 720),
+    *,
+    dot_at: tuple[float, float] | None = None,
+    fmt: str = "PNG",
+) -> bytes:
+    """A white image (a lead image's upload), with a red dot 60 px across at ``dot_at``
+    (fractions of the width and height): a crop that keeps the focal point keeps the dot."""
+    image = Image.new("RGB", size, (255, 255, 255))
+    if dot_at is not None:
+        x, y = dot_at[0] * size[0], dot_at[1] * size[1]
+        ImageDraw.Draw(image).ellipse([x - 30, y - 30, x + 30, y + 30], fill=(220, 0, 0))
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+def with_lead_image(story: Article, **extra: Any) -> Article:
+    """Give a story a lead image (1280×720) through the newsroom's service."""
+    fields: dict[str, Any] = {
+        "alt": "A white square with nothing on it",
+        "caption": "Nothing to see here.",
+        "credit": "Test Desk",
+        **extra,
+    }
+    return images.set_lead_image(article=story, data=image_bytes(), **fields)
 
 
 def rule(

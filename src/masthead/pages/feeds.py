@@ -9,13 +9,13 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
 from masthead.access.gate import Context, Surface, decide
 from masthead.access.identity import Reader
 from masthead.core.web import absolute_url
-from masthead.newsroom import selectors
+from masthead.newsroom import images, selectors
 from masthead.newsroom.blocks import plain_text, split_lead, without_cut
 from masthead.newsroom.models import Article, Section
 
@@ -49,6 +49,13 @@ class _StoryItems:
 
     def item_categories(self, item: Article) -> list[str]:
         return [item.section.name]
+
+    def item_enclosures(self, item: Article) -> list[Enclosure]:
+        # The lead image is free for everyone, like the headline (RSS 2.0 <enclosure>).
+        pic = images.picture(item)
+        if pic is None:
+            return []
+        return [Enclosure(absolute_url(pic.enclosure_url), str(pic.enclosure_bytes), "image/jpeg")]
 
 
 class LatestFeed(_StoryItems, Feed[Article, None]):

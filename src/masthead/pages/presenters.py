@@ -42,6 +42,7 @@ from masthead.access.gate import Decision, Reason
 from masthead.access.prompt import build_prompt
 from masthead.core.context_processors import SiteChrome, nav_pairs
 from masthead.core.web import absolute_url, machine_datetime
+from masthead.newsroom import images
 from masthead.newsroom.blocks import clean_inline, split_lead, without_cut
 from masthead.newsroom.models import AccessLevel, Article, Section
 from masthead.pages.metadata import publisher
@@ -305,8 +306,15 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
     # A wire story's canonical address is the agency's: og:url and JSON-LD say the same.
     url = article.canonical_url or absolute_url(path)
     description = article.standfirst or article.headline
+    # The lead image is part of the free lead, like the headline: every reader sees it.
+    lead_picture = images.picture(article)
+    share = [
+        images.ShareImage(url=absolute_url(s.url), width=s.width, height=s.height)
+        for s in (lead_picture.share if lead_picture else ())
+    ]
     context: dict[str, Any] = {
         "article": article,
+        "lead_picture": lead_picture,
         "publisher_name": settings.PUBLISHER_NAME,
         "publisher_short_name": settings.PUBLISHER_SHORT_NAME,
         "site_url": settings.SITE_URL,
@@ -334,7 +342,8 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
             "_article_meta.html",
             canonical=url,
             description=description,
-            json_ld=_json_ld(article=article, url=url, description=description),
+            share_images=share,
+            json_ld=_json_ld(article=article, url=url, description=description, share=share),
         ),
         header_html=render("_article_header.html"),
         lead_html=render("_blocks.html", blocks=_blocks_for_display(without_cut(split.lead))),
@@ -344,7 +353,9 @@ def build_kit(*, article: Article, related: list[Article], nav: list[dict[str, s
     )
 
 
-def _json_ld(*, article: Article, url: str, description: str) -> str:
+def _json_ld(
+    *, article: Article, url: str, description: str, share: list[images.ShareImage]
+) -> str:
     free = article.access_level == AccessLevel.FREE
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -364,6 +375,8 @@ def _json_ld(*, article: Article, url: str, description: str) -> str:
         "publisher": publisher(),
         "isAccessibleForFree": free,
     }
+    if share:  # 16:9, 4:3 and 1:1, as Google asks of an article's image (images.SHARE_RATIOS)
+        data["image"] = [s.url for s in share]
     if not free:
         data["hasPart"] = {
             "@type": "WebPageElement",

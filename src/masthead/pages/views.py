@@ -7,7 +7,15 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,7 +29,7 @@ from masthead.ads.models import Placement
 from masthead.ads.presenters import ad_slot_html
 from masthead.core.context_processors import chrome_for
 from masthead.core.web import absolute_url
-from masthead.newsroom import selectors
+from masthead.newsroom import images, selectors
 from masthead.pages import page_cache
 from masthead.pages.presenters import ArticleKit, render_article_page
 
@@ -214,6 +222,28 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def favicon_ico(request: HttpRequest) -> HttpResponse:
     """Browsers and crawlers ask /favicon.ico whatever the page links: the PNG set's ICO."""
     return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
+# Content-addressed names (newsroom.images): a name's bytes never change.
+_IMAGE_TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
+
+
+@require_safe
+def story_image(request: HttpRequest, name: str) -> FileResponse:
+    """A story image from the default storage, when nothing in front of Django serves MEDIA_URL
+    (``SERVE_MEDIA``: the demo, the tests). Only the newsroom's images, and only through the
+    storage API, so a name can never reach outside it."""
+    name = f"{images.PREFIX}/{name}"
+    kind = _IMAGE_TYPES.get(name.rsplit(".", 1)[-1])
+    if kind is None or ".." in name.split("/"):
+        raise Http404("No such image.")
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation):
+        raise Http404("No such image.") from None
+    response = FileResponse(handle, content_type=kind)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
