@@ -14,12 +14,20 @@ The generator (``generate``), deterministic from ``--seed``:
   names. Every story also carries two names of its own (``rare`` words, found in one story).
 * 12 sections (one of them the market-analysis vertical), a fifth of stories from wire
   agencies, a tenth premium.
+* Stories are made in chunks of 5,000, each from a random generator seeded by the seed and the
+  chunk, so the first N stories of a larger run are exactly a run of N (a run can be cut down
+  by deleting the later stories and the later rare words and phrases).
 
-Loading and the index (``generate``, ``build_index``): the stories go in by COPY on PostgreSQL
-(one executemany a batch on SQLite) with the per-story trigger off; the index is then built by
-``services.reindex`` (set-based, the triggers' own SQL), on PostgreSQL with the GIN index made
-once afterwards; ``same_as_triggers`` then fails the run unless 200 sampled entries equal what
-the per-story trigger makes. ``--again`` times the queries again on what a run left.
+Loading and the index (``generate``, ``build_index``): ``--workers`` processes write the text
+(one draw of the Zipf vocabulary a story) while the main process COPYs each chunk in
+(PostgreSQL, lz4 TOAST compression; one executemany a chunk on SQLite), with the per-story
+trigger off. On SQLite the index is then built by ``services.reindex``; on PostgreSQL the GIN
+indexes are dropped, the entries filled by ``--workers`` connections at once (the source
+view and the entry's own triggers make each entry, as on a publish) and the GIN indexes made
+again from their own definitions. ``same_as_triggers`` then fails the run unless 200 sampled
+entries equal what the per-story trigger makes. ``--stage generate`` stops after the stories;
+``--stage index`` builds and times on what it left; ``--stage queries`` (``--again``) times the
+queries again on what a run left.
 
 The 200 queries (``fixed_queries``), also from the seed: 50 common single words, 30 rare
 words, 40 two- or three-word phrases taken from stories, 40 common words with a filter (a
@@ -135,61 +143,126 @@ class Writer:
         return " ".join(out)
 
 
-def _years(rng: random.Random) -> list[int]:
-    years = list(range(FIRST_YEAR, LAST_YEAR + 1))
-    weights = [1 + i / 6 for i in range(len(years))]
-    return rng.choices(years, weights=weights, k=1)
-
-
+YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
+# More stories each year as the paper grew: 2026 has about six times as many as 1997.
+YEAR_WEIGHTS = [1 + i / 6 for i in range(len(YEARS))]
 ARTICLE_COLUMNS = (
     "headline, slug, standfirst, canonical_url, dateline, body, access_level, status, "
     "published_at, created_at, modified_at, section_id, agency_id"
 )
+CHUNK = 5000  # stories a worker makes at a time (one COPY); each chunk has its own seed
 
 
-def _load(rows: list[tuple[Any, ...]]) -> None:
-    """Write a batch of stories: COPY on PostgreSQL (psycopg 3), one executemany on SQLite."""
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format (our generated text holds no tab or newline)."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value).replace("\\", "\\\\")
+
+
+def _chunk(job: tuple[int, int, int, dict[str, Any]]) -> tuple[Any, list[str], list[str]]:
+    """Stories ``first`` to ``first + count - 1``, from a random generator of their own (the
+    seed and the chunk's number), so the archive is the same whatever the number of workers.
+    Returns the rows (COPY text on PostgreSQL, tuples on SQLite), rare names and phrases."""
+    seed, first, count, ctx = job
+    rng = random.Random(f"{seed}-{first}")
+    words, cumulative = ctx["words"], ctx["cumulative"]
+    choices, randint = rng.choices, rng.randint
+    now: dt.datetime = ctx["now"]
+    ceiling = now.timestamp() - 3600
+    copy = ctx["copy"]
+    rows: list[Any] = []
+    rare: list[str] = []
+    phrases: list[str] = []
+
+    def text(drawn: list[str]) -> str:
+        out: list[str] = []
+        at = 0
+        while at < len(drawn):
+            length = randint(10, 24)
+            sentence = " ".join(drawn[at : at + length])
+            out.append(sentence[:1].upper() + sentence[1:] + ".")
+            at += length
+        return " ".join(out)
+
+    for number in range(first, first + count):
+        year = rng.choices(YEARS, weights=YEAR_WEIGHTS, k=1)[0]
+        start = dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()
+        end = min(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC).timestamp(), ceiling)
+        published = dt.datetime.fromtimestamp(rng.uniform(start, end), tz=dt.UTC)
+        names = [_name(rng) + str(number % 97) for _ in range(2)]
+        lengths = [randint(40, 90) for _ in range(randint(6, 14))]
+        head_n, stand_n = randint(6, 12), randint(18, 30)
+        # One draw for the whole story: most of the generator's time was many small draws.
+        drawn = choices(words, cum_weights=cumulative, k=head_n + stand_n + sum(lengths))
+        headline = " ".join(drawn[:head_n]).capitalize()[:200]
+        standfirst = (" ".join(drawn[head_n : head_n + stand_n]).capitalize() + ".")[:400]
+        at = head_n + stand_n
+        paragraphs = []
+        for length in lengths:
+            paragraphs.append(text(drawn[at : at + length]))
+            at += length
+        paragraphs[rng.randrange(len(paragraphs))] += f" {names[0]} and {names[1]} said so."
+        if number % 500 == 0:
+            rare.append(names[0])
+            first_words = paragraphs[0].rstrip(".").split()
+            start_at = rng.randrange(max(1, len(first_words) - 3))
+            phrases.append(" ".join(first_words[start_at : start_at + randint(2, 3)]).lower())
+        roll = rng.random()
+        row = (
+            headline,
+            f"bench-story-{number}",
+            standfirst,
+            "",
+            "",
+            json.dumps([{"type": "paragraph", "html": p} for p in paragraphs]),
+            "premium" if roll > 0.9 else "metered",
+            "published",
+            published,
+            now,
+            now,
+            ctx["sections"][rng.randrange(len(ctx["sections"]))],
+            ctx["agencies"][rng.randrange(2)] if roll < 0.2 else None,
+        )
+        rows.append(row)
+    if copy:
+        return "".join("\t".join(map(_copy_text, r)) + "\n" for r in rows), rare, phrases
+    return rows, rare, phrases
+
+
+def _load(rows: Any) -> None:
+    """Write a chunk of stories: COPY on PostgreSQL (psycopg 3), one executemany on SQLite."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
-
         with connection.cursor() as cursor:
             raw = cursor.cursor  # Django's wrapper hides psycopg's copy()
             with raw.copy(f"COPY newsroom_article ({ARTICLE_COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row[:5], Jsonb(row[5]), *row[6:]))
+                copy.write(rows)
         return
     marks = ", ".join(["%s"] * len(ARTICLE_COLUMNS.split(", ")))
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO newsroom_article ({ARTICLE_COLUMNS}) VALUES ({marks})",  # noqa: S608
-            [
-                (
-                    *row[:5],
-                    json.dumps(row[5]),
-                    *row[6:8],
-                    adapt(row[8]),
-                    adapt(row[9]),
-                    adapt(row[10]),
-                    *row[11:],
-                )
-                for row in rows
-            ],
+            [(*r[:8], adapt(r[8]), adapt(r[9]), adapt(r[10]), *r[11:]) for r in rows],
         )
 
 
-def generate(*, count: int, seed: int, batch: int = 5000) -> dict[str, Any]:
+def generate(*, count: int, seed: int, workers: int = 2) -> dict[str, Any]:
     """Insert ``count`` published stories; returns what the queries need (rare words, phrases).
 
-    The rows go straight to the table (COPY on PostgreSQL) with the per-story trigger off (see
+    ``workers`` processes write the text, chunk by chunk, while this one COPYs the chunks in
+    (on PostgreSQL; an executemany a chunk on SQLite), with the per-story trigger off (see
     ``_without_story_trigger``): the index is then built in one pass by ``build_index``."""
-    from django.db import transaction
+    import multiprocessing
+
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from masthead.newsroom import services
-    from masthead.newsroom.models import AccessLevel, ArticleStatus
 
     rng = random.Random(seed)
     writer = Writer(rng)
@@ -205,51 +278,46 @@ def generate(*, count: int, seed: int, batch: int = 5000) -> dict[str, Any]:
         services.upsert_agency(slug="afp", name="Agence France-Presse", short_name="AFP").pk,
         services.upsert_agency(slug="pti", name="Press Trust of India", short_name="PTI").pk,
     ]
-    utc = dt.UTC
-    now = timezone.now()
+    ctx = {
+        "words": writer.words,
+        "cumulative": writer.cumulative,
+        "now": timezone.now(),
+        "sections": sections,
+        "agencies": agencies,
+        "copy": connection.vendor == "postgresql",
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # lz4 compresses a 5 KB body several times faster than the default pglz; and a
+            # crash during a benchmark's load loses nothing worth keeping.
+            cursor.execute("SET default_toast_compression = lz4")
+            cursor.execute("SET synchronous_commit = off")
+    jobs = [(seed, first, min(CHUNK, count - first), ctx) for first in range(0, count, CHUNK)]
     rare: list[str] = []
     phrases: list[str] = []
     made = 0
     started = time.perf_counter()
-    while made < count:
-        rows: list[tuple[Any, ...]] = []
-        for number in range(made, min(count, made + batch)):
-            year = _years(rng)[0]
-            start = dt.datetime(year, 1, 1, tzinfo=utc).timestamp()
-            end = min(dt.datetime(year + 1, 1, 1, tzinfo=utc).timestamp(), now.timestamp() - 3600)
-            published = dt.datetime.fromtimestamp(rng.uniform(start, end), tz=utc)
-            names = [_name(rng) + str(number % 97) for _ in range(2)]
-            paragraphs = [writer.text(rng.randint(40, 90)) for _ in range(rng.randint(6, 14))]
-            paragraphs[rng.randrange(len(paragraphs))] += f" {names[0]} and {names[1]} said so."
-            if number % 500 == 0:
-                rare.append(names[0])
-                words = paragraphs[0].rstrip(".").split()
-                at = rng.randrange(max(1, len(words) - 3))
-                phrases.append(" ".join(words[at : at + rng.randint(2, 3)]).lower())
-            roll = rng.random()
-            rows.append(
-                (
-                    writer.sentence(rng.randint(6, 12)).rstrip(".")[:200],
-                    f"bench-story-{number}",
-                    writer.sentence(rng.randint(18, 30))[:400],
-                    "",
-                    "",
-                    [{"type": "paragraph", "html": p} for p in paragraphs],
-                    AccessLevel.PREMIUM.value if roll > 0.9 else AccessLevel.METERED.value,
-                    ArticleStatus.PUBLISHED.value,
-                    published,
-                    now,
-                    now,
-                    sections[rng.randrange(len(sections))],
-                    agencies[rng.randrange(2)] if roll < 0.2 else None,
-                )
-            )
-        with transaction.atomic():
-            _load(rows)
-        made += len(rows)
-        if made % (batch * 10) == 0 or made == count:
-            say(f"generated {made:,} stories ({time.perf_counter() - started:.0f}s)")
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for rows, chunk_rare, chunk_phrases in pool.imap(_chunk, jobs):
+            with transaction.atomic():
+                _load(rows)
+            rare += chunk_rare
+            phrases += chunk_phrases
+            made += len(rows) if not ctx["copy"] else rows.count("\n")
+            if made % (CHUNK * 10) == 0 or made == count:
+                say(f"generated {made:,} stories ({time.perf_counter() - started:.0f}s)")
     return {"rare": rare, "phrases": phrases, "common": writer.words[10:200]}
+
+
+# Where each kind of query stands in fixed_queries' list (for the figures by kind).
+QUERY_KINDS = {
+    "common word": (0, 50),
+    "rare word": (50, 80),
+    "phrase": (80, 120),
+    "common word + filter or newest": (120, 160),
+    "two words": (160, 180),
+    "OR / exclusion": (180, 200),
+}
 
 
 def fixed_queries(material: dict[str, Any], seed: int) -> list[dict[str, str]]:
@@ -315,11 +383,15 @@ def time_queries(queries: list[dict[str, str]]) -> dict[str, Any]:
         started = time.perf_counter()
         selectors.search(reader=reader, query=w.query, filters=w.filters, sort=w.sort)
         page_times.append(time.perf_counter() - started)
+    kinds = {
+        name: percentiles(engine_times[start:end]) for name, (start, end) in QUERY_KINDS.items()
+    }
     return {
         "queries": len(wanted),
         "with_results": found_any,
         "engine": percentiles(engine_times),
         "search": percentiles(page_times),
+        "engine_by_kind": kinds,
     }
 
 
@@ -353,28 +425,117 @@ def _without_story_trigger() -> Any:
     return off()
 
 
-def build_index(*, progress: Any) -> Any:
-    """``services.reindex`` (the entries in batches, set-based); on PostgreSQL with the GIN
-    index made once after the load, in memory, instead of grown entry by entry."""
-    from django.db import connection, transaction
+def _fill_in_parallel(*, workers: int, progress: Any) -> int:
+    """The entries of every story, ``workers`` connections at once, each inserting ranges of
+    story ids from the source view (the entry's own triggers make the tsvector, as for a publish).
+
+    The bench fills an empty index this way because ``to_tsvector`` over a story's ~650 words is
+    most of the build and one connection uses one core; ``masthead search reindex``
+    (``services.reindex``) runs the same statements in one transaction, so readers meet the old
+    index until the new one is complete."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from masthead.search import services
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(article_id), max(article_id), count(*) FROM search_story_source")
+        low, high, total = cursor.fetchone()
+    if not total:
+        return 0
+    step = services.BATCH * 5
+    ranges = [(lo, min(lo + step, high + 1)) for lo in range(low, high + 1, step)]
+    lock = threading.Lock()
+    done = [0]
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while True:
+                with lock:
+                    if not ranges or errors:
+                        return
+                    lo, hi = ranges.pop(0)
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL masthead.search_rebuild = 'on'")
+                    cursor.execute(
+                        f"INSERT INTO search_entry ({services.COLUMNS}) "  # noqa: S608
+                        f"SELECT {services.COLUMNS} FROM search_story_source "
+                        "WHERE article_id >= %s AND article_id < %s",
+                        [lo, hi],
+                    )
+                    added = cursor.rowcount
+                with lock:
+                    done[0] += added
+                    progress(done[0], total)
+        except BaseException as exc:  # reported by the caller
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return int(total)
+
+
+def build_index(*, progress: Any, workers: int = 2) -> Any:
+    """On SQLite ``services.reindex`` (FTS5's 'rebuild' over all the entries). On PostgreSQL
+    the GIN indexes are dropped, the entries filled in ``workers`` connections, the vocabulary
+    made in one statement (as ``services.reindex`` does) and the GIN indexes created again from
+    their own definitions, each in memory at once instead of grown entry by entry."""
+    import threading
+
+    from django.db import connection, connections, transaction
 
     from masthead.search import services
 
     if connection.vendor != "postgresql":
         return services.reindex(progress=progress)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cursor.execute("DROP INDEX search_entry_document_idx")
-        rebuilt = services.reindex(progress=progress)
-        say("creating the GIN index")
-        # As migration 0003 leaves it: no pending list.
-        cursor.execute(
-            "CREATE INDEX search_entry_document_idx ON search_entry USING gin (document) "
-            "WITH (fastupdate = off)"
-        )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE search_entry")
-    return rebuilt
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_entry' "
+            "AND indexdef LIKE '%% USING gin %%' ORDER BY indexname"
+        )
+        gin = cursor.fetchall()
+        if [name for name, _ in gin] != ["search_entry_document_idx", "search_entry_pairs_idx"]:
+            fail(f"expected the document and pairs GIN indexes on search_entry, found {gin}")
+        cursor.execute("DELETE FROM search_entry")
+        for name, _ in gin:
+            cursor.execute(f"DROP INDEX {name}")
+    stories = _fill_in_parallel(workers=workers, progress=progress)
+    with transaction.atomic(), connection.cursor() as cursor:
+        say("the vocabulary")
+        cursor.execute(services.POSTGRES_VOCABULARY)
+
+    def create(definition: str) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                cursor.execute(definition)
+        finally:
+            connections.close_all()
+
+    say(f"creating the GIN indexes ({', '.join(name for name, _ in gin)}) side by side")
+    threads = [threading.Thread(target=create, args=(definition,)) for _, definition in gin]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'search_entry' "
+            "AND indexdef LIKE '%% USING gin %%'"
+        )
+        if cursor.fetchone()[0] != len(gin):
+            fail("a GIN index was not created again")
+        cursor.execute("VACUUM ANALYZE search_entry")
+    return services.Rebuilt(stories=stories, pages=0)
 
 
 def same_as_triggers(*, seed: int, sample: int = 200) -> None:
@@ -425,26 +586,26 @@ def same_as_triggers(*, seed: int, sample: int = 200) -> None:
     say(f"{len(chosen)} entries as the triggers make them")
 
 
-def _generate_and_build(
-    *, config: dict[str, Any], stories: int, seed: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    from masthead.search.engines import engine
-
+def _generate(*, config: dict[str, Any], stories: int, seed: int, workers: int) -> dict[str, Any]:
     say(f"{config['vendor']}: generating {stories:,} stories, {FIRST_YEAR}-{LAST_YEAR}")
     started = time.perf_counter()
     with _without_story_trigger():
-        material = generate(count=stories, seed=seed)
-    generated = time.perf_counter() - started
+        material = generate(count=stories, seed=seed, workers=workers)
+    return {"material": material, "generate_seconds": time.perf_counter() - started}
+
+
+def _build(*, seed: int, workers: int) -> dict[str, Any]:
+    from masthead.search.engines import engine
 
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
-        if time.perf_counter() - last[0] > 15 or done == total:
+        if time.perf_counter() - last[0] > 30 or done == total:
             last[0] = time.perf_counter()
-            say(f"indexing {done:,}/{total:,}")
+            say(f"indexing {done:,}/{total:,} ({time.perf_counter() - started:.0f}s)")
 
     started = time.perf_counter()
-    rebuilt = build_index(progress=progress)
+    rebuilt = build_index(progress=progress, workers=workers)
     build_seconds = time.perf_counter() - started
     say(f"index built in {build_seconds:.1f}s; checking 200 entries against the triggers")
     same_as_triggers(seed=seed)
@@ -452,13 +613,14 @@ def _generate_and_build(
     say(
         f"index built in {build_seconds:.1f}s for {rebuilt.stories:,} stories; {size / 1e6:,.0f} MB"
     )
-    built = {
-        "stories": rebuilt.stories,
-        "generate_seconds": generated,
-        "build_seconds": build_seconds,
-        "index_bytes": size,
-    }
-    return built, material
+    return {"stories": rebuilt.stories, "build_seconds": build_seconds, "index_bytes": size}
+
+
+def _load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def main() -> None:
@@ -467,27 +629,49 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1997)
     parser.add_argument("--out", required=True)
     parser.add_argument(
-        "--again",
-        action="store_true",
-        help="time the queries again on the stories and index a previous run left (its --out)",
+        "--workers", type=int, default=2, help="processes writing stories, connections indexing"
     )
+    parser.add_argument(
+        "--stage",
+        choices=["all", "generate", "index", "queries"],
+        default="all",
+        help="generate: the stories only (kept in <out>.generated.json); index: build the index "
+        "on the stories a generate stage left, then time the queries; queries: time the queries "
+        "again on what a run left (<out>.built.json)",
+    )
+    parser.add_argument("--again", action="store_true", help="the same as --stage queries")
     args = parser.parse_args()
+    stage = "queries" if args.again else args.stage
     setup_django()
 
     from masthead.access.demo import load as load_paywall
 
     config = describe_config()
+    generated_file = Path(args.out + ".generated.json")
     kept = Path(args.out + ".built.json")
-    if args.again:
+    if stage == "queries":
         built = json.loads(kept.read_text())
-        material = built.pop("material")
         say(f"{config['vendor']}: timing again on {built['stories']:,} stories")
     else:
-        migrate()
-        load_paywall()
-        built, material = _generate_and_build(config=config, stories=args.stories, seed=args.seed)
-        kept.write_text(json.dumps({**built, "material": material}))
+        if stage in ("all", "generate"):
+            migrate()
+            load_paywall()
+            generated = _generate(
+                config=config, stories=args.stories, seed=args.seed, workers=args.workers
+            )
+            generated_file.write_text(json.dumps(generated))
+            if stage == "generate":
+                say(f"generated in {generated['generate_seconds']:.0f}s (load {_load_average()})")
+                return
+        else:
+            generated = json.loads(generated_file.read_text())
+            migrate()  # the index's migrations since the stories were generated
+        say(f"load average before the build: {_load_average()}")
+        built = {**generated, **_build(seed=args.seed, workers=args.workers)}
+        kept.write_text(json.dumps(built))
+    material = built.pop("material")
     queries = fixed_queries(material, args.seed)
+    say(f"load average before the queries: {_load_average()}")
     timed = time_queries(queries)
     say(
         f"200 queries, engine p50/p95/p99 {timed['engine']['p50_ms']:.1f}/"
@@ -495,6 +679,11 @@ def main() -> None:
         f"{timed['search']['p50_ms']:.1f}/{timed['search']['p95_ms']:.1f}/"
         f"{timed['search']['p99_ms']:.1f} ms"
     )
+    for kind, figures in timed["engine_by_kind"].items():
+        say(
+            f"  {kind}: engine p50/p95/max-ish {figures['p50_ms']:.1f}/{figures['p95_ms']:.1f}/"
+            f"{figures['p99_ms']:.1f} ms"
+        )
     write_result(
         args.out,
         {

@@ -160,11 +160,33 @@ class PostgresEngine:
         params += [t.text for t in query.excluded]
         return "(" + " && ".join(parts) + ")", params
 
+    def _phrase_pairs(self, query: Query) -> tuple[list[str], list[str]]:
+        """For each clause made only of phrases: the entry holds every adjacent word pair of one
+        of them (migration 0004). A prefilter for the pairs' GIN index, never the decision:
+        ``document @@`` decides. ``search_pairs`` of a constant is worked out when the query is
+        planned; a phrase left with no pair (``"the company"``) makes its clause true."""
+        conditions: list[str] = []
+        params: list[str] = []
+        pairs = "search_pairs(to_tsvector('masthead_search', %s))"
+        for clause in query.clauses:
+            if not all(t.is_phrase for t in clause):
+                continue
+            conditions.append(
+                "("
+                + " OR ".join(f"cardinality({pairs}) = 0 OR e.pairs @> {pairs}" for _ in clause)
+                + ")"
+            )
+            params += [p for t in clause for p in (t.text, t.text)]
+        return conditions, params
+
     def find(self, *, query: Query, filters: Filters, sort: str, offset: int, limit: int) -> Found:
         tsquery, tsparams = self._tsquery(query)
+        pair_conditions, pair_params = self._phrase_pairs(query)
         where, params = filter_sql(filters)
-        from_where = f"FROM search_entry e WHERE e.document @@ {tsquery} AND " + " AND ".join(where)
-        base_params = [*tsparams, *params]
+        from_where = f"FROM search_entry e WHERE e.document @@ {tsquery} AND " + " AND ".join(
+            [*pair_conditions, *where]
+        )
+        base_params = [*tsparams, *pair_params, *params]
         newest = "ORDER BY e.published_at DESC, e.id DESC"
         if sort == Sort.NEWEST or offset + limit > RELEVANCE_WINDOW:
             sql = f"SELECT e.id {from_where} {newest} LIMIT %s OFFSET %s"

@@ -73,6 +73,30 @@ def test_a_phrase_matches_those_words_in_that_order_only(client, desk):
     assert headlines(client, q='"repo reverse"') == []
 
 
+def test_phrases_with_common_words_inside_hyphens_or_alternatives_and_after_an_edit(client, desk):
+    # On PostgreSQL a phrase's candidates come from its adjacent word pairs (migration 0004):
+    # a phrase with no such pair ("cash at the reverse"), a hyphenated one and one of two
+    # alternatives must be found all the same, and an edit must move the pairs with the text.
+    window = "Banks park cash at the reverse repo window"
+    assert headlines(client, q='"cash at the reverse"') == [window]
+    assert headlines(client, q='"cash at the repo"') == []
+    assert sorted(headlines(client, q='"parked surplus" OR "crypto assets"')) == [
+        window,
+        "RBI warns on crypto assets",
+    ]
+    crypto = desk["crypto"]
+    testing.newsroom.save_article(
+        slug=crypto.slug,
+        headline=crypto.headline,
+        section=crypto.section,
+        body_text="The central bank warned of stable-coin risks to financial stability.",
+        access_level="free",
+    )
+    assert headlines(client, q='"stable-coin risks"') == ["RBI warns on crypto assets"]
+    assert headlines(client, q='"stable coin risks"') == ["RBI warns on crypto assets"]
+    assert headlines(client, q='"crypto assets threaten"') == []
+
+
 def test_minus_excludes_and_or_accepts_either(client, desk):
     assert headlines(client, q="RBI -crypto") == ["RBI holds the repo rate at 6.5%"]
     assert sorted(headlines(client, q="crypto OR liquidity")) == [
