@@ -29,7 +29,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -64,13 +64,13 @@ def wait_for_port(host: str, port: int, *, timeout: float = 60, what: str = "") 
 
 
 def sh(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), capture_output=True, text=True, check=check)  # noqa: S603
+    return subprocess.run(list(args), capture_output=True, text=True, check=check)
 
 
 @dataclass
 class Process:
     name: str
-    popen: subprocess.Popen[bytes]
+    popen: subprocess.Popen[Any]
     log: Path
 
     @property
@@ -191,11 +191,12 @@ class Cluster:
         """Start ``args`` in its own process group (in ``host``'s namespace if given)."""
         log = self.dir / "logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
+        (self.dir / "prometheus" / (host or "host")).mkdir(parents=True, exist_ok=True)
         if host:
             args = ["ip", "netns", "exec", self.ns(host), *args]
         out: IO[bytes]
         with log.open("ab") as out:
-            popen = subprocess.Popen(  # noqa: S603 - our own binaries and arguments
+            popen = subprocess.Popen(
                 args,
                 env=env or self.env(host or None),
                 stdout=out,
@@ -269,17 +270,43 @@ class Cluster:
 
     def masthead(self, *args: str, timeout: float = 600) -> str:
         """Run ``python -m soak.inside ...`` (or a masthead command) on the host; its stdout."""
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [sys.executable, *args], env=self.env(), capture_output=True, text=True,
             cwd=self.dir, timeout=timeout, check=False,
         )  # fmt: skip
         if done.returncode != 0:
-            raise ClusterError(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+            raise ClusterError(
+                f"{' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}"
+            )
         return done.stdout
+
+    def start_helper(self) -> None:
+        """``soak.inside serve`` on the host: the schedule's clock moves, sends and uploads."""
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "soak.inside", "serve"], env=self.env(), cwd=self.dir,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True,
+        )  # fmt: skip
+        self.processes["helper"] = Process(name="helper", popen=popen, log=self.dir / "helper")
+
+    def inside(self, *args: str) -> str:
+        popen = self.processes["helper"].popen
+        assert popen.stdin is not None
+        assert popen.stdout is not None
+        popen.stdin.write(" ".join(args) + "\n")
+        popen.stdin.flush()
+        return str(popen.stdout.readline()).strip()
 
     def epaper_disk(self) -> None:
         self.epaper_dir.mkdir()
-        sh("mount", "-t", "tmpfs", "-o", f"size={EPAPER_DISK}", f"mhsoak-{self.tag}", str(self.epaper_dir))
+        sh(
+            "mount",
+            "-t",
+            "tmpfs",
+            "-o",
+            f"size={EPAPER_DISK}",
+            f"mhsoak-{self.tag}",
+            str(self.epaper_dir),
+        )
         self.mounts.append(self.epaper_dir)
 
     def start_web(self, host: str, *, workers: int = 2, threads: int = 4) -> Process:
@@ -396,6 +423,7 @@ def bring_up(cluster: Cluster, *, seed_args: list[str], say: object = print) -> 
     seeded = cluster.masthead("-m", "soak.inside", "seed", *seed_args)
     log("migrated and seeded")
     cluster.start_sink()
+    cluster.start_helper()
     for host in ("web1", "web2"):
         cluster.start_web(host)
     cluster.start_proxy()

@@ -36,7 +36,7 @@ def _session_for(user: Any) -> str:
 def _reader(email: str) -> Any:
     from django.contrib.auth import get_user_model
 
-    user = get_user_model()(username=email.split("@")[0], email=email)
+    user = get_user_model()(username=email.split("@", maxsplit=1)[0], email=email)
     # No password: the load generator holds a seeded session (PBKDF2 per reader would spend
     # the machine's two cores on seeding).
     user.set_unusable_password()
@@ -110,8 +110,12 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
     )
     Signup.objects.bulk_create(
         (
-            Signup(newsletter=news, email=f"list{i}@soak.example", status=SignupStatus.ACTIVE,
-                   confirmed_at=now)  # fmt: skip
+            Signup(
+                newsletter=news,
+                email=f"list{i}@soak.example",
+                status=SignupStatus.ACTIVE,
+                confirmed_at=now,
+            )
             for i in range(args.recipients)
         ),
         batch_size=5_000,
@@ -179,6 +183,35 @@ def upload_edition(args: argparse.Namespace) -> str:
     return f"edition {edition.pk} received"
 
 
+def serve(parser: argparse.ArgumentParser) -> None:
+    """One command a line on stdin, one answer a line on stdout: Django boots once, so a
+    fault on the schedule happens when the schedule says (a boot takes seconds on a busy
+    machine)."""
+    import shlex
+
+    from django.db import close_old_connections, connection
+
+    for line in sys.stdin:
+        close_old_connections()
+        try:
+            answer = run(parser.parse_args(shlex.split(line)))
+        except Exception as exc:  # the database restarting, say: answered, not fatal
+            connection.close()
+            answer = f"error: {type(exc).__name__}: {exc}".replace("\n", " ")
+        sys.stdout.write(answer + "\n")
+        sys.stdout.flush()
+
+
+def run(args: argparse.Namespace) -> str:
+    handlers = {
+        "seed": lambda: json.dumps(seed(args)),
+        "advance": lambda: advance(args),
+        "send-newsletter": lambda: send_newsletter(args),
+        "upload-edition": lambda: upload_edition(args),
+    }
+    return handlers[args.command]()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m soak.inside")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -196,15 +229,13 @@ def main() -> None:
     e = commands.add_parser("upload-edition")
     e.add_argument("--name", default="Mumbai")
     e.add_argument("--pages", type=int, default=4)
+    commands.add_parser("serve")
     args = parser.parse_args()
     django.setup()
-    handlers = {
-        "seed": lambda: json.dumps(seed(args)),
-        "advance": lambda: advance(args),
-        "send-newsletter": lambda: send_newsletter(args),
-        "upload-edition": lambda: upload_edition(args),
-    }
-    sys.stdout.write(handlers[args.command]() + "\n")
+    if args.command == "serve":
+        serve(parser)
+        return
+    sys.stdout.write(run(args) + "\n")
 
 
 if __name__ == "__main__":
