@@ -158,6 +158,8 @@ class Cluster:
         return {
             **keep,
             "DJANGO_SETTINGS_MODULE": "masthead.settings",
+            # gunicorn's control socket and any dotfile land in the run's own directory.
+            "HOME": str(self.dir / "home" / (host or "host")),
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
             # development: the database task queue, as in production; no TLS, no DEBUG.
             "MASTHEAD_ENV": "development",
@@ -191,7 +193,8 @@ class Cluster:
         """Start ``args`` in its own process group (in ``host``'s namespace if given)."""
         log = self.dir / "logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        (self.dir / "prometheus" / (host or "host")).mkdir(parents=True, exist_ok=True)
+        for own in ("prometheus", "home"):
+            (self.dir / own / (host or "host")).mkdir(parents=True, exist_ok=True)
         if host:
             args = ["ip", "netns", "exec", self.ns(host), *args]
         out: IO[bytes]

@@ -151,7 +151,14 @@ def nothing_left_to_bill_wrongly(ledger: Ledger) -> Verdict:
             continue
         if sub.next_action_at is not None and sub.next_action_at <= sub.now:
             overdue.append(f"subscription {sub.id}{' on ' + sub.clock if sub.clock else ''}")
-        if sub.status == "active" and sub.current_period_end and sub.current_period_end <= sub.now:
+        # Ended and nothing scheduled: nobody will ever bill it. (A period may end before its
+        # renewal when the notice went late; the charge is then scheduled, and that is fine.)
+        if (
+            sub.status == "active"
+            and sub.current_period_end
+            and sub.current_period_end <= sub.now
+            and sub.next_action_at is None
+        ):
             lapsed.append(f"subscription {sub.id}")
     pending = [f"payment {p.id}" for p in ledger.payments if p.status == "pending"]
     problems = []
@@ -161,7 +168,8 @@ def nothing_left_to_bill_wrongly(ledger: Ledger) -> Verdict:
         )
     if lapsed:
         problems.append(
-            f"{len(lapsed)} active subscription(s) whose paid period has ended unrenewed: "
+            f"{len(lapsed)} active subscription(s) whose paid period has ended with nothing "
+            f"scheduled: "
             f"{_examples(lapsed)}"
         )
     if pending:
