@@ -166,6 +166,12 @@ def write(out: Path, result: dict[str, Any], records: list[Record]) -> Path:
         "|---|---:|---:|",
         *(f"| {p} | {v['cpu_seconds']:.1f} | {v['rss_mib']:.0f} |" for p, v in sorted(result["processes"].items())),
         "",
+        "## Measured for docs/scale-out.md",
+        "",
+        "```",
+        json.dumps(result.get("measured", {}), indent=1, default=str),
+        "```",
+        "",
         "![throughput and latency](plot.svg)",
         "",
     ]  # fmt: skip
