@@ -51,7 +51,7 @@ class Form:
 
 
 # CI holds a fixed, modest rate without a peak search (its budget is ~3 minutes in all).
-CI = Form("CI", 120, 0, (3,), 40, 10, 20, 5_000, 10, 20, 60)
+CI = Form("CI", 120, 0, (3,), 40, 10, 20, 5_000, 10, 20, 90)
 FULL = Form("full", 600, 10, (3, 4, 6, 8, 12, 16), 300, 40, 60, 100_000, 30, 60, 240)
 
 
@@ -182,8 +182,12 @@ class Faults:
             "SELECT count(*) FROM billing_invoice WHERE kind = 'recurring'", before, 60
         )
         self.kill_worker("worker1")
+        paid = self.sql(
+            "SELECT count(*) FROM billing_invoice WHERE kind = 'recurring' AND status = 'paid'"
+        )
         self.record("SIGKILL worker1 mid renewal batch", start,
-                    f"{done - before} of {clock['subscribers']} renewals invoiced when killed")  # fmt: skip
+                    f"{done - before} of {clock['subscribers']} renewals invoiced, {paid} of them "
+                    "paid, when killed")  # fmt: skip
         time.sleep(3)
         self.worker_cmd("worker1")
         # The killed worker's claims are leased for 10 minutes of clock time: the clock moves on.
@@ -193,7 +197,7 @@ class Faults:
         start = self.now()
         sent_before = len(read_log(self.c.sink_log))
         self.inside("send-newsletter", "--issue", str(self.seed["issue_id"]))
-        target = sent_before + max(50, self.seed["recipients"] // 5)
+        target = sent_before + max(50, min(self.seed["recipients"] // 5, 500))
         deadline = time.monotonic() + 120
         while len(read_log(self.c.sink_log)) < target and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -258,7 +262,8 @@ class Faults:
         time.sleep(5)
         filler.unlink()
         self.record("e-paper disk full, then freed", start, f"upload while full: {refused}")
-        self.inside("upload-edition", "--name", "Pune")
+        after = self.inside("upload-edition", "--name", "Pune")
+        self.log[-1]["note"] += f"; upload once freed: {after}"
 
 
 def seed_args(form: Form) -> list[str]:

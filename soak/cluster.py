@@ -407,7 +407,11 @@ class Cluster:
 
 def new_cluster(keep_dir: Path | None = None) -> Cluster:
     tag = uuid.uuid4().hex[:4]
-    subnet = 100 + (os.getpid() % 100)
+    # A 10.N.0.0/16 no link on this machine uses (another run's, or anyone's).
+    taken = sh("ip", "-4", "addr", check=False).stdout
+    subnet = next(
+        n for n in [100 + (os.getpid() + i) % 100 for i in range(100)] if f" 10.{n}." not in taken
+    )
     where = Path(tempfile.mkdtemp(prefix=f"mhsoak-{tag}-", dir=keep_dir))
     where.chmod(0o755)  # postgres and nginx's workers read under here
     return Cluster(tag=tag, subnet=subnet, dir=where)

@@ -137,6 +137,16 @@ def form(html: bytes, action_has: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
+def own_form(html: bytes) -> tuple[str, dict[str, str]] | None:
+    """The first POST form that posts to its own page (no action) with a CSRF token."""
+    parser = _Forms()
+    parser.feed(html.decode("utf-8", "replace"))
+    for found in parser.forms:
+        if not found["action"] and "csrfmiddlewaretoken" in found["fields"]:
+            return "", {k: v for k, v in found["fields"].items() if v is not None}
+    return None
+
+
 def encode(fields: dict[str, str]) -> bytes:
     from urllib.parse import urlencode
 
@@ -274,9 +284,18 @@ class Traffic:
         got = await self.one(f"{kind} (form)", "GET", page, visitor)
         if got is None or got.status != 200:
             return
-        found = form(got.body, action_has)
+        # A form posting to itself has no action: the page's own address is its action.
+        found = form(got.body, action_has) or (form(got.body, "") if action_has in page else None)
         if found is None:
-            return
+            if not action_has.startswith("/"):
+                return
+            # No button on the page (pay now with nothing owed, say): the request a stale tab
+            # would still send, with the page's CSRF token; the answer must not be a 5xx.
+            token = own_form(got.body) or form(got.body, "/")
+            found = (
+                action_has,
+                {"csrfmiddlewaretoken": token[1].get("csrfmiddlewaretoken", "")} if token else {},
+            )
         action, fields = found
         fields.update(overrides)
         await self.one(kind, "POST", action or page, visitor, body=encode(fields),
@@ -324,7 +343,7 @@ class Traffic:
             return
         visitor.busy = True
         try:
-            await self._post_form("pay now", visitor, "/subscribe/my/", "/pay/", {})
+            await self._post_form("pay now", visitor, "/subscribe/my/", "/subscribe/my/pay/", {})
         finally:
             visitor.busy = False
 

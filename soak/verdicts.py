@@ -294,13 +294,19 @@ LEDGER_VERDICTS: tuple[Callable[[Ledger], Verdict], ...] = (
 
 
 def no_5xx_outside_restart(
-    *, statuses: list[tuple[float, int]], window: tuple[float, float] | None, grace: float = 15.0
+    *,
+    statuses: list[tuple[float, int]],
+    window: tuple[float, float] | None,
+    grace: float = 15.0,
+    lead: float = 5.0,
 ) -> Verdict:
-    """No 5xx (or no answer) outside the PostgreSQL restart window (plus ``grace`` for the
-    pools to reconnect); those inside are counted, and bounded by the requests made then."""
+    """No 5xx (or no answer) outside the PostgreSQL restart window (from ``lead`` seconds
+    before the stop, for requests in flight, to ``grace`` after the start, for connections to
+    be made again); those inside are counted, and bounded by the requests made then."""
     bad_out, bad_in, in_window = [], 0, 0
     for started, status in statuses:
-        inside = window is not None and window[0] <= started <= window[1] + grace
+        # A request started shortly before the stop is still in flight when it happens.
+        inside = window is not None and window[0] - lead <= started <= window[1] + grace
         in_window += inside
         if status >= 500 or status == 0:
             if inside:
