@@ -48,8 +48,14 @@ def main() -> None:
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     clean = dict.fromkeys(("DATABASE_URL", "REDIS_URL"), "")
-    run("ruff", [str(BIN / "ruff"), "check", "src", "bench", "scripts", "conftest.py", "tests", "soak"])
-    run("ruff format", [str(BIN / "ruff"), "format", "--check", "src", "bench", "scripts", "tests", "soak"])
+    run(
+        "ruff",
+        [str(BIN / "ruff"), "check", "src", "bench", "scripts", "conftest.py", "tests", "soak"],
+    )
+    run(
+        "ruff format",
+        [str(BIN / "ruff"), "format", "--check", "src", "bench", "scripts", "tests", "soak"],
+    )
     run("mypy", [str(BIN / "mypy"), "src", "soak"], {**base_env, **clean})
     run("import contracts", [str(BIN / "lint-imports")], {**base_env, **clean})
     run(
@@ -111,7 +117,9 @@ def main() -> None:
     if os.geteuid() == 0 or ci:
         run("soak (CI form)", [sys.executable, "-m", "soak", "--ci"], {**clean})
     else:
-        print("\nNOTE: not root; the soak's CI form did not run (make soak-ci as root).", flush=True)
+        print(
+            "\nNOTE: not root; the soak's CI form did not run (make soak-ci as root).", flush=True
+        )
     print("\nAll checks and both test passes succeeded.", flush=True)
 
 

@@ -37,13 +37,17 @@ class OutageTolerantRedisCache(RedisCache):
             self._down("read", exc)
             return {}
 
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
         try:
             super().set(key, value, timeout, version)
         except RedisError as exc:
             self._down("write", exc)
 
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         try:
             return super().add(key, value, timeout, version)
         except RedisError as exc:
