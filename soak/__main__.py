@@ -51,7 +51,7 @@ class Form:
 
 
 # CI holds a fixed, modest rate without a peak search (its budget is ~3 minutes in all).
-CI = Form("CI", 120, 0, (3,), 40, 10, 20, 5_000, 10, 20, 90)
+CI = Form("CI", 120, 0, (3,), 40, 10, 20, 2_000, 10, 20, 90)
 FULL = Form("full", 600, 10, (3, 4, 6, 8, 12, 16), 300, 40, 60, 100_000, 30, 60, 240)
 
 
@@ -336,6 +336,8 @@ def run(args: argparse.Namespace) -> int:
     form = CI if args.ci else FULL
     if args.hold:
         form = Form(**{**asdict(form), "hold": args.hold})
+    if args.recipients:
+        form = Form(**{**asdict(form), "recipients": args.recipients})
     cluster = cl.new_cluster()
     load_before = os.getloadavg()[0]
     say(f"{form.name} form: hold {form.hold:.0f} s, {form.recipients:,} newsletter recipients; "
@@ -522,6 +524,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m soak", description=__doc__)
     parser.add_argument("--ci", action="store_true", help="the short form (2-minute hold)")
     parser.add_argument("--hold", type=float, help="seconds to hold the rate (overrides the form)")
+    parser.add_argument("--recipients", type=int, help="newsletter list size (overrides the form)")
     parser.add_argument("--plant", choices=PLANTS, help="plant a known bug in the workers")
     parser.add_argument("--out", default=str(OUT))
     parser.add_argument("--keep", action="store_true", help="keep the scratch dir (logs)")

@@ -128,7 +128,8 @@ def write(out: Path, result: dict[str, Any], records: list[Record]) -> Path:
         "",
         f"- Peak search: {result['peak_steps']}",
         f"- Peak {result['peak_rate']:.1f} actions/s; held {result['hold_rate']:.1f} actions/s "
-        f"(80 %) for {result['hold_seconds']:.0f} s: {result['requests']:,} requests, "
+        f"({'80 %' if result['form'] == 'full' else 'fixed'}) for {result['hold_seconds']:.0f} s: "
+        f"{result['requests']:,} requests, "
         f"{result['requests_per_second']:.1f} req/s",
         f"- Link fault on web1: {result['link_fault_method']}",
         f"- Newsletter: {result['recipients']:,} recipients; renewals on test clocks: "
