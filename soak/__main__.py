@@ -1,6 +1,6 @@
 """``python -m soak`` (``make soak``): bring the cluster up, find the peak rate, hold 80 % of it
 with every fault on a printed schedule, drain, judge from the data, write the report, tear
-everything down. ``--ci``: the short form CI runs (2-minute hold, 5,000 recipients).
+everything down. ``--ci``: the short form CI runs (2-minute hold, 2,000 recipients).
 Exit status 0 only when every verdict held.
 """
 
