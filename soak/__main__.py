@@ -526,9 +526,10 @@ def main() -> int:
     parser.add_argument("--hold", type=float, help="seconds to hold the rate (overrides the form)")
     parser.add_argument("--recipients", type=int, help="newsletter list size (overrides the form)")
     parser.add_argument("--plant", choices=PLANTS, help="plant a known bug in the workers")
-    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--out", help="report directory (test-artifacts/soak, or soak-ci)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch dir (logs)")
     args = parser.parse_args()
+    args.out = args.out or str(OUT.with_name("soak-ci") if args.ci else OUT)
     if os.geteuid() != 0:
         print("python -m soak needs root (network namespaces, mounts)", file=sys.stderr)
         return 2
