@@ -77,13 +77,15 @@ def plot(records: list[Record], faults: list[dict[str, Any]], path: Path) -> Non
         f"<rect width='{w}' height='{h}' fill='white'/>",
         "<text x='60' y='18' font-size='13'>Requests/s (grey bars; errors red) and p95 latency (blue line) per 5 s; faults shaded</text>",
     ]
+    labels: list[str] = []
     for k, fault in enumerate(faults):
         x0, x1 = x(fault["at"]), x(fault.get("until", fault["at"]) + 1)
         parts.append(
             f"<rect x='{x0:.1f}' y='{top}' width='{max(2.0, x1 - x0):.1f}' height='{plot_h}' fill='#f5c542' opacity='0.35'/>"
         )
-        parts.append(
-            f"<text x='{x0 + 2:.1f}' y='{top + 12 + (k % 6) * 12}' fill='#7a5c00'>{escape(fault['name'])}</text>"
+        labels.append(  # drawn last, over the bars
+            f"<text x='{x0 + 2:.1f}' y='{top + 12 + (k % 6) * 12}' fill='#7a5c00' stroke='white' "
+            f"stroke-width='3' paint-order='stroke'>{escape(fault['name'])}</text>"
         )
     bar = plot_w / n
     for i, value in enumerate(rps):
@@ -110,6 +112,7 @@ def plot(records: list[Record], faults: list[dict[str, Any]], path: Path) -> Non
     )
     for t in range(0, int(end) + 1, 30):
         parts.append(f"<text x='{x(t):.1f}' y='{h - 20}' text-anchor='middle'>{t}s</text>")
+    parts.extend(labels)
     parts.append("</svg>")
     path.write_text("\n".join(parts) + "\n")
 
