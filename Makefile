@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install install-test test test-sqlite test-postgres lint bench browser checkers clean
+.PHONY: demo install install-test test test-sqlite test-postgres lint bench browser checkers clean soak soak-ci
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,9 @@ checkers:
 	@$(PYTHON) scripts/ensure_checkers.py
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src bench scripts
-	$(BIN)/ruff format --check src bench scripts
-	$(BIN)/mypy src
+	$(BIN)/ruff check src bench scripts soak
+	$(BIN)/ruff format --check src bench scripts soak
+	$(BIN)/mypy src soak
 	$(BIN)/lint-imports
 	MASTHEAD_VAR_DIR=$$(mktemp -d) $(BIN)/masthead makemigrations --check --dry-run
 
@@ -65,6 +65,14 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python -m bench.devices
+
+## Load, faults and verdicts on a cluster on this machine (root; ADR 0023): peak search, then
+## 10 minutes at 80 % with every fault; report in test-artifacts/soak/. soak-ci: the 2-minute form.
+soak: $(TEST_STAMP)
+	$(BIN)/python -m soak
+
+soak-ci: $(TEST_STAMP)
+	$(BIN)/python -m soak --ci
 
 clean:
 	rm -rf $(VENV) var test-artifacts

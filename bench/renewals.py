@@ -1043,6 +1043,22 @@ def check_invariants(
         f"{notified:,} of {count:,} renewals",
     )
 
+    # The soak's ledger verdicts (soak/verdicts.py), the same functions the soak judges with:
+    # no charge without our record or twice, one payment per paid invoice, one recurring
+    # invoice per period, numbers gap-free per series.
+    from soak import ledger as soak_ledger
+    from soak import verdicts as soak_verdicts
+
+    shared = soak_ledger.fetch(conn)
+    for verdict in (
+        soak_verdicts.gateway_charges_are_ours_and_once,
+        soak_verdicts.paid_invoices_have_one_payment,
+        soak_verdicts.one_recurring_invoice_per_period,
+        soak_verdicts.invoice_numbers_gap_free,
+    ):
+        found = verdict(shared)
+        check(f"soak: {found.name}", found.ok, found.detail)
+
     from psycopg import sql
 
     emails, distinct_emails = conn.execute(

@@ -218,7 +218,8 @@ REDIS_PREFIX = _env("MASTHEAD_REDIS_PREFIX", "masthead")
 if REDIS_URL:
     CACHES: dict[str, Any] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with a Redis outage read as misses (masthead.core.cache).
+            "BACKEND": "masthead.core.cache.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
         }

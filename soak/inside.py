@@ -1,0 +1,242 @@
+"""The suite's steps that run inside Django, on the host, against the soak's own database:
+seeding, moving test clocks, scheduling the newsletter, receiving an e-paper upload.
+
+``python -m soak.inside seed --renewing 200 ...`` prints one JSON object (what the load
+generator needs: sessions, stories, payments); the other commands print a line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import django
+
+RENEWAL_START = dt.datetime(2026, 1, 31, 6, 30, tzinfo=dt.UTC)  # as ops/tests/builders.py
+GOOD_CARD = "pm_sandbox_4242424242424242"  # the sandbox's card that always pays
+
+
+def _session_for(user: Any) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def _reader(email: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(username=email.split("@", maxsplit=1)[0], email=email)
+    # No password: the load generator holds a seeded session (PBKDF2 per reader would spend
+    # the machine's two cores on seeding).
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _subscribe(user: Any, *, price: Any, clock: Any | None, key: str) -> Any:
+    from masthead.billing import services
+
+    customer = services.ensure_customer(user=user)
+    if clock is not None:
+        customer.test_clock = clock
+        customer.save()
+    return services.checkout(
+        user=user, price=price, payment_method=GOOD_CARD, payment_method_label="card",
+        checkout_key=key,
+    ).subscription  # fmt: skip
+
+
+def seed(args: argparse.Namespace) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from masthead.billing import demo
+    from masthead.billing.models import Payment, PlanPrice, TestClock
+    from masthead.newsletters import services as newsletters
+    from masthead.newsletters.models import Issue, Newsletter, Signup, SignupStatus
+    from masthead.ops import testing
+
+    testing.demo_rules()
+    demo.load()
+    markets = testing.section("markets")
+    stories = [
+        testing.article(access_level=level, in_section=markets, headline=f"A {level} story {i}")
+        for i, level in enumerate(["metered"] * 12 + ["free"] * 3 + ["premium"] * 3)
+    ]
+    quarterly = PlanPrice.objects.get(plan__slug="smart-quarterly", currency="INR")
+
+    # Renewals on test clocks: each clock's readers fall due together when it moves.
+    clocks = []
+    per_clock = max(1, args.renewing // args.clocks)
+    for c in range(args.clocks):
+        clock = TestClock.objects.create(name=f"soak-{c}", frozen_time=RENEWAL_START)
+        for n in range(per_clock):
+            _subscribe(_reader(f"renew{c}x{n}@soak.example"), price=quarterly, clock=clock,
+                       key=f"soak-renew-{c}-{n}")  # fmt: skip
+        clocks.append({"id": clock.pk, "name": clock.name, "subscribers": per_clock})
+
+    # Subscribers the traffic acts for (cancel, change plan, pay now), in real time.
+    subscribers = []
+    for n in range(args.acting):
+        user = _reader(f"sub{n}@soak.example")
+        _subscribe(user, price=quarterly, clock=None, key=f"soak-sub-{n}")
+        subscribers.append({"user_id": user.pk, "session": _session_for(user)})
+    # Registered readers: the meter (5 a month signed in) and checkouts.
+    registered = []
+    for n in range(args.registered):
+        user = _reader(f"reader{n}@soak.example")
+        registered.append({"user_id": user.pk, "session": _session_for(user)})
+
+    payments = [
+        {"payment_id": p.gateway_payment_id, "key": p.idempotency_key, "status": p.status}
+        for p in Payment.objects.exclude(gateway_payment_id="").order_by("pk")[:200]
+    ]
+
+    # The newsletter: N confirmed addresses, bulk-inserted (as bench/newsletters.py).
+    now = timezone.now()
+    news = Newsletter.objects.create(
+        slug="soak-markets", name="Markets", description="Markets.", cadence="Daily"
+    )
+    Signup.objects.bulk_create(
+        (
+            Signup(
+                newsletter=news,
+                email=f"list{i}@soak.example",
+                status=SignupStatus.ACTIVE,
+                confirmed_at=now,
+            )
+            for i in range(args.recipients)
+        ),
+        batch_size=5_000,
+    )
+    issue = Issue.objects.create(
+        newsletter=news, subject="Markets this morning (soak)", introduction="Good morning."
+    )
+    newsletters.set_stories(issue=issue, articles=stories[:3])
+
+    limits = {"anonymous": 3, "registered": 5}
+    return {
+        "stories": [
+            {"url": s.get_absolute_url(), "access": s.access_level, "id": s.pk} for s in stories
+        ],
+        "clocks": clocks,
+        "subscribers": subscribers,
+        "registered": registered,
+        "payments": payments,
+        "issue_id": issue.pk,
+        "recipients": args.recipients,
+        "meter_limits": limits,
+        "users": get_user_model().objects.count(),
+    }
+
+
+def advance(args: argparse.Namespace) -> str:
+    from masthead.billing.clock import advance as move
+    from masthead.billing.models import TestClock
+
+    clock = move(TestClock.objects.get(pk=args.clock), by=dt.timedelta(hours=args.hours))
+    return f"clock {clock.name} now {clock.frozen_time.isoformat()}"
+
+
+def send_newsletter(args: argparse.Namespace) -> str:
+    from django.utils import timezone
+
+    from masthead.newsletters import services as newsletters
+
+    newsletters.schedule(issue_id=args.issue, send_at=timezone.now())
+    return f"issue {args.issue} scheduled now"
+
+
+def upload_edition(args: argparse.Namespace) -> str:
+    from masthead.epaper import services as epaper
+    from masthead.epaper.layout import PrintStory, lay_out_edition
+
+    story = PrintStory(
+        headline="Markets close higher", section="Markets", standfirst="A soak edition.",
+        byline="By Staff Reporter", paragraphs=["Shares rose on Tuesday."] * 30,
+    )  # fmt: skip
+    content = lay_out_edition(
+        publisher="The Meridian Ledger", tagline="Soak", edition=args.name,
+        date=dt.date.today(), stories=[story] * 6, pages=args.pages,
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as scratch:
+        pdf = Path(scratch) / "edition.pdf"
+        pdf.write_bytes(content)
+        try:
+            edition = epaper.receive_edition(
+                path=pdf, filename="edition.pdf", date=dt.date.today(), name=args.name,
+                uploaded_by=None,
+            )  # fmt: skip
+        except Exception as exc:  # the disk may be full: the upload is refused, said plainly
+            return f"refused: {type(exc).__name__}: {exc}"
+    return f"edition {edition.pk} received"
+
+
+def serve(parser: argparse.ArgumentParser) -> None:
+    """One command a line on stdin, one answer a line on stdout: Django boots once, so a
+    fault on the schedule happens when the schedule says (a boot takes seconds on a busy
+    machine)."""
+    import shlex
+
+    from django.db import close_old_connections, connection
+
+    for line in sys.stdin:
+        close_old_connections()
+        try:
+            answer = run(parser.parse_args(shlex.split(line)))
+        except Exception as exc:  # the database restarting, say: answered, not fatal
+            connection.close()
+            answer = f"error: {type(exc).__name__}: {exc}".replace("\n", " ")
+        sys.stdout.write(answer + "\n")
+        sys.stdout.flush()
+
+
+def run(args: argparse.Namespace) -> str:
+    handlers = {
+        "seed": lambda: json.dumps(seed(args)),
+        "advance": lambda: advance(args),
+        "send-newsletter": lambda: send_newsletter(args),
+        "upload-edition": lambda: upload_edition(args),
+    }
+    return handlers[args.command]()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m soak.inside")
+    commands = parser.add_subparsers(dest="command", required=True)
+    s = commands.add_parser("seed")
+    s.add_argument("--renewing", type=int, default=200)
+    s.add_argument("--clocks", type=int, default=2)
+    s.add_argument("--acting", type=int, default=30)
+    s.add_argument("--registered", type=int, default=40)
+    s.add_argument("--recipients", type=int, default=5_000)
+    a = commands.add_parser("advance")
+    a.add_argument("--clock", type=int, required=True)
+    a.add_argument("--hours", type=float, required=True)
+    n = commands.add_parser("send-newsletter")
+    n.add_argument("--issue", type=int, required=True)
+    e = commands.add_parser("upload-edition")
+    e.add_argument("--name", default="Mumbai")
+    e.add_argument("--pages", type=int, default=4)
+    commands.add_parser("serve")
+    args = parser.parse_args()
+    django.setup()
+    if args.command == "serve":
+        serve(parser)
+        return
+    sys.stdout.write(run(args) + "\n")
+
+
+if __name__ == "__main__":
+    main()
