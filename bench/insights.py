@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -149,6 +150,32 @@ class _Spool:
         return self.count
 
 
+def _drop_secondary_indexes(cursor: Any, tables: Sequence[str]) -> list[str]:
+    """Drop the tables' unique constraints and indexes other than the primary keys; return
+    the statements that make them again (in PostgreSQL's own words)."""
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
+        [list(tables)],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [list(tables)],
+    )
+    indexes = cursor.fetchall()
+    for table, name, _ in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for _, definition in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for table, name, definition in constraints
+    ]
+
+
 def build_ledger(  # noqa: PLR0915 - one generator of five tables, read top to bottom
     *, subscribers: int, now: dt.datetime, seed: int = 11
 ) -> dict[str, int]:
@@ -231,10 +258,14 @@ def build_ledger(  # noqa: PLR0915 - one generator of five tables, read top to b
             i, i, plan_id, currency, price, status, start, period_start, period_end, cancelling,
             ended_at, end_reason, start,
         )  # fmt: skip
+    tables = ("auth_user", "billing_customer", "billing_subscription", "billing_invoice",
+              "billing_payment")  # fmt: skip
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
-        # A bulk load of rows made consistent here: skip the per-row foreign-key triggers.
+        # A bulk load of rows made consistent here: skip the per-row foreign-key triggers, and
+        # build the secondary indexes once after the load (one sort each) instead of row by row.
         cursor.execute("SET session_replication_role = replica")
+        rebuild = _drop_secondary_indexes(cursor, tables)
         counts = {
             "users": users.load(cursor),
             "customers": customers.load(cursor),
@@ -242,9 +273,11 @@ def build_ledger(  # noqa: PLR0915 - one generator of five tables, read top to b
             "invoices": invoices.load(cursor),
             "payments": payments.load(cursor),
         }
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for statement in rebuild:
+            cursor.execute(statement)
         cursor.execute("SET session_replication_role = DEFAULT")
-        for table in ("auth_user", "billing_customer", "billing_subscription", "billing_invoice",
-                      "billing_payment"):  # fmt: skip
+        for table in tables:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
                 f"(SELECT max(id) FROM {table}))"
@@ -345,16 +378,25 @@ def timed(label: str, fn: Any, repeat: int = 3) -> dict[str, Any]:
     return {"label": label, "seconds": median}
 
 
-def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
+def _built(
+    *, subscribers: int, events: int, days: int, now: dt.datetime, phase: str
+) -> dict[str, Any]:
+    """Build the ledger and the rollups; or, measuring a database built by ``--phase build``
+    (a run too long for one sitting), read what that build reported."""
     from django.db import connection
-    from django.utils import timezone
 
-    from masthead.insights import panels, queries, snapshots
-
-    if connection.vendor != "postgresql":
-        say("scale: skipped (needs PostgreSQL)")
-        return {"skipped": "needs PostgreSQL"}
-    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_build (id int PRIMARY KEY, report jsonb NOT NULL)"
+        )
+        if phase == "measure":
+            cursor.execute("SELECT report FROM bench_build WHERE id = 1")
+            row = cursor.fetchone()
+            if row is None:
+                fail("--phase measure needs a database built by --phase build")
+            report: dict[str, Any] = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+            say(f"measuring the ledger and rollups built {report['built_at']}")
+            return report
     started = time.perf_counter()
     ledger = build_ledger(subscribers=subscribers, now=now)
     ledger_seconds = time.perf_counter() - started
@@ -366,6 +408,37 @@ def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
         f"rollups: {rollups['rollup_rows']:,} rows standing for {events:,} events over {days} "
         f"days, built in {rollup_seconds:.1f} s"
     )
+    report = {
+        "built_at": now.isoformat(),
+        "ledger": ledger,
+        "ledger_build_seconds": ledger_seconds,
+        "rollups": rollups,
+        "rollup_build_seconds": rollup_seconds,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_build VALUES (1, %s) ON CONFLICT (id) DO UPDATE SET report = "
+            "excluded.report",
+            [json.dumps(report)],
+        )
+    return report
+
+
+def scale(*, subscribers: int, events: int, days: int, phase: str = "all") -> dict[str, Any]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from masthead.insights import panels, queries, snapshots
+
+    if connection.vendor != "postgresql":
+        say("scale: skipped (needs PostgreSQL)")
+        return {"skipped": "needs PostgreSQL"}
+    now = timezone.now()
+    built = _built(subscribers=subscribers, events=events, days=days, now=now, phase=phase)
+    if phase == "build":
+        return built
+    ledger, rollups = built["ledger"], built["rollups"]
+    ledger_seconds, rollup_seconds = built["ledger_build_seconds"], built["rollup_build_seconds"]
     started = time.perf_counter()
     snapshot = snapshots.take(now=now)
     snapshot_seconds = time.perf_counter() - started
@@ -420,11 +493,20 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000_000)
     parser.add_argument("--days", type=int, default=400)
     parser.add_argument("--scale-only", action="store_true", help="skip capture on vs off")
+    parser.add_argument(
+        "--phase",
+        choices=["all", "build", "measure"],
+        default="all",
+        help="build: only generate the ledger and rollups (into DATABASE_URL, kept); measure: "
+        "only the worker's step and the dashboards over a database built so",
+    )
     args = parser.parse_args()
     setup_django()
     say(f"migrated in {migrate():.1f} s")
     capture = [] if args.scale_only else capture_cost(rounds=args.rounds, requests=args.requests)
-    scaled = scale(subscribers=args.subscribers, events=args.events, days=args.days)
+    scaled = scale(
+        subscribers=args.subscribers, events=args.events, days=args.days, phase=args.phase
+    )
     summary = ["Revenue insights (bench/insights.py):"]
     for c in capture:
         summary.append(
