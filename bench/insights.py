@@ -424,11 +424,115 @@ def _built(
     return report
 
 
-def scale(*, subscribers: int, events: int, days: int, phase: str = "all") -> dict[str, Any]:
+def touch_subscriptions(*, count: int, now: dt.datetime, seed: int = 17) -> int:
+    """Change ``count`` subscriptions the way billing would: a third renew (a paid invoice
+    for the next period), a third upgrade to the two-year plan at its price, a third cancel
+    (ended now, with a timeline event); returns how many were changed."""
+    from django.db import connection
+
+    from masthead.billing.periods import add_months
+
+    rng = random.Random(seed)
+    invoices = _Spool(
+        "billing_invoice",
+        ["id", "customer_id", "subscription_id", "kind", "status", "period_start", "period_end",
+         "currency", "total_minor", "taxable_minor", "number", "financial_year", "sequence",
+         "issued_at", "description", "created_at"],
+    )  # fmt: skip
+    events = _Spool(
+        "billing_billingevent",
+        ["customer_id", "subscription_id", "kind", "message", "occurred_at", "data"],
+    )
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        cursor.execute(
+            "SELECT id, customer_id, currency, current_period_end, amount_minor "
+            "FROM billing_subscription WHERE status = 'active' ORDER BY id"
+        )
+        chosen = rng.sample(cursor.fetchall(), count)
+        cursor.execute("SELECT max(id) FROM billing_invoice")
+        invoice_id = int(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT p.id, pp.amount_minor FROM billing_plan p JOIN billing_planprice pp ON "
+            "pp.plan_id = p.id WHERE p.slug = 'bench-two' AND pp.currency = 'INR'"
+        )
+        two_years, two_years_inr = cursor.fetchone()
+        for n, (sub_id, customer_id, currency, period_end, amount) in enumerate(chosen):
+            if n % 3 == 2:  # cancelled, ended now
+                cursor.execute(
+                    "UPDATE billing_subscription SET status = 'ended', ended_at = %s, "
+                    "end_reason = 'cancelled' WHERE id = %s",
+                    [now, sub_id],
+                )
+                events.add(customer_id, sub_id, "ended", "bench", now, "{}")
+                continue
+            upgrade = n % 3 == 1  # to two years from now; else renewed for the next period
+            price = (
+                (two_years_inr if currency == "INR" else two_years_inr // 60) if upgrade else amount
+            )
+            start = now if upgrade else period_end
+            invoice_id += 1
+            invoices.add(
+                invoice_id, customer_id, sub_id, "recurring", "paid", start,
+                add_months(start, 24 if upgrade else 3), currency, price, price,
+                f"T{invoice_id}", "touch", invoice_id, now, "x", now,
+            )  # fmt: skip
+            if upgrade:
+                cursor.execute(
+                    "UPDATE billing_subscription SET plan_id = %s, amount_minor = %s WHERE id = %s",
+                    [two_years, price, sub_id],
+                )
+        invoices.load(cursor)
+        events.load(cursor)
+    return len(chosen)
+
+
+def _worker_steps(*, now: dt.datetime, touch: int) -> dict[str, Any]:
+    """The worker's revenue step three ways: a full rebuild of the facts with the snapshot
+    (recovery), the snapshot with nothing changed, and after ``touch`` subscriptions changed."""
+    from masthead.insights import revenue_facts, snapshots
+
+    result: dict[str, Any] = {}
+    started = time.perf_counter()
+    rebuilt = revenue_facts.rebuild()
+    result["rebuild_seconds"] = time.perf_counter() - started
+    started = time.perf_counter()
+    snapshot = snapshots.take(now=now)
+    result["sums_seconds"] = time.perf_counter() - started
+    result["full_snapshot_seconds"] = result["rebuild_seconds"] + result["sums_seconds"]
+    say(
+        f"revenue facts rebuilt from the whole ledger ({rebuilt.subscriptions:,} subscriptions) "
+        f"in {result['rebuild_seconds']:.1f} s; the snapshot's sums over them "
+        f"({snapshot.figures:,} figures, {snapshot.subscriptions} refreshed) in "
+        f"{result['sums_seconds']:.1f} s"
+    )
+    if touch:
+        changed = touch_subscriptions(count=touch, now=now)
+        started = time.perf_counter()
+        refreshed = revenue_facts.refresh()
+        result["refresh_seconds"] = time.perf_counter() - started
+        started = time.perf_counter()
+        snapshot = snapshots.take(now=now)
+        result["incremental_snapshot_seconds"] = (
+            time.perf_counter() - started + result["refresh_seconds"]
+        )
+        result["touched"] = changed
+        result["refreshed"] = refreshed.subscriptions
+        say(
+            f"after {changed:,} subscriptions changed: refresh of {refreshed.subscriptions:,} "
+            f"subscriptions' facts in {result['refresh_seconds']:.1f} s; the whole worker step "
+            f"(refresh + sums + write) {result['incremental_snapshot_seconds']:.1f} s"
+        )
+    return result
+
+
+def scale(
+    *, subscribers: int, events: int, days: int, phase: str = "all", touch: int = 1000
+) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from masthead.insights import panels, queries, snapshots
+    from masthead.insights import panels, queries
 
     if connection.vendor != "postgresql":
         say("scale: skipped (needs PostgreSQL)")
@@ -439,13 +543,8 @@ def scale(*, subscribers: int, events: int, days: int, phase: str = "all") -> di
         return built
     ledger, rollups = built["ledger"], built["rollups"]
     ledger_seconds, rollup_seconds = built["ledger_build_seconds"], built["rollup_build_seconds"]
-    started = time.perf_counter()
-    snapshot = snapshots.take(now=now)
-    snapshot_seconds = time.perf_counter() - started
-    say(
-        f"revenue snapshot (the worker's step): {snapshot.figures:,} figures from "
-        f"{subscribers:,} subscribers' ledger in {snapshot_seconds:.1f} s"
-    )
+    worker = _worker_steps(now=now, touch=touch)
+    snapshot_seconds = worker["full_snapshot_seconds"]
     today = queries.local_today(now)
     month = today.replace(day=1)
     timings = [
@@ -480,6 +579,7 @@ def scale(*, subscribers: int, events: int, days: int, phase: str = "all") -> di
         "rollups": rollups,
         "rollup_build_seconds": rollup_seconds,
         "snapshot_seconds": snapshot_seconds,
+        "worker": worker,
         "timings": timings,
     }
 
@@ -494,6 +594,9 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=400)
     parser.add_argument("--scale-only", action="store_true", help="skip capture on vs off")
     parser.add_argument(
+        "--touch", type=int, default=1000, help="subscriptions changed before the refresh"
+    )
+    parser.add_argument(
         "--phase",
         choices=["all", "build", "measure"],
         default="all",
@@ -505,7 +608,11 @@ def main() -> None:
     say(f"migrated in {migrate():.1f} s")
     capture = [] if args.scale_only else capture_cost(rounds=args.rounds, requests=args.requests)
     scaled = scale(
-        subscribers=args.subscribers, events=args.events, days=args.days, phase=args.phase
+        subscribers=args.subscribers,
+        events=args.events,
+        days=args.days,
+        phase=args.phase,
+        touch=args.touch,
     )
     summary = ["Revenue insights (bench/insights.py):"]
     for c in capture:
