@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -269,19 +270,19 @@ _COHORT_CELLS = f"""
 
 
 def _select_rows(
-    rows: list[tuple[object, ...]], names: tuple[str, ...]
-) -> tuple[str, list[object]]:
+    rows: list[tuple[int | dt.datetime, ...]], names: tuple[str, ...]
+) -> tuple[str, list[Any]]:
     """A table of a few rows as SQL (``SELECT %s AS k, … UNION ALL …``) and its parameters:
     the same text on SQLite and PostgreSQL."""
     first = "SELECT " + ", ".join(f"%s AS {name}" for name in names)
     rest = " UNION ALL SELECT " + ", ".join(["%s"] * len(names))
-    params: list[object] = []
+    params: list[Any] = []
     for row in rows:
         params.extend(_param(v) for v in row)
     return first + rest * (len(rows) - 1), params
 
 
-def _param(value: object) -> object:
+def _param(value: int | dt.datetime) -> Any:
     from django.db import connection
 
     if isinstance(value, dt.datetime):
@@ -372,4 +373,5 @@ def renewals_due(*, as_of: dt.datetime, days: int) -> list[metrics.Renewal]:
         .order_by("renews_at", "subscription_id")
         .values_list("subscription_id", "currency", "renews_at")
         .iterator(chunk_size=5000)
+        if at is not None  # the filter leaves none out
     ]
