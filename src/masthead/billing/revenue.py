@@ -453,69 +453,73 @@ def funnel_facts(*, since: dt.datetime, until: dt.datetime) -> list[FunnelFact]:
 
 # --- CSV out ---------------------------------------------------------------------------------
 
+# Each export's columns: the CSV header beside the field it reads, so the two cannot drift.
+_EXPORT_COLUMNS: dict[str, tuple[type[Model], tuple[tuple[str, str], ...]]] = {
+    "subscribers": (
+        Subscription,
+        (
+            ("subscription", "pk"),
+            ("email", "customer__user__email"),
+            ("plan", "plan__slug"),
+            ("status", "status"),
+            ("currency", "currency"),
+            ("amount_minor", "amount_minor"),
+            ("gateway", "customer__gateway"),
+            ("created", "created_at"),
+            ("paid_until", "current_period_end"),
+            ("cancel_at_period_end", "cancel_at_period_end"),
+            ("ended", "ended_at"),
+            ("end_reason", "end_reason"),
+        ),
+    ),
+    "payments": (
+        Payment,
+        (
+            ("payment", "pk"),
+            ("invoice", "invoice__number"),
+            ("email", "invoice__customer__user__email"),
+            ("status", "status"),
+            ("currency", "currency"),
+            ("amount_minor", "amount_minor"),
+            ("refunded_minor", "refunded_minor"),
+            ("gateway", "gateway"),
+            ("failure_code", "failure_code"),
+            ("created", "created_at"),
+            ("settled", "settled_at"),
+        ),
+    ),
+    "invoices": (
+        Invoice,
+        (
+            ("invoice", "pk"),
+            ("number", "number"),
+            ("email", "customer__user__email"),
+            ("kind", "kind"),
+            ("status", "status"),
+            ("currency", "currency"),
+            ("taxable_minor", "taxable_minor"),
+            ("cgst_minor", "cgst_minor"),
+            ("sgst_minor", "sgst_minor"),
+            ("igst_minor", "igst_minor"),
+            ("total_minor", "total_minor"),
+            ("period_start", "period_start"),
+            ("period_end", "period_end"),
+            ("issued", "issued_at"),
+        ),
+    ),
+}
 
-def subscriber_rows() -> Iterator[tuple[object, ...]]:
-    yield from (
-        Subscription.objects.order_by("pk")
-        .values_list(
-            "pk",
-            "customer__user__email",
-            "plan__slug",
-            "status",
-            "currency",
-            "amount_minor",
-            "customer__gateway",
-            "created_at",
-            "current_period_end",
-            "cancel_at_period_end",
-            "ended_at",
-            "end_reason",
-        )
+
+def export_rows(kind: str) -> tuple[list[str], Iterator[tuple[object, ...]]]:
+    """The CSV header of billing's export ``kind`` (subscribers, payments, invoices) and its
+    rows, oldest first, read a few thousand at a time."""
+    model, columns = _EXPORT_COLUMNS[kind]
+    rows = (
+        model._default_manager.order_by("pk")
+        .values_list(*(field for _, field in columns))
         .iterator(chunk_size=2000)
     )
-
-
-def payment_rows() -> Iterator[tuple[object, ...]]:
-    yield from (
-        Payment.objects.order_by("pk")
-        .values_list(
-            "pk",
-            "invoice__number",
-            "invoice__customer__user__email",
-            "status",
-            "currency",
-            "amount_minor",
-            "refunded_minor",
-            "gateway",
-            "failure_code",
-            "created_at",
-            "settled_at",
-        )
-        .iterator(chunk_size=2000)
-    )
-
-
-def invoice_rows() -> Iterator[tuple[object, ...]]:
-    yield from (
-        Invoice.objects.order_by("pk")
-        .values_list(
-            "pk",
-            "number",
-            "customer__user__email",
-            "kind",
-            "status",
-            "currency",
-            "taxable_minor",
-            "cgst_minor",
-            "sgst_minor",
-            "igst_minor",
-            "total_minor",
-            "period_start",
-            "period_end",
-            "issued_at",
-        )
-        .iterator(chunk_size=2000)
-    )
+    return [header for header, _ in columns], iter(rows)
 
 
 def customer_user_ids() -> set[int]:
