@@ -14,18 +14,20 @@ rebuild of the facts gives the same figures again.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from masthead.billing.models import BillingEvent, Customer, Invoice, Plan, PlanPrice, Subscription
-from masthead.insights import revenue_facts, snapshots
-from masthead.insights.models import RevenueFigure
-from masthead.insights.tests.ledger import Ledger, created
+from masthead.insights import queries, revenue_facts, snapshots
+from masthead.insights.models import MrrSpan, RevenueFigure
+from masthead.insights.tests.ledger import NOW, Ledger, created, november_ledger
 
 START = dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC)
 PLANS = {"monthly": 1, "quarterly": 3, "annual": 12, "two-years": 24}
@@ -182,3 +184,20 @@ def test_an_incremental_refresh_gives_what_the_whole_ledger_gives() -> None:
         database=None,
     )
     LedgerChanges.TestCase().runTest()
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_recovers_lost_facts() -> None:
+    november_ledger()
+    snapshots.take(now=NOW)
+    MrrSpan.objects.all().delete()  # the facts lost; the ledger still knows
+    snapshots.take(now=NOW)
+    lost = queries.revenue_report(month=dt.date(2026, 11, 1), now=NOW).movements
+    assert "INR" not in lost  # no MRR without its spans: the refresh saw no ledger change
+    out = io.StringIO()
+    call_command("rebuild_revenue_facts", "--no-snapshot", stdout=out)
+    assert "Rebuilt the revenue facts of" in out.getvalue()
+    snapshots.take(now=NOW)
+    inr = queries.revenue_report(month=dt.date(2026, 11, 1), now=NOW).movements["INR"]
+    # The hand-worked figures of test_revenue_from_a_hand_built_ledger.
+    assert (inr.start_mrr, inr.end_mrr) == (158_833, 148_450)
