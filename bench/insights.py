@@ -12,14 +12,17 @@ Run by bench/run.py (``make bench``, or ``bench/run.py --only insights``) as
 2. Scale (PostgreSQL only): COPY a ledger of ``--subscribers`` subscribers (users, customers,
    subscriptions, paid invoices and their payments; some cancelled, ended unpaid, past due),
    generate hour and day rollups standing for ``--events`` reader events over ``--days`` days,
-   take the worker's revenue snapshot of the ledger (``insights.snapshots.take``); reports
-   each build time and how long each dashboard takes (median of 3).
+   rebuild the worker's revenue facts from the whole ledger and take the snapshot, change
+   ``--touch`` subscriptions and take it again (the incremental refresh); reports each build
+   time, the worker's steps and how long each dashboard takes (median of 3). ``--phase
+   build`` / ``measure`` split the two on a kept database.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -149,6 +152,32 @@ class _Spool:
         return self.count
 
 
+def _drop_secondary_indexes(cursor: Any, tables: Sequence[str]) -> list[str]:
+    """Drop the tables' unique constraints and indexes other than the primary keys; return
+    the statements that make them again (in PostgreSQL's own words)."""
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'u' AND conrelid::regclass::text = ANY(%s)",
+        [list(tables)],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [list(tables)],
+    )
+    indexes = cursor.fetchall()
+    for table, name, _ in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for _, definition in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for table, name, definition in constraints
+    ]
+
+
 def build_ledger(  # noqa: PLR0915 - one generator of five tables, read top to bottom
     *, subscribers: int, now: dt.datetime, seed: int = 11
 ) -> dict[str, int]:
@@ -231,10 +260,14 @@ def build_ledger(  # noqa: PLR0915 - one generator of five tables, read top to b
             i, i, plan_id, currency, price, status, start, period_start, period_end, cancelling,
             ended_at, end_reason, start,
         )  # fmt: skip
+    tables = ("auth_user", "billing_customer", "billing_subscription", "billing_invoice",
+              "billing_payment")  # fmt: skip
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
-        # A bulk load of rows made consistent here: skip the per-row foreign-key triggers.
+        # A bulk load of rows made consistent here: skip the per-row foreign-key triggers, and
+        # build the secondary indexes once after the load (one sort each) instead of row by row.
         cursor.execute("SET session_replication_role = replica")
+        rebuild = _drop_secondary_indexes(cursor, tables)
         counts = {
             "users": users.load(cursor),
             "customers": customers.load(cursor),
@@ -242,9 +275,11 @@ def build_ledger(  # noqa: PLR0915 - one generator of five tables, read top to b
             "invoices": invoices.load(cursor),
             "payments": payments.load(cursor),
         }
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for statement in rebuild:
+            cursor.execute(statement)
         cursor.execute("SET session_replication_role = DEFAULT")
-        for table in ("auth_user", "billing_customer", "billing_subscription", "billing_invoice",
-                      "billing_payment"):  # fmt: skip
+        for table in tables:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
                 f"(SELECT max(id) FROM {table}))"
@@ -345,16 +380,25 @@ def timed(label: str, fn: Any, repeat: int = 3) -> dict[str, Any]:
     return {"label": label, "seconds": median}
 
 
-def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
+def _built(
+    *, subscribers: int, events: int, days: int, now: dt.datetime, phase: str
+) -> dict[str, Any]:
+    """Build the ledger and the rollups; or, measuring a database built by ``--phase build``
+    (a run too long for one sitting), read what that build reported."""
     from django.db import connection
-    from django.utils import timezone
 
-    from masthead.insights import panels, queries, snapshots
-
-    if connection.vendor != "postgresql":
-        say("scale: skipped (needs PostgreSQL)")
-        return {"skipped": "needs PostgreSQL"}
-    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_build (id int PRIMARY KEY, report jsonb NOT NULL)"
+        )
+        if phase == "measure":
+            cursor.execute("SELECT report FROM bench_build WHERE id = 1")
+            row = cursor.fetchone()
+            if row is None:
+                fail("--phase measure needs a database built by --phase build")
+            report: dict[str, Any] = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+            say(f"measuring the ledger and rollups built {report['built_at']}")
+            return report
     started = time.perf_counter()
     ledger = build_ledger(subscribers=subscribers, now=now)
     ledger_seconds = time.perf_counter() - started
@@ -366,13 +410,143 @@ def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
         f"rollups: {rollups['rollup_rows']:,} rows standing for {events:,} events over {days} "
         f"days, built in {rollup_seconds:.1f} s"
     )
+    report = {
+        "built_at": now.isoformat(),
+        "ledger": ledger,
+        "ledger_build_seconds": ledger_seconds,
+        "rollups": rollups,
+        "rollup_build_seconds": rollup_seconds,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_build VALUES (1, %s) ON CONFLICT (id) DO UPDATE SET report = "
+            "excluded.report",
+            [json.dumps(report)],
+        )
+    return report
+
+
+def touch_subscriptions(*, count: int, now: dt.datetime, seed: int = 17) -> int:
+    """Change ``count`` subscriptions the way billing would: a third renew (a paid invoice
+    for the next period), a third upgrade to the two-year plan at its price, a third cancel
+    (ended now, with a timeline event); returns how many were changed."""
+    from django.db import connection
+
+    from masthead.billing.periods import add_months
+
+    rng = random.Random(seed)
+    invoices = _Spool(
+        "billing_invoice",
+        ["id", "customer_id", "subscription_id", "kind", "status", "period_start", "period_end",
+         "currency", "total_minor", "taxable_minor", "number", "financial_year", "sequence",
+         "issued_at", "description", "created_at"],
+    )  # fmt: skip
+    events = _Spool(
+        "billing_billingevent",
+        ["customer_id", "subscription_id", "kind", "message", "occurred_at", "data"],
+    )
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        cursor.execute(
+            "SELECT id, customer_id, currency, current_period_end, amount_minor "
+            "FROM billing_subscription WHERE status = 'active' ORDER BY id"
+        )
+        chosen = rng.sample(cursor.fetchall(), count)
+        cursor.execute("SELECT max(id) FROM billing_invoice")
+        invoice_id = int(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT p.id, pp.amount_minor FROM billing_plan p JOIN billing_planprice pp ON "
+            "pp.plan_id = p.id WHERE p.slug = 'bench-two' AND pp.currency = 'INR'"
+        )
+        two_years, two_years_inr = cursor.fetchone()
+        for n, (sub_id, customer_id, currency, period_end, amount) in enumerate(chosen):
+            if n % 3 == 2:  # cancelled, ended now
+                cursor.execute(
+                    "UPDATE billing_subscription SET status = 'ended', ended_at = %s, "
+                    "end_reason = 'cancelled' WHERE id = %s",
+                    [now, sub_id],
+                )
+                events.add(customer_id, sub_id, "ended", "bench", now, "{}")
+                continue
+            upgrade = n % 3 == 1  # to two years from now; else renewed for the next period
+            price = (
+                (two_years_inr if currency == "INR" else two_years_inr // 60) if upgrade else amount
+            )
+            start = now if upgrade else period_end
+            invoice_id += 1
+            invoices.add(
+                invoice_id, customer_id, sub_id, "recurring", "paid", start,
+                add_months(start, 24 if upgrade else 3), currency, price, price,
+                f"T{invoice_id}", "touch", invoice_id, now, "x", now,
+            )  # fmt: skip
+            if upgrade:
+                cursor.execute(
+                    "UPDATE billing_subscription SET plan_id = %s, amount_minor = %s WHERE id = %s",
+                    [two_years, price, sub_id],
+                )
+        invoices.load(cursor)
+        events.load(cursor)
+    return len(chosen)
+
+
+def _worker_steps(*, now: dt.datetime, touch: int) -> dict[str, Any]:
+    """The worker's revenue step three ways: a full rebuild of the facts with the snapshot
+    (recovery), the snapshot with nothing changed, and after ``touch`` subscriptions changed."""
+    from masthead.insights import revenue_facts, snapshots
+
+    result: dict[str, Any] = {}
+    started = time.perf_counter()
+    rebuilt = revenue_facts.rebuild()
+    result["rebuild_seconds"] = time.perf_counter() - started
     started = time.perf_counter()
     snapshot = snapshots.take(now=now)
-    snapshot_seconds = time.perf_counter() - started
+    result["sums_seconds"] = time.perf_counter() - started
+    result["full_snapshot_seconds"] = result["rebuild_seconds"] + result["sums_seconds"]
     say(
-        f"revenue snapshot (the worker's step): {snapshot.figures:,} figures from "
-        f"{subscribers:,} subscribers' ledger in {snapshot_seconds:.1f} s"
+        f"revenue facts rebuilt from the whole ledger ({rebuilt.subscriptions:,} subscriptions) "
+        f"in {result['rebuild_seconds']:.1f} s; the snapshot's sums over them "
+        f"({snapshot.figures:,} figures, {snapshot.subscriptions} refreshed) in "
+        f"{result['sums_seconds']:.1f} s"
     )
+    if touch:
+        changed = touch_subscriptions(count=touch, now=now)
+        started = time.perf_counter()
+        refreshed = revenue_facts.refresh()
+        result["refresh_seconds"] = time.perf_counter() - started
+        started = time.perf_counter()
+        snapshot = snapshots.take(now=now)
+        result["incremental_snapshot_seconds"] = (
+            time.perf_counter() - started + result["refresh_seconds"]
+        )
+        result["touched"] = changed
+        result["refreshed"] = refreshed.subscriptions
+        say(
+            f"after {changed:,} subscriptions changed: refresh of {refreshed.subscriptions:,} "
+            f"subscriptions' facts in {result['refresh_seconds']:.1f} s; the whole worker step "
+            f"(refresh + sums + write) {result['incremental_snapshot_seconds']:.1f} s"
+        )
+    return result
+
+
+def scale(
+    *, subscribers: int, events: int, days: int, phase: str = "all", touch: int = 1000
+) -> dict[str, Any]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from masthead.insights import panels, queries
+
+    if connection.vendor != "postgresql":
+        say("scale: skipped (needs PostgreSQL)")
+        return {"skipped": "needs PostgreSQL"}
+    now = timezone.now()
+    built = _built(subscribers=subscribers, events=events, days=days, now=now, phase=phase)
+    if phase == "build":
+        return built
+    ledger, rollups = built["ledger"], built["rollups"]
+    ledger_seconds, rollup_seconds = built["ledger_build_seconds"], built["rollup_build_seconds"]
+    worker = _worker_steps(now=now, touch=touch)
+    snapshot_seconds = worker["full_snapshot_seconds"]
     today = queries.local_today(now)
     month = today.replace(day=1)
     timings = [
@@ -407,6 +581,7 @@ def scale(*, subscribers: int, events: int, days: int) -> dict[str, Any]:
         "rollups": rollups,
         "rollup_build_seconds": rollup_seconds,
         "snapshot_seconds": snapshot_seconds,
+        "worker": worker,
         "timings": timings,
     }
 
@@ -420,11 +595,27 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000_000)
     parser.add_argument("--days", type=int, default=400)
     parser.add_argument("--scale-only", action="store_true", help="skip capture on vs off")
+    parser.add_argument(
+        "--touch", type=int, default=1000, help="subscriptions changed before the refresh"
+    )
+    parser.add_argument(
+        "--phase",
+        choices=["all", "build", "measure"],
+        default="all",
+        help="build: only generate the ledger and rollups (into DATABASE_URL, kept); measure: "
+        "only the worker's step and the dashboards over a database built so",
+    )
     args = parser.parse_args()
     setup_django()
     say(f"migrated in {migrate():.1f} s")
     capture = [] if args.scale_only else capture_cost(rounds=args.rounds, requests=args.requests)
-    scaled = scale(subscribers=args.subscribers, events=args.events, days=args.days)
+    scaled = scale(
+        subscribers=args.subscribers,
+        events=args.events,
+        days=args.days,
+        phase=args.phase,
+        touch=args.touch,
+    )
     summary = ["Revenue insights (bench/insights.py):"]
     for c in capture:
         summary.append(
@@ -437,9 +628,16 @@ def main() -> None:
             f"  built {scaled['ledger']['subscriptions']:,} subscriptions' ledger in "
             f"{scaled['ledger_build_seconds']:.1f} s and {scaled['rollups']['rollup_rows']:,} "
             f"rollup rows ({args.events:,} events' worth) in "
-            f"{scaled['rollup_build_seconds']:.1f} s; the worker's revenue snapshot of it in "
-            f"{scaled['snapshot_seconds']:.1f} s"
+            f"{scaled['rollup_build_seconds']:.1f} s; the worker's full rebuild of the revenue "
+            f"facts and snapshot {scaled['snapshot_seconds']:.1f} s"
         )
+        worker = scaled["worker"]
+        if "incremental_snapshot_seconds" in worker:
+            summary.append(
+                f"  after {worker['touched']:,} subscriptions changed: the worker's incremental "
+                f"step {worker['incremental_snapshot_seconds']:.1f} s (refresh of "
+                f"{worker['refreshed']:,} subscriptions' facts {worker['refresh_seconds']:.1f} s)"
+            )
         for t in scaled["timings"]:
             summary.append(f"  {t['label']}: {t['seconds'] * 1000:,.0f} ms (aim < 1,000 ms)")
     write_result(args.out, {"capture": capture, "scale": scaled, "summary": summary})

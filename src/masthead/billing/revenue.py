@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Min, Model, Q
 
 from masthead.billing.invoicing import charge_total
 from masthead.billing.models import (
@@ -89,7 +89,9 @@ def _last_day(moment: dt.datetime) -> int:
     return calendar.monthrange(moment.year, moment.month)[1]
 
 
-def _proration_prices(*, customers: tuple[int, int] | None = None) -> dict[int, int]:
+def _proration_prices(
+    *, customers: tuple[int, int] | None = None, subscription_ids: Collection[int] | None = None
+) -> dict[int, int]:
     """Invoice id → the full price of the plan an upgrade moved to."""
     paid = Payment.objects.filter(
         invoice__kind=InvoiceKind.PRORATION,
@@ -100,6 +102,8 @@ def _proration_prices(*, customers: tuple[int, int] | None = None) -> dict[int, 
         paid = paid.filter(
             invoice__customer_id__gte=customers[0], invoice__customer_id__lt=customers[1]
         )
+    if subscription_ids is not None:
+        paid = paid.filter(invoice__subscription_id__in=list(subscription_ids))
     rows = paid.values_list("invoice_id", "idempotency_key", "currency")
     prices = {
         (plan_id, currency): int(amount)
@@ -126,11 +130,15 @@ def customer_id_bounds() -> tuple[int, int]:
 
 
 def subscription_ledgers(
-    *, created_before: dt.datetime | None = None, customers: tuple[int, int] | None = None
+    *,
+    created_before: dt.datetime | None = None,
+    customers: tuple[int, int] | None = None,
+    subscription_ids: Collection[int] | None = None,
 ) -> list[SubscriptionLedger]:
     """Every subscription that ever started (pending checkouts that never paid nor started a
     trial are left out) with its paid segments; with ``customers`` = (first, end), only those
-    of customers with ids in [first, end), so a large ledger is read a slice at a time."""
+    of customers with ids in [first, end), so a large ledger is read a slice at a time; with
+    ``subscription_ids``, only those subscriptions."""
     subs = Subscription.objects.exclude(status=SubscriptionStatus.PENDING)
     invoices = Invoice.objects.filter(status=InvoiceStatus.PAID, kind__in=_PERIOD_KINDS)
     if created_before is not None:
@@ -138,7 +146,10 @@ def subscription_ledgers(
     if customers is not None:
         subs = subs.filter(customer_id__gte=customers[0], customer_id__lt=customers[1])
         invoices = invoices.filter(customer_id__gte=customers[0], customer_id__lt=customers[1])
-    proration = _proration_prices(customers=customers)
+    if subscription_ids is not None:
+        subs = subs.filter(pk__in=list(subscription_ids))
+        invoices = invoices.filter(subscription_id__in=list(subscription_ids))
+    proration = _proration_prices(customers=customers, subscription_ids=subscription_ids)
     segments: dict[int, list[Segment]] = defaultdict(list)
     tax_inclusive = settings.PRICES_INCLUDE_TAX
     for inv_id, sub_id, kind, start, end, total, taxable in invoices.values_list(
@@ -185,6 +196,59 @@ def subscription_ledgers(
             )
         )
     return ledgers
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerMark:
+    """How far billing's ledger had got: the highest id of each record that names a
+    subscription (ids only grow; a row is never renumbered)."""
+
+    subscription: int = 0
+    invoice: int = 0
+    payment: int = 0
+    event: int = 0
+    credit_note: int = 0
+
+
+def _highest(model: type[Model]) -> int:
+    pk = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+    return int(pk) if pk is not None else 0
+
+
+def ledger_mark() -> LedgerMark:
+    return LedgerMark(
+        subscription=_highest(Subscription),
+        invoice=_highest(Invoice),
+        payment=_highest(Payment),
+        event=_highest(BillingEvent),
+        credit_note=_highest(CreditNote),
+    )
+
+
+def subscriptions_changed(*, after: LedgerMark, since: dt.datetime) -> set[int]:
+    """The subscriptions whose ledger may have changed: one named by a subscription, invoice,
+    payment, timeline event or credit note added after the mark ``after``, or by a row whose
+    own time says it changed at or after ``since`` (an invoice issued, i.e. paid and numbered;
+    a payment settled; a subscription ended; a timeline event), to catch rows that
+    were edited rather than added, and rows another transaction committed late. Billing keeps
+    no ``updated_at``; these are the times its writers set when they change a row."""
+    found: set[int] = set()
+    queries = [
+        Subscription.objects.filter(Q(pk__gt=after.subscription) | Q(ended_at__gte=since))
+        .values_list("pk", flat=True),
+        Invoice.objects.filter(Q(pk__gt=after.invoice) | Q(issued_at__gte=since))
+        .values_list("subscription_id", flat=True),
+        Payment.objects.filter(Q(pk__gt=after.payment) | Q(settled_at__gte=since))
+        .values_list("invoice__subscription_id", flat=True),
+        BillingEvent.objects.filter(Q(pk__gt=after.event) | Q(occurred_at__gte=since))
+        .exclude(subscription=None)
+        .values_list("subscription_id", flat=True),
+        CreditNote.objects.filter(Q(pk__gt=after.credit_note) | Q(issued_at__gte=since))
+        .values_list("invoice__subscription_id", flat=True),
+    ]  # fmt: skip
+    for query in queries:
+        found.update(int(pk) for pk in query.iterator(chunk_size=5000) if pk is not None)
+    return found
 
 
 def expected_renewal_charges(*, subscription_ids: list[int]) -> dict[int, int]:
@@ -389,69 +453,73 @@ def funnel_facts(*, since: dt.datetime, until: dt.datetime) -> list[FunnelFact]:
 
 # --- CSV out ---------------------------------------------------------------------------------
 
+# Each export's columns: the CSV header beside the field it reads, so the two cannot drift.
+_EXPORT_COLUMNS: dict[str, tuple[type[Model], tuple[tuple[str, str], ...]]] = {
+    "subscribers": (
+        Subscription,
+        (
+            ("subscription", "pk"),
+            ("email", "customer__user__email"),
+            ("plan", "plan__slug"),
+            ("status", "status"),
+            ("currency", "currency"),
+            ("amount_minor", "amount_minor"),
+            ("gateway", "customer__gateway"),
+            ("created", "created_at"),
+            ("paid_until", "current_period_end"),
+            ("cancel_at_period_end", "cancel_at_period_end"),
+            ("ended", "ended_at"),
+            ("end_reason", "end_reason"),
+        ),
+    ),
+    "payments": (
+        Payment,
+        (
+            ("payment", "pk"),
+            ("invoice", "invoice__number"),
+            ("email", "invoice__customer__user__email"),
+            ("status", "status"),
+            ("currency", "currency"),
+            ("amount_minor", "amount_minor"),
+            ("refunded_minor", "refunded_minor"),
+            ("gateway", "gateway"),
+            ("failure_code", "failure_code"),
+            ("created", "created_at"),
+            ("settled", "settled_at"),
+        ),
+    ),
+    "invoices": (
+        Invoice,
+        (
+            ("invoice", "pk"),
+            ("number", "number"),
+            ("email", "customer__user__email"),
+            ("kind", "kind"),
+            ("status", "status"),
+            ("currency", "currency"),
+            ("taxable_minor", "taxable_minor"),
+            ("cgst_minor", "cgst_minor"),
+            ("sgst_minor", "sgst_minor"),
+            ("igst_minor", "igst_minor"),
+            ("total_minor", "total_minor"),
+            ("period_start", "period_start"),
+            ("period_end", "period_end"),
+            ("issued", "issued_at"),
+        ),
+    ),
+}
 
-def subscriber_rows() -> Iterator[tuple[object, ...]]:
-    yield from (
-        Subscription.objects.order_by("pk")
-        .values_list(
-            "pk",
-            "customer__user__email",
-            "plan__slug",
-            "status",
-            "currency",
-            "amount_minor",
-            "customer__gateway",
-            "created_at",
-            "current_period_end",
-            "cancel_at_period_end",
-            "ended_at",
-            "end_reason",
-        )
+
+def export_rows(kind: str) -> tuple[list[str], Iterator[tuple[object, ...]]]:
+    """The CSV header of billing's export ``kind`` (subscribers, payments, invoices) and its
+    rows, oldest first, read a few thousand at a time."""
+    model, columns = _EXPORT_COLUMNS[kind]
+    rows = (
+        model._default_manager.order_by("pk")
+        .values_list(*(field for _, field in columns))
         .iterator(chunk_size=2000)
     )
-
-
-def payment_rows() -> Iterator[tuple[object, ...]]:
-    yield from (
-        Payment.objects.order_by("pk")
-        .values_list(
-            "pk",
-            "invoice__number",
-            "invoice__customer__user__email",
-            "status",
-            "currency",
-            "amount_minor",
-            "refunded_minor",
-            "gateway",
-            "failure_code",
-            "created_at",
-            "settled_at",
-        )
-        .iterator(chunk_size=2000)
-    )
-
-
-def invoice_rows() -> Iterator[tuple[object, ...]]:
-    yield from (
-        Invoice.objects.order_by("pk")
-        .values_list(
-            "pk",
-            "number",
-            "customer__user__email",
-            "kind",
-            "status",
-            "currency",
-            "taxable_minor",
-            "cgst_minor",
-            "sgst_minor",
-            "igst_minor",
-            "total_minor",
-            "period_start",
-            "period_end",
-            "issued_at",
-        )
-        .iterator(chunk_size=2000)
-    )
+    return [header for header, _ in columns], iter(rows)
 
 
 def customer_user_ids() -> set[int]:

@@ -39,64 +39,15 @@ def readers() -> Rows:
 
 
 def subscribers() -> Rows:
-    return (
-        [
-            "subscription",
-            "email",
-            "plan",
-            "status",
-            "currency",
-            "amount_minor",
-            "gateway",
-            "created",
-            "paid_until",
-            "cancel_at_period_end",
-            "ended",
-            "end_reason",
-        ],
-        revenue.subscriber_rows(),
-    )
+    return revenue.export_rows("subscribers")
 
 
 def payments() -> Rows:
-    return (
-        [
-            "payment",
-            "invoice",
-            "email",
-            "status",
-            "currency",
-            "amount_minor",
-            "refunded_minor",
-            "gateway",
-            "failure_code",
-            "created",
-            "settled",
-        ],
-        revenue.payment_rows(),
-    )
+    return revenue.export_rows("payments")
 
 
 def invoices() -> Rows:
-    return (
-        [
-            "invoice",
-            "number",
-            "email",
-            "kind",
-            "status",
-            "currency",
-            "taxable_minor",
-            "cgst_minor",
-            "sgst_minor",
-            "igst_minor",
-            "total_minor",
-            "period_start",
-            "period_end",
-            "issued",
-        ],
-        revenue.invoice_rows(),
-    )
+    return revenue.export_rows("invoices")
 
 
 EXPORTS: dict[str, Callable[[], Rows]] = {

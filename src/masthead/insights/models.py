@@ -6,6 +6,8 @@ an email address or an IP address.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -167,3 +169,57 @@ class ConversionDashboard(Rollup):
         proxy = True
         default_permissions = ()
         verbose_name = verbose_name_plural = "Conversion dashboard"
+
+
+class SubscriptionFact(models.Model):
+    """What the revenue snapshot needs of one subscription (not its MRR, see ``MrrSpan``),
+    copied from billing's ledger by ``revenue_facts.refresh`` when the ledger changed."""
+
+    subscription_id = models.PositiveBigIntegerField(primary_key=True)
+    customer_id = models.PositiveBigIntegerField(db_index=True)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField()
+    first_paid_at = models.DateTimeField(null=True, blank=True)  # its first paid period's start
+    state = models.CharField(max_length=12, blank=True)  # active, trialling, past_due, cancelling
+    renews_at = models.DateTimeField(null=True, blank=True)  # active, not cancelling: period end
+
+    def __str__(self) -> str:
+        return f"subscription {self.subscription_id} ({self.state or 'ended'})"
+
+
+class MrrSpan(models.Model):
+    """One subscription's MRR over [``starts_at``, ``ends_at``): from a paid period's start
+    to the next paid period's start or the subscription's end (open while neither is known).
+    The subscription's MRR at any instant is the span holding it (spans of one subscription
+    never overlap), or nothing. Keyed by (subscription, start): a month passing changes no row.
+    """
+
+    subscription_id = models.PositiveBigIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    mrr = models.BigIntegerField()
+    customer_id = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField()  # the subscription's
+    ended_unpaid = models.BooleanField(default=False)  # the subscription ended unpaid
+    plan_name = models.CharField(max_length=120)
+    gateway = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription_id", "starts_at"], name="one_mrr_span")
+        ]
+        indexes = [models.Index(fields=["customer_id"], name="mrr_span_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"subscription {self.subscription_id} from {self.starts_at:%Y-%m-%d}: {self.mrr}"
+
+
+class RevenueFactsState(models.Model):
+    """How far ``SubscriptionFact`` and ``MrrSpan`` follow billing's ledger (one row)."""
+
+    mark: models.JSONField[Any, Any] = models.JSONField(default=dict)  # revenue.LedgerMark
+    refreshed_at = models.DateTimeField()  # when the last refresh began (wall clock)
+
+    def __str__(self) -> str:
+        return f"revenue facts refreshed {self.refreshed_at}"

@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from masthead.billing import revenue
-from masthead.insights import metrics
+from masthead.insights import metrics, revenue_facts
 from masthead.insights.models import RevenueFigure
 from masthead.insights.queries import RENEWALS_LISTED, local_today, month_start
 
@@ -176,11 +176,16 @@ def _add_slice(
     totals: Totals, ledgers: list[revenue.SubscriptionLedger], *, starts: list[dt.datetime],
     as_of: dt.datetime,
 ) -> None:  # fmt: skip
+    """A slice of the ledger's figures into ``totals``, read from the ledger itself (the way
+    every figure was worked out before the facts: ``take_from_ledger``)."""
     add_months(totals, ledgers, starts=starts, as_of=as_of)
     counts = metrics.status_counts(ledgers)
     for name in ("active", "trialling", "past_due", "cancelling"):
         totals.status[name] += getattr(counts, name)
-    due = metrics.renewals_due(ledgers, now=as_of, days=30)
+    _add_renewals(totals, metrics.renewals_due(ledgers, now=as_of, days=30), as_of=as_of)
+
+
+def _add_renewals(totals: Totals, due: list[metrics.Renewal], *, as_of: dt.datetime) -> None:
     charges = revenue.expected_renewal_charges(subscription_ids=[r.subscription_id for r in due])
     week = as_of + dt.timedelta(days=7)
     for r in due:
@@ -192,6 +197,22 @@ def _add_slice(
         [*totals.renewals, *((r, charges.get(r.subscription_id, 0)) for r in due)],
         key=lambda pair: (pair[0].due_at, pair[0].subscription_id),
     )[:RENEWALS_LISTED]
+
+
+def _add_sums(totals: Totals, *, starts: list[dt.datetime], as_of: dt.datetime) -> None:
+    """The figures summed in SQL over insights' facts (``revenue_facts.revenue_sums``)."""
+    sums = revenue_facts.revenue_sums(starts=starts, as_of=as_of)
+    months = [start.date() for start in starts[:-1]]
+    for (k, currency), figures in sums.moves.items():
+        totals.moves[(months[k], currency)].update(figures)
+    for (by, k, currency, label), (n, mrr) in sums.breakdowns.items():
+        totals.breakdowns[(by, months[k], currency, label)] = [n, mrr]
+    for i, n in sums.cohort_sizes.items():
+        totals.cohort_sizes[months[i]] = n
+    for (i, k), n in sums.cohort_cells.items():
+        totals.cohort_cells[(months[i], starts[k])] = n
+    totals.status.update(sums.status)
+    _add_renewals(totals, revenue_facts.renewals_due(as_of=as_of, days=30), as_of=as_of)
 
 
 def _rows(totals: Totals, *, as_of: dt.datetime) -> list[RevenueFigure]:
@@ -244,22 +265,45 @@ def _rows(totals: Totals, *, as_of: dt.datetime) -> list[RevenueFigure]:
 @dataclass(frozen=True, slots=True)
 class SnapshotReport:
     as_of: dt.datetime
-    customers: int  # the span of customer ids read
+    subscriptions: int  # subscriptions whose facts were refreshed from the ledger
+    full: bool  # every subscription's (a rebuild), or only those whose ledger changed
     figures: int
 
 
-def take(*, now: dt.datetime | None = None, chunk: int = CHUNK) -> SnapshotReport:
-    """Work out the revenue dashboard's figures from the ledger as of ``now`` and write them
-    (replacing a snapshot of the same instant)."""
+def take(*, now: dt.datetime | None = None) -> SnapshotReport:
+    """Bring insights' revenue facts up to the ledger (``revenue_facts.refresh``: only the
+    subscriptions whose ledger changed), work out the revenue dashboard's figures as of
+    ``now`` from them and write them (replacing a snapshot of the same instant)."""
+    as_of = now or timezone.now()
+    refreshed = revenue_facts.refresh()
+    starts = boundaries(as_of=as_of, months=settings.INSIGHTS_REVENUE_MONTHS)
+    totals = Totals()
+    _add_sums(totals, starts=starts, as_of=as_of)
+    rows = _write(totals, starts=starts, as_of=as_of)
+    return SnapshotReport(
+        as_of=as_of, subscriptions=refreshed.subscriptions, full=refreshed.full, figures=rows
+    )
+
+
+def take_from_ledger(*, now: dt.datetime | None = None, chunk: int = CHUNK) -> SnapshotReport:
+    """The same snapshot read from the whole ledger a slice of customers at a time, with no
+    facts (linear in the ledger: the oracle the facts' sums are tested against)."""
     as_of = now or timezone.now()
     starts = boundaries(as_of=as_of, months=settings.INSIGHTS_REVENUE_MONTHS)
     totals = Totals()
     low, high = revenue.customer_id_bounds()
+    subscriptions = 0
     for first in range(low, high, chunk):
         ledgers = revenue.subscription_ledgers(
             created_before=as_of, customers=(first, min(first + chunk, high))
         )
+        subscriptions += len(ledgers)
         _add_slice(totals, ledgers, starts=starts, as_of=as_of)
+    rows = _write(totals, starts=starts, as_of=as_of)
+    return SnapshotReport(as_of=as_of, subscriptions=subscriptions, full=True, figures=rows)
+
+
+def _write(totals: Totals, *, starts: list[dt.datetime], as_of: dt.datetime) -> int:
     # Renewals whose first declined payment fell in each month, and how many were paid since.
     for failed in revenue.failed_renewals(since=starts[0], until=starts[-1]):
         cell = totals.recovery[month_start(local_today(failed.first_failed_at)).date()]
@@ -270,7 +314,7 @@ def take(*, now: dt.datetime | None = None, chunk: int = CHUNK) -> SnapshotRepor
         RevenueFigure.objects.filter(as_of=as_of).delete()
         RevenueFigure.objects.bulk_create(rows, batch_size=2000)
         RevenueFigure.objects.filter(as_of__lt=as_of - dt.timedelta(days=1)).delete()
-    return SnapshotReport(as_of=as_of, customers=high - low, figures=len(rows))
+    return len(rows)
 
 
 def take_if_due(*, now: dt.datetime | None = None) -> SnapshotReport | None:
