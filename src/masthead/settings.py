@@ -215,6 +215,8 @@ elif _env("MASTHEAD_TEST_DATABASE_NAME"):
 
 REDIS_URL = _env("REDIS_URL")
 REDIS_PREFIX = _env("MASTHEAD_REDIS_PREFIX", "masthead")
+# A hung Redis answers as a miss within half a second, not a stalled page (masthead.core.cache).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES: dict[str, Any] = {
         "default": {
@@ -222,6 +224,7 @@ if REDIS_URL:
             "BACKEND": "masthead.core.cache.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:

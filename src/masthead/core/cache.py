@@ -5,6 +5,11 @@ navigation, crawler look-ups, sign-in delays), so while Redis is away a page is 
 way instead of failing: a read is a miss, a write or delete is skipped, and each is logged.
 The soak (issue 16) found every story page answering 500 while Redis was stopped. The health
 check still says the cache is down (/readyz writes a value and does not read it back).
+
+Short socket timeouts (settings) make a Redis that hangs rather than refuses answer as a miss
+within half a second, not Django's default of waiting as long as the socket allows. ``add``
+answers False during an outage: a caller using it as a lock (the sign-in throttle's "judging"
+hold) fails closed, which for sign-in is the safe side ("try again in a moment").
 """
 
 from __future__ import annotations
@@ -60,3 +65,40 @@ class OutageTolerantRedisCache(RedisCache):
         except RedisError as exc:
             self._down("delete", exc)
             return False
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        try:
+            return super().set_many(data, timeout, version)
+        except RedisError as exc:
+            self._down("write", exc)
+            return list(data)  # Django's answer for keys not stored
+
+    def delete_many(self, keys: Any, version: int | None = None) -> None:
+        try:
+            super().delete_many(keys, version)
+        except RedisError as exc:
+            self._down("delete", exc)
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().has_key(key, version)
+        except RedisError as exc:
+            self._down("read", exc)
+            return False
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        try:
+            return super().touch(key, timeout, version)
+        except RedisError as exc:
+            self._down("write", exc)
+            return False
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        try:
+            return super().incr(key, delta, version)
+        except RedisError as exc:
+            self._down("write", exc)
+            # What Django says of a key that is not there: the caller's "start it" path runs.
+            raise ValueError(f"Key {key!r} not found (the cache is unavailable).") from exc

@@ -4,6 +4,7 @@ templates render."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -224,24 +225,27 @@ def favicon_ico(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
-# Content-addressed names (newsroom.images): a name's bytes never change.
+# Content-addressed names (newsroom.images): a name's bytes never change. Only renditions are
+# public: an upload's original keeps whatever its camera wrote (EXIF, GPS), and no page links it.
 _IMAGE_TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
+_RENDITION = re.compile(
+    r"[0-9a-f]{32}/f\d{4}-\d{4}-r\d+/(?:picture-\d{1,5}\.(?:webp|jpg)|share-[a-z0-9-]{1,16}\.jpg)"
+)
 
 
 @require_safe
 def story_image(request: HttpRequest, name: str) -> FileResponse:
     """A story image from the default storage, when nothing in front of Django serves MEDIA_URL
-    (``SERVE_MEDIA``: the demo, the tests). Only the newsroom's images, and only through the
-    storage API, so a name can never reach outside it."""
-    name = f"{images.PREFIX}/{name}"
-    kind = _IMAGE_TYPES.get(name.rsplit(".", 1)[-1])
-    if kind is None or ".." in name.split("/"):
+    (``SERVE_MEDIA``: the demo, the tests). Only the renditions of the newsroom's images, and
+    only through the storage API, so a name can never reach outside them."""
+    if not _RENDITION.fullmatch(name):
         raise Http404("No such image.")
+    name = f"{images.PREFIX}/{name}"
     try:
         handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, SuspiciousFileOperation):
+    except (OSError, ValueError, SuspiciousFileOperation):
         raise Http404("No such image.") from None
-    response = FileResponse(handle, content_type=kind)
+    response = FileResponse(handle, content_type=_IMAGE_TYPES[name.rsplit(".", 1)[-1]])
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 

@@ -57,8 +57,8 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise AssertionError(f"nothing listening on {port} after {timeout}s")
 
 
-def swap(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"deploy/nginx/masthead.conf no longer has {old!r} once"
+def swap(text: str, old: str, new: str, *, times: int = 1) -> str:
+    assert text.count(old) == times, f"deploy/nginx/masthead.conf no longer has {old!r} {times}×"
     return text.replace(old, new)
 
 
@@ -69,6 +69,7 @@ class Stack:
     cert: Path
     static_root: Path
     app_log: Path
+    var: Path
 
     def https(self) -> http.client.HTTPSConnection:
         context = ssl.create_default_context(cafile=str(self.cert))
@@ -154,7 +155,8 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         site = swap(site, "    listen [::]:443 ssl http2;\n", "")
         site = swap(site, "/etc/letsencrypt/live/news.example.com/fullchain.pem", str(cert))
         site = swap(site, "/etc/letsencrypt/live/news.example.com/privkey.pem", str(key))
-        site = swap(site, "root /srv/masthead/var;", f"root {var};")
+        # Static files and the stories' images both live under the var directory.
+        site = swap(site, "root /srv/masthead/var;", f"root {var};", times=2)
         (tmp_path / "site.conf").write_text(site)
         temp = tmp_path / "nginx-temp"
         temp.mkdir()
@@ -175,7 +177,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for_port(https_port, nginx)
-        yield Stack(http_port, https_port, cert, static_root, app_log)
+        yield Stack(http_port, https_port, cert, static_root, app_log, var)
     finally:
         if nginx is not None:
             stop(nginx, signal.SIGQUIT)  # graceful: finish the requests in hand
@@ -242,6 +244,32 @@ def test_hashed_static_files_are_cached_for_a_year_and_served_compressed(stack: 
     unhashed.read()
     assert unhashed.status == 200
     assert unhashed.getheader("Cache-Control") == "public, max-age=3600"
+
+
+def test_nginx_serves_story_image_renditions_but_never_the_uploaded_original(
+    stack: Stack,
+) -> None:
+    # As newsroom.images names them: <digest>/original.<ext>, <digest>/<focal>-r<recipe>/...
+    folder = stack.var / "media" / "newsroom" / "images" / ("ab" * 16)
+    (folder / "f0500-0500-r1").mkdir(parents=True)
+    (folder / "original.jpg").write_bytes(b"camera bytes with EXIF")
+    (folder / "f0500-0500-r1" / "picture-480.jpg").write_bytes(b"rendition bytes")
+
+    conn = stack.https()
+    conn.request("GET", f"/media/newsroom/images/{'ab' * 16}/f0500-0500-r1/picture-480.jpg")
+    rendition = conn.getresponse()
+    assert rendition.read() == b"rendition bytes"
+    assert rendition.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+    conn.request("GET", f"/media/newsroom/images/{'ab' * 16}/original.jpg")
+    original = conn.getresponse()
+    assert original.status == 404
+    assert b"camera bytes" not in original.read()
+    # A missing file is a 404 that no cache keeps for a year.
+    conn.request("GET", f"/media/newsroom/images/{'ab' * 16}/f0500-0500-r1/picture-800.jpg")
+    missing = conn.getresponse()
+    missing.read()
+    assert missing.status == 404
+    assert "immutable" not in (missing.getheader("Cache-Control") or "")
 
 
 def test_the_health_checks_answer_through_the_proxy(stack: Stack) -> None:

@@ -150,6 +150,25 @@ def test_only_the_newsrooms_images_are_served_from_the_storage(client, site):
     assert client.get("/media/newsroom/images/../../secret.jpg").status_code == 404
     assert client.get("/media/newsroom/images/nothing-here.jpg").status_code == 404
     assert client.get(f"/media/{story.lead_image}".replace(".png", ".txt")).status_code == 404
+    # The upload itself is never public: it keeps its camera's EXIF (GPS), and no page links it.
+    assert story.lead_image.endswith("/original.png")
+    assert client.get(f"/media/{story.lead_image}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x%00.jpg",  # a null byte: the file system refuses the name
+        "a" * 300 + ".jpg",  # longer than a file name may be
+        "0123456789abcdef0123456789abcdef/f0500-0500-r1/picture-480.webp/",  # a folder
+        "0123456789abcdef0123456789abcdef/f0500-0500-r1.jpg",  # a folder's name, as a file
+    ],
+)
+def test_a_crafted_image_name_is_a_404_never_a_500(client, site, name):
+    story = testing.with_lead_image(testing.article())
+    folder = story.lead_image_renditions["picture"][0]["jpg"].rsplit("/", 1)[0]
+    assert client.get(f"/media/{folder}/picture-480.jpg").status_code == 200  # the real one
+    assert client.get(f"/media/newsroom/images/{name}").status_code == 404
 
 
 # --- The back office ----------------------------------------------------------------------
