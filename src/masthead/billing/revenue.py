@@ -251,6 +251,18 @@ def subscriptions_changed(*, after: LedgerMark, since: dt.datetime) -> set[int]:
     return found
 
 
+def subscription_labels() -> set[tuple[str, str]]:
+    """The (plan name, gateway) pairs the subscriptions carry now. Renaming a plan changes no
+    ledger row, so ``subscriptions_changed`` cannot see it: a label the revenue facts still hold
+    that is not among these was renamed, and its subscriptions need their facts again."""
+    return {
+        (str(name), str(gateway))
+        for name, gateway in Subscription.objects.values_list("plan__name", "customer__gateway")
+        .order_by()
+        .distinct()
+    }
+
+
 def expected_renewal_charges(*, subscription_ids: list[int]) -> dict[int, int]:
     """What each subscription's next renewal will charge: the plan it moves to (a waiting
     downgrade) or its own price, with GST on top when prices exclude it

@@ -159,6 +159,21 @@ def refresh_subscriptions(subscription_ids: Collection[int]) -> int:
     return written
 
 
+def _relabelled() -> set[int]:
+    """Subscriptions whose stored plan name or gateway is no longer any subscription's (a plan
+    renamed in the back office: no ledger row changes, so nothing else would notice)."""
+    stale = set(MrrSpan.objects.values_list("plan_name", "gateway").order_by().distinct())
+    stale -= {(name[:120], gateway[:30]) for name, gateway in revenue.subscription_labels()}
+    found: set[int] = set()
+    for name, gateway in stale:
+        found.update(
+            MrrSpan.objects.filter(plan_name=name, gateway=gateway).values_list(
+                "subscription_id", flat=True
+            )
+        )
+    return found
+
+
 def refresh() -> RefreshReport:
     """Bring the facts up to the ledger: only the subscriptions changed since the last refresh,
     or every one when there was none."""
@@ -172,7 +187,7 @@ def refresh() -> RefreshReport:
         changed = revenue.subscriptions_changed(
             after=revenue.LedgerMark(**state.mark), since=state.refreshed_at - LATE_COMMITS
         )
-        written = refresh_subscriptions(changed)
+        written = refresh_subscriptions(changed | _relabelled())
         _save_state(mark=mark, began=began)
     return RefreshReport(full=False, subscriptions=written)
 

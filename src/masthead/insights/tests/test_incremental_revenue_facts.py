@@ -201,3 +201,24 @@ def test_the_rebuild_command_recovers_lost_facts() -> None:
     inr = queries.revenue_report(month=dt.date(2026, 11, 1), now=NOW).movements["INR"]
     # The hand-worked figures of test_revenue_from_a_hand_built_ledger.
     assert (inr.start_mrr, inr.end_mrr) == (158_833, 148_450)
+
+
+@pytest.mark.django_db
+def test_a_plan_renamed_in_the_back_office_is_shown_by_its_new_name() -> None:
+    """Renaming a plan writes no ledger row; the next refresh still relabels its subscribers."""
+    november_ledger()
+    snapshots.take(now=NOW)
+    before = queries.revenue_report(month=dt.date(2026, 11, 1), now=NOW).by_plan
+    assert ("INR", "Annual", 1, 22_500) in [
+        (b.currency, b.label, b.subscribers, b.mrr) for b in before
+    ]
+
+    Plan.objects.filter(slug="annual").update(name="Smart Annual")  # as the plan's admin form
+    snapshots.take(now=NOW)  # the same instant again: the snapshot is replaced
+    after = queries.revenue_report(month=dt.date(2026, 11, 1), now=NOW).by_plan
+    by_plan = {(b.currency, b.label): (b.subscribers, b.mrr) for b in after}
+    # The hand-worked figures of test_revenue_from_a_hand_built_ledger, under the new name.
+    assert by_plan[("INR", "Smart Annual")] == (1, 22_500)  # A
+    assert by_plan[("USD", "Smart Annual")] == (1, 825)  # H
+    assert ("INR", "Annual") not in by_plan and ("USD", "Annual") not in by_plan
+    assert by_plan[("INR", "Monthly")] == (2, 59_800)  # the others unchanged
