@@ -52,7 +52,9 @@ class Form:
 
 # CI holds a fixed, modest rate without a peak search (its budget is ~3 minutes in all).
 CI = Form("CI", 120, 0, (3,), 40, 10, 20, 2_000, 10, 20, 90)
-FULL = Form("full", 600, 10, (3, 4, 6, 8, 12, 16), 300, 40, 60, 100_000, 30, 60, 240)
+FULL = Form(
+    "full", 600, 10, (3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96), 300, 40, 60, 100_000, 30, 60, 240
+)
 
 
 def proc_stats(pids: dict[str, list[int]]) -> dict[str, dict[str, float]]:
@@ -304,6 +306,9 @@ async def find_peak(traffic: Traffic, form: Form) -> tuple[float, list[str]]:
         if p95 > 1.0 or bad > 0.01 * max(1, len(got)) or took > form.peak_step * 1.5:
             break
         peak = rate
+    else:  # every step kept up: the peak is at least the last one, not found
+        steps.append(f"no step saturated: the peak is at least {peak:g} actions/s")
+        say(f"peak search: {steps[-1]}")
     return peak, steps
 
 
