@@ -123,6 +123,14 @@ def _tsv(value: Any) -> str:
     return str(value)
 
 
+# The invoice columns both ledger builders write (the bulk ledger and the touched months).
+INVOICE_COLUMNS = [
+    "id", "customer_id", "subscription_id", "kind", "status", "period_start", "period_end",
+    "currency", "total_minor", "taxable_minor", "number", "financial_year", "sequence",
+    "issued_at", "description", "created_at",
+]  # fmt: skip
+
+
 class _Spool:
     """Rows of one table written to a temporary file as COPY text, then copied in one go (the
     ledger's tables are generated together, so they cannot all stream into one COPY)."""
@@ -207,12 +215,7 @@ def build_ledger(  # noqa: PLR0915 - one generator of five tables, read top to b
          "current_period_start", "current_period_end", "cancel_at_period_end", "ended_at",
          "end_reason", "created_at"],
     )  # fmt: skip
-    invoices = _Spool(
-        "billing_invoice",
-        ["id", "customer_id", "subscription_id", "kind", "status", "period_start", "period_end",
-         "currency", "total_minor", "taxable_minor", "number", "financial_year", "sequence",
-         "issued_at", "description", "created_at"],
-    )  # fmt: skip
+    invoices = _Spool("billing_invoice", INVOICE_COLUMNS)
     payments = _Spool(
         "billing_payment",
         ["id", "invoice_id", "amount_minor", "currency", "gateway", "idempotency_key", "attempt",
@@ -435,12 +438,7 @@ def touch_subscriptions(*, count: int, now: dt.datetime, seed: int = 17) -> int:
     from masthead.billing.periods import add_months
 
     rng = random.Random(seed)
-    invoices = _Spool(
-        "billing_invoice",
-        ["id", "customer_id", "subscription_id", "kind", "status", "period_start", "period_end",
-         "currency", "total_minor", "taxable_minor", "number", "financial_year", "sequence",
-         "issued_at", "description", "created_at"],
-    )  # fmt: skip
+    invoices = _Spool("billing_invoice", INVOICE_COLUMNS)
     events = _Spool(
         "billing_billingevent",
         ["customer_id", "subscription_id", "kind", "message", "occurred_at", "data"],

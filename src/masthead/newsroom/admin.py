@@ -20,6 +20,12 @@ from masthead.newsroom.blocks import CUT_MARKER, body_to_text, split_lead, witho
 from masthead.newsroom.models import Article, Author, Section, WireAgency
 
 
+def _focal_point_field(label: str, help_text: str) -> forms.FloatField:
+    return forms.FloatField(
+        label=label, min_value=0, max_value=100, initial=50, required=False, help_text=help_text
+    )
+
+
 class ArticleForm(forms.ModelForm[Article]):
     body_text = forms.CharField(
         label="Body",
@@ -58,22 +64,11 @@ class ArticleForm(forms.ModelForm[Article]):
     lead_image_credit = forms.CharField(
         label="Credit", max_length=200, required=False, help_text="Photographer or agency."
     )
-    focal_x = forms.FloatField(
-        label="Focal point across (%)",
-        min_value=0,
-        max_value=100,
-        initial=50,
-        required=False,
-        help_text="Where the subject is, from the left edge: crops keep it in the picture.",
+    focal_x = _focal_point_field(
+        "Focal point across (%)",
+        "Where the subject is, from the left edge: crops keep it in the picture.",
     )
-    focal_y = forms.FloatField(
-        label="Focal point down (%)",
-        min_value=0,
-        max_value=100,
-        initial=50,
-        required=False,
-        help_text="From the top edge.",
-    )
+    focal_y = _focal_point_field("Focal point down (%)", "From the top edge.")
 
     class Meta:
         model = Article
