@@ -215,7 +215,7 @@ elif _env("MASTHEAD_TEST_DATABASE_NAME"):
 
 REDIS_URL = _env("REDIS_URL")
 REDIS_PREFIX = _env("MASTHEAD_REDIS_PREFIX", "masthead")
-# A hung Redis answers as a miss within half a second, not a stalled page (masthead.core.cache).
+# Bounds on a hung Redis: a cache call gives up after these (masthead.core.cache).
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES: dict[str, Any] = {

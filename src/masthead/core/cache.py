@@ -6,8 +6,9 @@ way instead of failing: a read is a miss, a write or delete is skipped, and each
 The soak (issue 16) found every story page answering 500 while Redis was stopped. The health
 check still says the cache is down (/readyz writes a value and does not read it back).
 
-Short socket timeouts (settings) make a Redis that hangs rather than refuses answer as a miss
-within half a second, not Django's default of waiting as long as the socket allows. ``add``
+Socket timeouts (``settings.REDIS_CACHE_OPTIONS``: 0.25 s to connect, 0.5 s per read) bound how
+long a Redis that hangs rather than refuses can hold a call; without them a cache read against
+a listener that never answered took 5.0 s here (measured in review, not a test). ``add``
 answers False during an outage: a caller using it as a lock (the sign-in throttle's "judging"
 hold) fails closed, which for sign-in is the safe side ("try again in a moment").
 """
