@@ -35,7 +35,26 @@ def gateway_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             )
     # A published webhook secret is an error whichever gateway is active: masthead.core.checks.
     problems.extend(_test_mode_keys())
+    problems.extend(_einvoicing_through_the_sandbox())
     return problems
+
+
+def _einvoicing_through_the_sandbox() -> list[CheckMessage]:
+    """E-invoicing on with the offline sandbox IRP: invoices would print IRNs that no portal
+    registered, signed with the key published in settings.py (an Error, like the other
+    published defaults in masthead.core.checks)."""
+    if not settings.EINVOICE_ENABLED or settings.EINVOICE_IRP == "gsp":
+        return []
+    return [
+        Error(
+            "E-invoicing is on through the offline sandbox IRP: invoices would carry IRNs the "
+            "Invoice Registration Portal never issued, signed with a key published with "
+            "Masthead.",
+            hint="Set MASTHEAD_EINVOICE_IRP=gsp with your GSP's URL and credentials, or turn "
+            "MASTHEAD_EINVOICE_ENABLED off.",
+            id="masthead.E134",
+        )
+    ]
 
 
 # The gateways' own prefixes for test-mode credentials (Razorpay key ids ``rzp_test_``, Stripe

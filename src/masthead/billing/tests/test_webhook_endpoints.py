@@ -85,3 +85,20 @@ def test_the_deploy_check_warns_about_test_mode_keys_on_a_live_gateway(settings)
     (warning,) = checks.gateway_configured()
     assert warning.id == "masthead.W004"
     assert "STRIPE_SECRET_KEY is a test-mode key" in warning.msg
+
+
+def test_the_deploy_check_refuses_e_invoicing_through_the_sandbox_irp(settings):
+    settings.BILLING_GATEWAY = "razorpay"
+    settings.RAZORPAY_KEY_ID = "rzp_live_abc"
+    settings.RAZORPAY_KEY_SECRET = "secret"
+    settings.RAZORPAY_WEBHOOK_SECRET = "whsec"
+    settings.EINVOICE_ENABLED = True
+    settings.EINVOICE_IRP = "sandbox"  # the default: IRNs signed with "sandbox-irp-key"
+    (error,) = checks.gateway_configured()
+    assert error.id == "masthead.E134"
+    assert "IRNs the Invoice Registration Portal never issued" in error.msg
+    settings.EINVOICE_IRP = "gsp"
+    assert checks.gateway_configured() == []
+    settings.EINVOICE_IRP = "sandbox"
+    settings.EINVOICE_ENABLED = False  # off, as by default: nothing is registered anywhere
+    assert checks.gateway_configured() == []
