@@ -130,6 +130,26 @@ def test_report_only_mode_sends_the_same_policy_without_enforcing_it():
     assert directives["script-src"] == enforced["enforced"]["DIRECTIVES"]["script-src"]
 
 
+def test_in_report_only_mode_pages_carry_the_report_only_header_and_no_enforced_one(
+    client, settings
+):
+    # As settings.py turns them with MASTHEAD_CSP_REPORT_ONLY (the test above): the same
+    # directives, under the other setting.
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = None
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {**directives, "report-uri": "https://csp.example.com/r"}
+    }
+    testing.article(access_level="free")
+
+    response = client.get("/")
+
+    assert HEADER not in response
+    report_only = response[f"{HEADER}-Report-Only"]
+    assert "report-uri https://csp.example.com/r" in report_only
+    assert re.search(r"script-src 'self' 'nonce-[^']+'", report_only), report_only
+
+
 def test_the_ad_tags_and_the_gateways_hosts_are_allowed_by_name_only():
     policy = policy_under(
         MASTHEAD_BILLING_GATEWAY="razorpay",
