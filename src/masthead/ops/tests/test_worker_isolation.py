@@ -87,6 +87,27 @@ def test_the_broken_subscription_renews_once_mended_and_its_lease_has_run_out():
     assert renewed(subs[0])
 
 
+def test_on_a_gateway_charged_one_at_a_time_a_broken_renewal_holds_up_none_after_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Razorpay and Stripe charge one subscription at a time (only the sandbox takes batches):
+    # here the sandbox is made to look like them, so every renewal goes through ``process``.
+    monkeypatch.setattr(renewals, "_charges_in_batches", lambda gateway_name: False)
+    clock, subs = subscribed(3, prefix="one")
+    charges_due(notices_sent(clock))
+    broken = subs[0]  # the first in the pass: the two after it must still renew
+    Subscription.objects.filter(pk=broken.pk).update(anchor=None)
+
+    with caplog.at_level(logging.ERROR, logger="masthead.billing.renewals"):
+        report = renewals.run_due_work()
+
+    assert (report.processed, report.failed) == (3, 1)
+    assert renewed(subs[1]) and renewed(subs[2])
+    assert not renewed(broken)
+    [failure] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert failure.getMessage().startswith(f"due work for subscription {broken.pk} failed")
+
+
 def test_a_step_that_raises_is_logged_counted_and_the_other_steps_still_run(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
