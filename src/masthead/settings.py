@@ -578,6 +578,10 @@ MIDDLEWARE.insert(
     "masthead.accounts.middleware.StaffSecondFactorMiddleware",
 )
 STAFF_MFA_REQUIRED = _env_bool("MASTHEAD_STAFF_MFA_REQUIRED", default=MASTHEAD_ENV != "test")
+# The staff-only pages the second factor guards, by URL name (each address and everything under
+# it): the back office, and the staff pages outside it (the GSTR-1 export with every buyer's
+# GSTIN; the metrics page as a staff session sees it, a scraper's token being no session).
+STAFF_SECOND_FACTOR_URLS = ["admin:index", "billing:gstr1", "ops:metrics"]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PUBLISHER_NAME
 # One 30-second step either side of now, for a phone's clock that is a little off (RFC 6238

@@ -1,7 +1,8 @@
 """Staff show a second factor before the back office opens (allauth's MFA).
 
 The back office can refund money, comp access and edit the script served on every page, so a
-password alone must not open it. A staff member's request for an admin page is sent
+password alone must not open it. A staff member's request for an admin page (or another
+staff-only page named in ``STAFF_SECOND_FACTOR_URLS``) is sent
 
 - to set up an authenticator app (which also gives recovery codes) when they have no factor;
 - to enter a code when they have one but this session has not shown it;
@@ -29,6 +30,10 @@ SET_UP = (
 SHOW = "Enter a code from your authenticator app to open the back office."
 
 
+def _staff_only(path: str) -> bool:
+    return any(path.startswith(reverse(name)) for name in settings.STAFF_SECOND_FACTOR_URLS)
+
+
 class StaffSecondFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,7 +46,7 @@ class StaffSecondFactorMiddleware:
         user = getattr(request, "user", None)
         if not settings.STAFF_MFA_REQUIRED or user is None or not user.is_authenticated:
             return None
-        if not user.is_staff or not request.path.startswith(reverse("admin:index")):
+        if not user.is_staff or not _staff_only(request.path):
             return None
         if request.path == reverse("admin:logout"):
             return None

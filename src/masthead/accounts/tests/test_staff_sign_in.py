@@ -102,6 +102,25 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up_before_the_admin(c
     assert len(re.findall(r"\b[0-9a-f]{8}\b", codes)) >= 10
 
 
+def test_the_staff_pages_outside_the_admin_need_the_second_factor_too(client, editor, settings):
+    settings.METRICS_TOKEN = "scraper-token-for-this-test"
+    gstr1, metrics = "/subscribe/staff/gstr1/?month=2026-11", "/metrics"
+    assert log_in(client, STAFF_EMAIL, STAFF_PASSWORD).status_code == 302
+
+    # Every buyer's GSTIN and the site's figures: not with a password alone.
+    for page in (gstr1, metrics):
+        sent = client.get(page)
+        assert sent.status_code == 302, page
+        assert sent["Location"].startswith(f"{ACTIVATE}?next="), page
+    # The scraper's token is no staff session: it reads the metrics as before.
+    scraper = Client().get(metrics, HTTP_AUTHORIZATION="Bearer scraper-token-for-this-test")
+    assert scraper.status_code == 200
+
+    set_up_authenticator_app(client)
+    assert client.get(gstr1).status_code == 200
+    assert client.get(metrics).status_code == 200
+
+
 def test_a_wrong_code_at_the_set_up_adds_no_factor(client, editor):
     log_in(client, STAFF_EMAIL, STAFF_PASSWORD)
     secret = secret_on(client.get(ACTIVATE).content.decode())
