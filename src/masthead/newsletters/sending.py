@@ -185,8 +185,12 @@ def send_issue(
     batch_size: int | None = None,
     now: Callable[[], dt.datetime] = timezone.now,
     max_batches: int | None = None,
+    stopping: threading.Event | None = None,
 ) -> SendReport:
-    """Send (or go on sending) one issue. Safe to run in several processes at once."""
+    """Send (or go on sending) one issue. Safe to run in several processes at once.
+
+    ``stopping`` (the worker's SIGTERM): each sender finishes the batch in hand and claims no
+    more; the rest stay pending for the next worker, the issue stays sending."""
     report = SendReport(issue_id=issue_id)
     size = batch_size or settings.NEWSLETTERS_BATCH_SIZE
     with transaction.atomic():
@@ -207,10 +211,10 @@ def send_issue(
     threads = 1 if max_batches is not None else max(1, settings.NEWSLETTERS_CONNECTIONS)
     if threads == 1:
         _sender(issue=issue, started=started, size=size, now=now, max_batches=max_batches,
-                report=report)  # fmt: skip
+                report=report, stopping=stopping)  # fmt: skip
     else:
         _in_threads(issue=issue, started=started, size=size, now=now, threads=threads,
-                    report=report)  # fmt: skip
+                    report=report, stopping=stopping)  # fmt: skip
     if not report.interrupted:
         _finish_if_done(issue=issue, now=now(), report=report)
     return report
@@ -224,6 +228,7 @@ def _in_threads(
     now: Callable[[], dt.datetime],
     threads: int,
     report: SendReport,
+    stopping: threading.Event | None,
 ) -> None:
     """Several SMTP conversations at once: while one waits for the server, another renders.
     Each thread claims its own batches (and has its own database connection)."""
@@ -233,7 +238,7 @@ def _in_threads(
     def run(mine: SendReport) -> None:
         try:
             _sender(issue=issue, started=started, size=size, now=now, max_batches=None,
-                    report=mine)  # fmt: skip
+                    report=mine, stopping=stopping)  # fmt: skip
         except BaseException as exc:  # re-raised in the calling thread
             errors.append(exc)
         finally:
@@ -261,6 +266,7 @@ def _sender(
     now: Callable[[], dt.datetime],
     max_batches: int | None,
     report: SendReport,
+    stopping: threading.Event | None = None,
 ) -> None:
     renderer = IssueRenderer.for_issue(issue=issue, now=started)
     claim = uuid.uuid4().hex
@@ -268,6 +274,8 @@ def _sender(
     names: dict[int, str] = {}
     batches = 0
     while max_batches is None or batches < max_batches:
+        if stopping is not None and stopping.is_set():
+            break  # nothing claimed: the batches left stay pending for the next worker
         claimed_at = now()
         batch = claim_batch(issue_id=issue.pk, claim=claim, now=claimed_at, size=size)
         if not batch:
@@ -417,7 +425,15 @@ def due_issue_ids(*, now: dt.datetime) -> list[int]:
     )
 
 
-def run_due_sends(*, now: dt.datetime | None = None) -> list[SendReport]:
-    """The worker's sweep: send what is due, go on with sends a dead worker left."""
+def run_due_sends(
+    *, now: dt.datetime | None = None, stopping: threading.Event | None = None
+) -> list[SendReport]:
+    """The worker's sweep: send what is due, go on with sends a dead worker left. With
+    ``stopping`` set (SIGTERM), each send stops after the batch in hand."""
     at = now or timezone.now()
-    return [send_issue(issue_id=pk) for pk in due_issue_ids(now=at)]
+    reports = []
+    for pk in due_issue_ids(now=at):
+        if stopping is not None and stopping.is_set():
+            break
+        reports.append(send_issue(issue_id=pk, stopping=stopping))
+    return reports

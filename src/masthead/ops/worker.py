@@ -126,7 +126,7 @@ def _abandoned_renders(run: Pass) -> None:
 
 
 def _scheduled_sends(run: Pass) -> None:
-    for send in newsletter_sending.run_due_sends():
+    for send in newsletter_sending.run_due_sends(stopping=run.stopping):
         run.say(f"newsletters: issue {send.issue_id}: {send.sent} sent")
 
 

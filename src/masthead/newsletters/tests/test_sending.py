@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
@@ -200,6 +201,46 @@ def test_an_issue_cannot_be_sent_twice(mailoutbox: list[Any]) -> None:
         services.send_now(issue_id=made.pk)
     sending.send_issue(issue_id=made.pk)
     assert len(mailoutbox) == 1
+
+
+@pytest.fixture
+def django_settings(settings: Any) -> Any:
+    """pytest-django's settings (this module's ``settings`` is hypothesis')."""
+    return settings
+
+
+def test_a_worker_told_to_stop_finishes_its_batch_and_leaves_the_rest_for_the_next(
+    mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch, django_settings: Any
+) -> None:
+    django_settings.NEWSLETTERS_BATCH_SIZE = 2
+    news = newsletter()
+    for number in range(5):
+        active_signup(news, f"stop{number}@example.com")
+    made = issue(news)
+    _schedule_now(made)
+    stopping = threading.Event()
+    send_batch = sending._send_batch
+
+    def sigterm_during_the_batch(**kwargs: Any) -> Any:
+        stopping.set()  # the worker's SIGTERM arrives while the first batch is going out
+        return send_batch(**kwargs)
+
+    monkeypatch.setattr(sending, "_send_batch", sigterm_during_the_batch)
+    [report] = sending.run_due_sends(stopping=stopping)
+
+    # The batch in hand went out whole; nothing else was claimed or held.
+    assert (report.sent, report.finished) == (2, False)
+    assert len(mailoutbox) == 2
+    assert Delivery.objects.filter(issue=made, status=DeliveryStatus.PENDING).count() == 3
+    assert not Delivery.objects.filter(issue=made, status=DeliveryStatus.CLAIMED).exists()
+    made.refresh_from_db()
+    assert made.status == IssueStatus.SENDING
+    # The next worker goes on from there: each of the five gets it once.
+    monkeypatch.undo()
+    sending.run_due_sends()
+    assert sorted(m.to[0] for m in mailoutbox) == [f"stop{n}@example.com" for n in range(5)]
+    made.refresh_from_db()
+    assert made.status == IssueStatus.SENT
 
 
 def test_a_refused_recipient_is_counted_failed_and_the_rest_still_go(
