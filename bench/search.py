@@ -167,6 +167,7 @@ def _other_columns() -> list[tuple[str, Any]]:
         out.append((field.column, json.dumps(value) if isinstance(value, dict | list) else value))
     return out
 
+
 CHUNK = 5000  # stories a worker makes at a time (one COPY); each chunk has its own seed
 
 
