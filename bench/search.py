@@ -150,6 +150,24 @@ ARTICLE_COLUMNS = (
     "headline, slug, standfirst, canonical_url, dateline, body, access_level, status, "
     "published_at, created_at, modified_at, section_id, agency_id"
 )
+# Columns the generator does not write (a lead image, say) get the model's own default, which
+# Django applies in Python, not in the table: COPY and a raw INSERT must name them.
+
+
+def _other_columns() -> list[tuple[str, Any]]:
+    """Every other NOT NULL column of newsroom_article, with its model default (JSON as text)."""
+    from masthead.newsroom.models import Article
+
+    written = set(ARTICLE_COLUMNS.split(", "))
+    out: list[tuple[str, Any]] = []
+    for field in Article._meta.concrete_fields:
+        if field.primary_key or field.null or field.column in written:
+            continue
+        value = field.get_default()
+        out.append((field.column, json.dumps(value) if isinstance(value, dict | list) else value))
+    return out
+
+
 CHUNK = 5000  # stories a worker makes at a time (one COPY); each chunk has its own seed
 
 
@@ -225,6 +243,7 @@ def _chunk(job: tuple[int, int, int, dict[str, Any]]) -> tuple[Any, list[str], l
             now,
             ctx["sections"][rng.randrange(len(ctx["sections"]))],
             ctx["agencies"][rng.randrange(2)] if roll < 0.2 else None,
+            *ctx["other"],
         )
         rows.append(row)
     if copy:
@@ -232,21 +251,21 @@ def _chunk(job: tuple[int, int, int, dict[str, Any]]) -> tuple[Any, list[str], l
     return rows, rare, phrases
 
 
-def _load(rows: Any) -> None:
+def _load(rows: Any, *, columns: str) -> None:
     """Write a chunk of stories: COPY on PostgreSQL (psycopg 3), one executemany on SQLite."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = cursor.cursor  # Django's wrapper hides psycopg's copy()
-            with raw.copy(f"COPY newsroom_article ({ARTICLE_COLUMNS}) FROM STDIN") as copy:
+            with raw.copy(f"COPY newsroom_article ({columns}) FROM STDIN") as copy:
                 copy.write(rows)
         return
-    marks = ", ".join(["%s"] * len(ARTICLE_COLUMNS.split(", ")))
+    marks = ", ".join(["%s"] * len(columns.split(", ")))
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO newsroom_article ({ARTICLE_COLUMNS}) VALUES ({marks})",  # noqa: S608
+            f"INSERT INTO newsroom_article ({columns}) VALUES ({marks})",  # noqa: S608
             [(*r[:8], adapt(r[8]), adapt(r[9]), adapt(r[10]), *r[11:]) for r in rows],
         )
 
@@ -285,7 +304,9 @@ def generate(*, count: int, seed: int, workers: int = 2) -> dict[str, Any]:
         "sections": sections,
         "agencies": agencies,
         "copy": connection.vendor == "postgresql",
+        "other": tuple(value for _column, value in _other_columns()),
     }
+    columns = ", ".join([ARTICLE_COLUMNS, *(column for column, _value in _other_columns())])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # lz4 compresses a 5 KB body several times faster than the default pglz; and a
@@ -300,7 +321,7 @@ def generate(*, count: int, seed: int, workers: int = 2) -> dict[str, Any]:
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for rows, chunk_rare, chunk_phrases in pool.imap(_chunk, jobs):
             with transaction.atomic():
-                _load(rows)
+                _load(rows, columns=columns)
             rare += chunk_rare
             phrases += chunk_phrases
             made += len(rows) if not ctx["copy"] else rows.count("\n")

@@ -59,7 +59,20 @@ class Entry(models.Model):
     class Meta:
         db_table = "search_entry"
         verbose_name_plural = "entries"
-        indexes = [models.Index(fields=["-published_at"], name="search_entry_published_idx")]
+        # "Newest first" is how every search reads (engines.RELEVANCE_WINDOW): each filter a
+        # reader narrows by often has an index that walks its own stories newest first, so a
+        # common word in one section reads a few hundred of that section's entries, not
+        # thousands of matches to sort (bench/search.py, ADR 0021).
+        indexes = [
+            models.Index(fields=["-published_at"], name="search_entry_published_idx"),
+            models.Index(fields=["section", "-published_at"], name="search_entry_section_idx"),
+            models.Index(fields=["access_level", "-published_at"], name="search_entry_access_idx"),
+            models.Index(
+                fields=["-published_at"],
+                condition=models.Q(agency__isnull=False),
+                name="search_entry_wire_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.headline

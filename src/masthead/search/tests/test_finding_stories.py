@@ -97,6 +97,63 @@ def test_phrases_with_common_words_inside_hyphens_or_alternatives_and_after_an_e
     assert headlines(client, q='"crypto assets threaten"') == []
 
 
+def test_a_phrase_is_found_across_the_years_in_date_order_and_counted(client, paywall):
+    # On PostgreSQL a phrase's matches are looked for a range of publication time at a time,
+    # newest first (engines.PHRASE_RANGE_DAYS): the matches, their order, the pages and the
+    # count must be those of the whole archive, wherever the ranges fall.
+    now = timezone.now()
+    days_back = [1, 30, 100, 200, 400, 800, 1200, 2000, 3000, 4000, 6000, 9000]
+    for days in days_back:
+        story(
+            headline=f"Parliament report {days}",
+            body="Ministers said the monsoon session would open with the farm bills.",
+            access_level="free",
+            published_at=now - dt.timedelta(days=days, hours=1),
+        )
+    for days in (2, 500, 5000):  # both words, never side by side in this order
+        story(
+            headline=f"Session notes {days}",
+            body="The session was short; the monsoon came late.",
+            access_level="free",
+            published_at=now - dt.timedelta(days=days),
+        )
+
+    first = search_json(client, q='"monsoon session"', sort="newest").json()
+    second = search_json(client, q='"monsoon session"', sort="newest", page=2).json()
+    ranked = headlines(client, q='"monsoon session"') + headlines(
+        client, q='"monsoon session"', page=2
+    )
+
+    expected = [f"Parliament report {days}" for days in days_back]  # newest first, by hand
+    assert (first["total"], first["pages"]) == (12, 2)
+    assert [r["headline"] for r in first["results"] + second["results"]] == expected
+    assert sorted(ranked) == sorted(expected)
+    assert headlines(client, q='"session monsoon"') == []
+
+
+def test_a_phrase_in_more_than_a_hundred_stories_says_more_than_100(client, paywall):
+    now = timezone.now()
+    for number in range(103):
+        story(
+            headline=f"Kharif sowing {number}",
+            body="Officials said the kharif sowing had begun in most districts.",
+            access_level="free",
+            published_at=now - dt.timedelta(days=number * 7, hours=1),
+        )
+
+    html = search(client, q='"kharif sowing"', sort="newest").content.decode()
+    first = search_json(client, q='"kharif sowing"', sort="newest").json()
+    last = search_json(client, q='"kharif sowing"', sort="newest", page=11).json()
+
+    assert "More than 100 results for" in html
+    assert [r["headline"] for r in first["results"][:2]] == ["Kharif sowing 0", "Kharif sowing 1"]
+    assert [r["headline"] for r in last["results"]] == [
+        "Kharif sowing 100",
+        "Kharif sowing 101",
+        "Kharif sowing 102",
+    ]
+
+
 def test_minus_excludes_and_or_accepts_either(client, desk):
     assert headlines(client, q="RBI -crypto") == ["RBI holds the repo rate at 6.5%"]
     assert sorted(headlines(client, q="crypto OR liquidity")) == [
