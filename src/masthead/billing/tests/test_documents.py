@@ -144,6 +144,20 @@ def test_intra_state_invoice_is_a_pdf_with_cgst_and_sgst(db):
     assert "Indian Rupees Two Thousand Seven Hundred Only" in text
 
 
+def test_the_line_adds_up_as_printed_and_the_round_off_takes_it_to_the_total(db):
+    # ₹900 incl. 18 % within Maharashtra (ADR 0017): taxable 762.71, CGST = SGST = 68.64, so
+    # the line is 762.71 + 68.64 + 68.64 = ₹899.99; the round-off line +₹0.01 makes ₹900.00.
+    invoice = make_invoice(total=90_000, taxable=76_271, cgst=6_864, sgst=6_864)
+    invoice.round_off_minor = 1
+    invoice.save(update_fields=["round_off_minor"])
+    text = pdf_text(render_invoice_pdf(invoice))
+    row = re.escape(shown("₹68.64")) + r"\s+9%\s+" + re.escape(shown("₹68.64"))
+    assert re.search(row + r"\s+" + re.escape(shown("₹899.99")), text)  # the line's total
+    assert re.search(r"Round off\s*" + re.escape(shown("₹0.01")), text)
+    assert re.search(r"Total \(INR\)\s*" + re.escape(shown("₹900.00")), text)
+    assert "Indian Rupees Nine Hundred Only" in text
+
+
 def test_inter_state_invoice_shows_igst_and_the_buyers_gstin(db):
     invoice = make_invoice(
         state_code="29", buyer_gstin="29ABCDE1234F1Z5", cgst=0, sgst=0, igst=41_186
