@@ -82,6 +82,11 @@ def test_the_four_tax_documents_render_and_open_in_the_browser(page_factory, set
                 address="200 Park Avenue", city="New York NY", postal_code="10166"),
         "smart-essential", currency="USD",
     )  # fmt: skip
+    # The IRP takes rupees: the export is reported at the accountant's rate for its date.
+    record_exchange_rate(
+        currency="USD", valid_from=dt.date(2026, 11, 25), valid_until=dt.date(2026, 11, 25),
+        inr_per_unit=Decimal("84.1234"), source="RBI reference rate", entered_by="accountant",
+    )  # fmt: skip
     assert einvoice.register_due() == 2  # the business invoice and the export, not the B2C
     payment = Payment.objects.get(invoice=consumer)
     services.refund(payment=payment, amount_minor=45_000, reason="Goodwill: delivery problem",
