@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 
+from masthead.billing import services
 from masthead.billing.documents import (
     amount_in_words,
     attachment_filename,
@@ -321,3 +322,24 @@ def test_without_a_rupee_font_amounts_say_rs(db, monkeypatch):
 
     assert "Rs. 2,700.00" in text
     assert "₹" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrades_tax_invoice_prints_the_new_plan_and_the_unused_part_it_nets(reader):
+    # The issue: the unused credit netted into an upgrade appeared nowhere. ADR 0017: a
+    # "Less: unused part" line naming the earlier plan, its days and its invoice.
+    sub = reader.subscribe("smart-quarterly")
+    reader.advance(days=44, step_hours=24)
+    services.change_plan(subscription=sub, plan=Plan.objects.get(slug="smart-essential"))
+    upgrade = Invoice.objects.get(kind="proration")
+    first = Invoice.objects.get(kind="initial")
+    [full, less] = upgrade.lines
+    text = " ".join(pdf_text(render_invoice_pdf(upgrade)).split())
+    assert "Smart Essential — 1 year digital subscription" in text
+    assert "Less: unused part of Smart Quarterly" in text
+    assert f"(invoice {first.number})" in text
+    assert shown("₹2,700.00") in text  # the new plan's price
+    rupees, paise = divmod(-less["amount_minor"], 100)
+    assert shown(f"-₹{rupees:,}.{paise:02d}") in text  # the unused part, with its minus sign
+    assert "Net value of this supply" in text
+    assert full["amount_minor"] + less["amount_minor"] == upgrade.total_minor
