@@ -61,7 +61,7 @@ def make_invoice(
     sgst: int = 20_593,
     igst: int = 0,
     rate_bp: int = 1800,
-    number: str = "ML/2026-27/000001",
+    number: str = "ML/2627/000001",
     sequence: int = 1,
 ) -> Invoice:
     user = get_user_model().objects.create_user(
@@ -124,7 +124,7 @@ def test_intra_state_invoice_is_a_pdf_with_cgst_and_sgst(db):
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "Tax Invoice" in text
-    assert "ML/2026-27/000001" in text
+    assert "ML/2627/000001" in text
     # Issued at 20:00 UTC on 24 Nov: the invoice is dated by the Indian calendar.
     assert re.search(r"Invoice date\s+25 Nov 2026", text)
     assert "24 Nov 2026" not in text
@@ -252,7 +252,7 @@ def test_credit_note_names_the_original_invoice(db):
         currency="INR",
         reason="Refund within 7 days",
         idempotency_key="refund-1",
-        number="ML/CN/2026-27/000001",
+        number="MLC/2627/000001",
         financial_year="2026-27",
         sequence=1,
         issued_at=dt.datetime(2026, 11, 28, 12, 0, tzinfo=IST),
@@ -263,9 +263,9 @@ def test_credit_note_names_the_original_invoice(db):
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "Credit Note" in text
-    assert "ML/CN/2026-27/000001" in text
+    assert "MLC/2627/000001" in text
     assert "Original invoice" in text
-    assert "ML/2026-27/000001" in text
+    assert "ML/2627/000001" in text
     assert "28 Nov 2026" in text
     assert "Refund within 7 days" in text
     assert "27AABCM1234F1ZX" in text
@@ -308,7 +308,7 @@ def test_amounts_in_words_use_lakh_and_crore():
 
 
 def test_attachment_filename_has_no_slashes():
-    assert attachment_filename("ML/2026-27/000001") == "ML-2026-27-000001.pdf"
+    assert attachment_filename("ML/2627/000001") == "ML-2627-000001.pdf"
 
 
 def test_without_a_rupee_font_amounts_say_rs(db, monkeypatch):
