@@ -53,6 +53,10 @@ def _buy(user: Any, plan: str, currency: str = "INR") -> Invoice:
     return Invoice.objects.get(customer__user=user, status=InvoiceStatus.PAID)
 
 
+def _text(pdf: bytes) -> str:
+    return "\n".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf))
+
+
 def _png(pdf: bytes, name: str) -> Path:
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=2).to_pil()
@@ -82,6 +86,11 @@ def test_the_four_tax_documents_render_and_open_in_the_browser(page_factory, set
                 address="200 Park Avenue", city="New York NY", postal_code="10166"),
         "smart-essential", currency="USD",
     )  # fmt: skip
+    # The IRP takes rupees: the export is reported at the accountant's rate for its date.
+    record_exchange_rate(
+        currency="USD", valid_from=dt.date(2026, 11, 25), valid_until=dt.date(2026, 11, 25),
+        inr_per_unit=Decimal("84.1234"), source="RBI reference rate", entered_by="accountant",
+    )  # fmt: skip
     assert einvoice.register_due() == 2  # the business invoice and the export, not the B2C
     payment = Payment.objects.get(invoice=consumer)
     services.refund(payment=payment, amount_minor=45_000, reason="Goodwill: delivery problem",
@@ -93,6 +102,49 @@ def test_the_four_tax_documents_render_and_open_in_the_browser(page_factory, set
         "tax-invoice-export-lut": render_invoice_pdf(export),
         "tax-credit-note": render_credit_note_pdf(note),
     }
+    # What a reader of Rule 46 / Rule 53 looks for on each (reference note's checklist).
+    every = ("27AABCM1234F1ZX", "Maharashtra (27)", "Reverse charge", "998431", "no signature")
+    wanted = {
+        "tax-invoice-consumer": (
+            consumer.number,
+            "14 Residency Road",
+            "State: Karnataka (29)",
+            "29-Karnataka",
+            "IGST",
+            "Round off",
+            "Indian Rupees Two Thousand Seven Hundred Only",
+        ),
+        "tax-invoice-business-irn-qr": (
+            business.number,
+            "GSTIN: 29AABCM1234F1ZT",
+            "80 Feet Road",
+            "E-INVOICE",
+            "IRN:",
+            "Ack. no.:",
+        ),
+        "tax-invoice-export-lut": (
+            export.number,
+            "Country: United States",
+            "96-Other Country",
+            "Export of services, under LUT",
+            "LETTER OF UNDERTAKING WITHOUT PAYMENT OF",
+            "AD2704260012345",
+            "E-INVOICE",
+            "US Dollars Forty Five Only",
+        ),
+        "tax-credit-note": (
+            "Credit Note",
+            note.number,
+            f"Original invoice {consumer.number}",
+            "Original invoice date 25 Nov 2026",
+            "State: Karnataka (29)",
+            "29-Karnataka",
+        ),
+    }
+    for name, pdf in shots.items():
+        text = " ".join(_text(pdf).split())
+        for field in (*every, *wanted[name]):
+            assert field in text, (name, field)
     page = page_factory(width=900, height=1300)
     for name, pdf in shots.items():
         path = _png(pdf, name)

@@ -328,7 +328,9 @@ def send_payment_approval_needed(*, subscription_id: int) -> None:
         return
     amount = _amount(waiting.total_minor, waiting.currency)
     approve_by = subscription.next_action_at
-    limit = _amount(int(settings.BILLING_MANDATE_LIMIT_MINOR), "INR")
+    # The limit of this reader's mandate (what the renewal was checked against), as the
+    # pre-debit notice before it named it; not today's default for new mandates.
+    limit = _amount(int(subscription.customer.mandate_limit_minor), "INR")
     by = local_day_label(approve_by)
     _notice(
         customer=subscription.customer,

@@ -88,6 +88,15 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         {
             "offers": offers,
             "currency": currency,
+            # Rupee prices are for readers in India, who pay GST: inside the price or on top
+            # of it, as the publisher sets it (the checkout then states the total).
+            "tax_note": (
+                ""
+                if currency != "INR"
+                else "Prices include GST."
+                if settings.PRICES_INCLUDE_TAX
+                else "GST is added to these prices at checkout."
+            ),
             "benefits": benefit_copy(),
             "next_url": next_url,
             "subscription": selectors.live_subscription(user_id=_user(request).pk)

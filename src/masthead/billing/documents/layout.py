@@ -216,7 +216,11 @@ class Writer:
             )
         top.append(self.p("Total", head_right))
         sub.append("")
-        row.append(self.p(self.money(doc.total_minor, doc.currency), self.cell_right_bold))
+        # The line's own total is its taxable value plus its taxes (Rule 46(j)-(m)); the
+        # round-off line below takes it to the document's total (the e-invoice's TotItemVal
+        # and RndOffAmt), so every row adds up as printed.
+        line_total = doc.total_minor - doc.round_off_minor
+        row.append(self.p(self.money(line_total, doc.currency), self.cell_right_bold))
 
         # Millimetres, summing to the 174 mm between A4's margins.
         two_taxes = [48, 15, 23, 10, 21, 10, 21, 26]

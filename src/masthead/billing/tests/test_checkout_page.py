@@ -115,3 +115,22 @@ def test_dollar_prices_without_an_lut_include_igst(client, signed_in, settings):
     shown = page(client, "smart-essential", "?currency=USD")
     assert "Pay $45 today, then $45 every year" in shown
     assert "Prices include GST" in shown
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),  # (prices include tax, currency), (said, not said)
+    [
+        ((True, "INR"), ("Prices include GST.", "GST is added")),
+        # The kind of untruth: "Prices include GST" under prices that exclude it.
+        ((False, "INR"), ("GST is added to these prices at checkout.", "include GST")),
+        ((True, "USD"), ("", "GST")),  # dollar prices are for readers abroad
+    ],
+)
+def test_the_plan_list_says_how_gst_is_charged_as_the_publisher_sets_it(
+    client, plans, settings, case, expected
+):
+    settings.PRICES_INCLUDE_TAX, currency = case
+    said, not_said = expected
+    shown = client.get(reverse("billing:subscribe"), {"currency": currency}).content.decode()
+    assert said in shown
+    assert not_said not in shown

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 
+from masthead.billing import services
 from masthead.billing.documents import (
     amount_in_words,
     attachment_filename,
@@ -60,7 +61,7 @@ def make_invoice(
     sgst: int = 20_593,
     igst: int = 0,
     rate_bp: int = 1800,
-    number: str = "ML/2026-27/000001",
+    number: str = "ML/2627/000001",
     sequence: int = 1,
 ) -> Invoice:
     user = get_user_model().objects.create_user(
@@ -123,7 +124,7 @@ def test_intra_state_invoice_is_a_pdf_with_cgst_and_sgst(db):
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "Tax Invoice" in text
-    assert "ML/2026-27/000001" in text
+    assert "ML/2627/000001" in text
     # Issued at 20:00 UTC on 24 Nov: the invoice is dated by the Indian calendar.
     assert re.search(r"Invoice date\s+25 Nov 2026", text)
     assert "24 Nov 2026" not in text
@@ -142,6 +143,20 @@ def test_intra_state_invoice_is_a_pdf_with_cgst_and_sgst(db):
     assert shown("₹2,288.14") in text
     assert shown("₹2,700.00") in text
     assert "Indian Rupees Two Thousand Seven Hundred Only" in text
+
+
+def test_the_line_adds_up_as_printed_and_the_round_off_takes_it_to_the_total(db):
+    # ₹900 incl. 18 % within Maharashtra (ADR 0017): taxable 762.71, CGST = SGST = 68.64, so
+    # the line is 762.71 + 68.64 + 68.64 = ₹899.99; the round-off line +₹0.01 makes ₹900.00.
+    invoice = make_invoice(total=90_000, taxable=76_271, cgst=6_864, sgst=6_864)
+    invoice.round_off_minor = 1
+    invoice.save(update_fields=["round_off_minor"])
+    text = pdf_text(render_invoice_pdf(invoice))
+    row = re.escape(shown("₹68.64")) + r"\s+9%\s+" + re.escape(shown("₹68.64"))
+    assert re.search(row + r"\s+" + re.escape(shown("₹899.99")), text)  # the line's total
+    assert re.search(r"Round off\s*" + re.escape(shown("₹0.01")), text)
+    assert re.search(r"Total \(INR\)\s*" + re.escape(shown("₹900.00")), text)
+    assert "Indian Rupees Nine Hundred Only" in text
 
 
 def test_inter_state_invoice_shows_igst_and_the_buyers_gstin(db):
@@ -237,7 +252,7 @@ def test_credit_note_names_the_original_invoice(db):
         currency="INR",
         reason="Refund within 7 days",
         idempotency_key="refund-1",
-        number="ML/CN/2026-27/000001",
+        number="MLC/2627/000001",
         financial_year="2026-27",
         sequence=1,
         issued_at=dt.datetime(2026, 11, 28, 12, 0, tzinfo=IST),
@@ -248,9 +263,9 @@ def test_credit_note_names_the_original_invoice(db):
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     assert "Credit Note" in text
-    assert "ML/CN/2026-27/000001" in text
+    assert "MLC/2627/000001" in text
     assert "Original invoice" in text
-    assert "ML/2026-27/000001" in text
+    assert "ML/2627/000001" in text
     assert "28 Nov 2026" in text
     assert "Refund within 7 days" in text
     assert "27AABCM1234F1ZX" in text
@@ -293,7 +308,7 @@ def test_amounts_in_words_use_lakh_and_crore():
 
 
 def test_attachment_filename_has_no_slashes():
-    assert attachment_filename("ML/2026-27/000001") == "ML-2026-27-000001.pdf"
+    assert attachment_filename("ML/2627/000001") == "ML-2627-000001.pdf"
 
 
 def test_without_a_rupee_font_amounts_say_rs(db, monkeypatch):
@@ -307,3 +322,24 @@ def test_without_a_rupee_font_amounts_say_rs(db, monkeypatch):
 
     assert "Rs. 2,700.00" in text
     assert "₹" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrades_tax_invoice_prints_the_new_plan_and_the_unused_part_it_nets(reader):
+    # The issue: the unused credit netted into an upgrade appeared nowhere. ADR 0017: a
+    # "Less: unused part" line naming the earlier plan, its days and its invoice.
+    sub = reader.subscribe("smart-quarterly")
+    reader.advance(days=44, step_hours=24)
+    services.change_plan(subscription=sub, plan=Plan.objects.get(slug="smart-essential"))
+    upgrade = Invoice.objects.get(kind="proration")
+    first = Invoice.objects.get(kind="initial")
+    [full, less] = upgrade.lines
+    text = " ".join(pdf_text(render_invoice_pdf(upgrade)).split())
+    assert "Smart Essential — 1 year digital subscription" in text
+    assert "Less: unused part of Smart Quarterly" in text
+    assert f"(invoice {first.number})" in text
+    assert shown("₹2,700.00") in text  # the new plan's price
+    rupees, paise = divmod(-less["amount_minor"], 100)
+    assert shown(f"-₹{rupees:,}.{paise:02d}") in text  # the unused part, with its minus sign
+    assert "Net value of this supply" in text
+    assert full["amount_minor"] + less["amount_minor"] == upgrade.total_minor

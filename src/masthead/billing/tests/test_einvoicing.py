@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from masthead.billing.einvoice import services as einvoice
 from masthead.billing.einvoice.clients import GspIrp, IrpError
 from masthead.billing.einvoice.schema import irp_request
 from masthead.billing.models import EInvoiceRegistration, Invoice, InvoiceStatus, TestClock
+from masthead.billing.services.exchange_rates import record_exchange_rate
 from masthead.billing.supply import SupplyType
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -211,3 +213,54 @@ def test_a_publisher_below_the_turnover_reports_old_invoices(business_invoice, s
     TestClock.objects.filter(pk=clock.pk).update(frozen_time=NEXT_DAY + dt.timedelta(days=60))
     assert einvoice.register_due(now=NEXT_DAY + dt.timedelta(days=60)) == 1
     assert EInvoiceRegistration.objects.get(invoice=business_invoice).status == "registered"
+
+
+@pytest.fixture
+def dollar_export(reader_factory, settings):
+    settings.GST_LUT_REFERENCE, settings.GST_LUT_VALID_UNTIL = "AD2704260012345", "2099-03-31"
+    reader = reader_factory(state_code="", country_code="US")
+    c = reader.customer
+    c.name, c.address, c.city, c.postal_code = "Sam Lee", "200 Park Avenue", "New York", "10166"
+    c.save()
+    reader.subscribe("smart-essential", currency="USD")  # $45.00, 31 Jan 2026 in India
+    return Invoice.objects.get(customer=c, status=InvoiceStatus.PAID)
+
+
+def test_a_dollar_export_is_reported_to_the_irp_in_rupees_with_its_dollar_total(dollar_export):
+    # INV-01 values are in rupees (TotInvValFc carries the foreign total); the rupees are at
+    # the accountant's rate for the invoice's date (CGST Rule 34(2)): $45.00 × ₹84.1234 =
+    # ₹3,785.553 → ₹3,785.55; under LUT no tax, so the taxable value is the same.
+    record_exchange_rate(
+        currency="USD", valid_from=dt.date(2026, 1, 31), valid_until=dt.date(2026, 1, 31),
+        inr_per_unit=Decimal("84.1234"), source="RBI reference rate", entered_by="accountant",
+    )  # fmt: skip
+    payload = irp_request(dollar_export)
+    assert payload["TranDtls"]["SupTyp"] == "EXPWOP"
+    buyer = payload["BuyerDtls"]
+    assert (buyer["Gstin"], buyer["Pos"], buyer["Stcd"]) == ("URP", "96", "96")
+    assert buyer["Pin"] == 999999
+    assert payload["ExpDtls"] == {"CntCode": "US", "ForCur": "USD"}
+    assert payload["ValDtls"] == {
+        "AssVal": 3785.55, "IgstVal": 0.0, "CgstVal": 0.0, "SgstVal": 0.0, "RndOffAmt": 0.0,
+        "TotInvVal": 3785.55, "TotInvValFc": 45.0,
+    }  # fmt: skip
+    [item] = payload["ItemList"]
+    assert (item["AssAmt"], item["GstRt"], item["TotItemVal"]) == (3785.55, 0, 3785.55)
+
+
+def test_a_dollar_export_without_a_rate_waits_for_it_and_says_so(dollar_export, settings):
+    settings.EINVOICE_ENABLED = True
+    assert einvoice.register_due() == 0  # never sent as if $45.00 were ₹45.00
+    registration = EInvoiceRegistration.objects.get(invoice=dollar_export)
+    assert registration.status == "failed"
+    assert "no exchange rate for 31 Jan 2026 is recorded yet" in registration.last_error
+    assert registration.next_attempt_at is not None  # retried once the rate is in
+
+
+def test_the_sellers_town_and_pin_come_from_the_publishers_address(business_invoice, settings):
+    business_invoice.seller = {
+        **business_invoice.seller, "address": "12 Brigade Road, Bengaluru 560001",
+        "state_code": "29",
+    }  # fmt: skip
+    seller = irp_request(business_invoice)["SellerDtls"]
+    assert (seller["Loc"], seller["Pin"], seller["Stcd"]) == ("Bengaluru", 560001, "29")

@@ -49,7 +49,7 @@ def subscription(db):
     )
 
 
-def make_invoice(subscription, *, kind="initial", start=START, end=END, number="ML/2026-27/000001"):
+def make_invoice(subscription, *, kind="initial", start=START, end=END, number="ML/2627/000001"):
     return Invoice.objects.create(
         customer=subscription.customer,
         subscription=subscription,
@@ -112,15 +112,15 @@ def test_receipt_attaches_the_tax_invoice(subscription, mailoutbox):
     emails.send_receipt(invoice_id=invoice.pk)
 
     [message] = mailoutbox
-    html = assert_well_formed(message, subject="Your Meridian Ledger receipt (ML/2026-27/000001)")
+    html = assert_well_formed(message, subject="Your Meridian Ledger receipt (ML/2627/000001)")
     for part in (message.body, html):
         assert "Your receipt and tax invoice" in part
         assert "Smart Essential" in part
         assert "25 Nov 2026 – 24 Nov 2027" in part
         assert "₹2,700.00" in part
-        assert "ML/2026-27/000001" in part
+        assert "ML/2627/000001" in part
     [(filename, content, mimetype)] = message.attachments
-    assert filename == "ML-2026-27-000001.pdf"
+    assert filename == "ML-2627-000001.pdf"
     assert mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
 

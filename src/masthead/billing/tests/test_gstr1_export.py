@@ -240,3 +240,20 @@ def test_the_back_office_page_shows_the_figures_and_downloads_the_zip(month, adm
     download = admin_client.get(reverse("billing:gstr1"), {"month": "2026-11", "download": "1"})
     assert download["Content-Type"] == "application/zip"
     assert "gstr1-112026.zip" in download["Content-Disposition"]
+
+
+def test_the_quarter_october_to_december_holds_the_month_by_command_and_page(
+    month, tmp_path, admin_client
+):
+    # A quarterly filer (QRMP) files for October-December 2026 as period 122026; the only
+    # documents in it are November's, so every figure is the month's.
+    out = tmp_path / "q3.zip"
+    call_command("billing", "gstr1", "--quarter", "2026-10", "--out", str(out))
+    archive = zipfile.ZipFile(out)
+    assert json.loads(archive.read("gstr1.json"))["fp"] == "122026"
+    for name, text in csv_files(month).items():
+        assert archive.read(name).decode() == text, name
+    page = admin_client.get(reverse("billing:gstr1"), {"quarter": "2026-10"})
+    text = page.content.decode()
+    assert "October 2026 – December 2026" in text
+    assert "₹1,19,385.55" in text
