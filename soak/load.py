@@ -371,7 +371,8 @@ class Traffic:
             return
         visitor.busy = True
         try:
-            await self._post_form("cancel", visitor, "/subscribe/my/", "cancel", {})
+            # Cancelling is a confirmation page of its own (what ends and when, a reason).
+            await self._post_form("cancel", visitor, "/subscribe/my/cancel/", "cancel", {})
             await self._post_form("undo cancel", visitor, "/subscribe/my/", "undo", {})
         finally:
             visitor.busy = False
