@@ -175,6 +175,19 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
         batch_size=5_000,
     )
 
+    # A desk editor for the back office: a password and an authenticator app (TOTP), as the
+    # back office requires of staff (accounts.middleware); the load generator signs in with
+    # both over HTTP and computes the app's codes from the secret.
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.utils.crypto import get_random_string
+
+    password, secret = get_random_string(24), generate_totp_secret()
+    desk = get_user_model().objects.create_user(
+        username="desk", email="desk@soak.example", password=password, is_staff=True,
+        is_superuser=True,
+    )  # fmt: skip
+    TOTP.activate(desk, secret)
+
     limits = {"anonymous": 3, "registered": 5}
     return {
         "stories": [
@@ -187,6 +200,7 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
         "issue_id": issue.pk,
         "recipients": args.recipients,
         "meter_limits": limits,
+        "staff": {"email": desk.email, "password": password, "totp_secret": secret},
         "users": get_user_model().objects.count(),
     }
 
@@ -245,18 +259,31 @@ def more_subscribers(args: argparse.Namespace) -> str:
     return json.dumps(found)
 
 
-def upload_edition(args: argparse.Namespace) -> str:
-    from masthead.epaper import services as epaper
+def edition_pdf(args: argparse.Namespace) -> bytes:
     from masthead.epaper.layout import PrintStory, lay_out_edition
 
     story = PrintStory(
         headline="Markets close higher", section="Markets", standfirst="A soak edition.",
         byline="By Staff Reporter", paragraphs=["Shares rose on Tuesday."] * 30,
     )  # fmt: skip
-    content = lay_out_edition(
+    return bytes(lay_out_edition(
         publisher="The Meridian Ledger", tagline="Soak", edition=args.name,
         date=dt.date.today(), stories=[story] * 6, pages=args.pages,
-    )  # fmt: skip
+    ))  # fmt: skip
+
+
+def make_edition(args: argparse.Namespace) -> str:
+    """A print edition's PDF written to ``--out``, for the back office upload over HTTP."""
+    Path(args.out).write_bytes(edition_pdf(args))
+    return str(args.out)
+
+
+def upload_edition(args: argparse.Namespace) -> str:
+    """The service itself, no HTTP (kept for running by hand; the soak uploads through the
+    back office)."""
+    from masthead.epaper import services as epaper
+
+    content = edition_pdf(args)
     with tempfile.TemporaryDirectory() as scratch:
         pdf = Path(scratch) / "edition.pdf"
         pdf.write_bytes(content)
@@ -296,6 +323,7 @@ def run(args: argparse.Namespace) -> str:
         "send-newsletter": lambda: send_newsletter(args),
         "upload-edition": lambda: upload_edition(args),
         "send-background": lambda: send_background(args),
+        "make-edition": lambda: make_edition(args),
         "more-readers": lambda: more_readers(args),
         "more-subscribers": lambda: more_subscribers(args),
     }
@@ -321,6 +349,10 @@ def main() -> None:
     e.add_argument("--name", default="Mumbai")
     e.add_argument("--pages", type=int, default=4)
     commands.add_parser("send-background")
+    k = commands.add_parser("make-edition")
+    k.add_argument("--name", default="Mumbai")
+    k.add_argument("--pages", type=int, default=4)
+    k.add_argument("--out", required=True)
     for name in ("more-readers", "more-subscribers"):
         m = commands.add_parser(name)
         m.add_argument("--count", type=int, required=True)
