@@ -66,12 +66,13 @@ def token_of(page: Answer | None, field: str) -> str | None:
 
 
 def page_errors(html: bytes) -> str:
-    """The form's error messages, as the page shows them to the editor."""
-    found = re.findall(
-        r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html.decode("utf-8", "replace"), re.S
-    )
-    text = " ".join(re.sub(r"<[^>]+>", " ", f) for f in found)
-    return " ".join(text.split()) or "no message on the page"
+    """The form's error messages, as the page shows them to the editor: the note above the
+    form (errors not tied to a field) and each field's list."""
+    text = html.decode("utf-8", "replace")
+    found = re.findall(r'<p class="errornote"[^>]*>(.*?)</p>', text, re.S)
+    found += re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', text, re.S)
+    plain = " ".join(re.sub(r"<[^>]+>", " ", f) for f in found)
+    return " ".join(plain.split()) or "no message on the page"
 
 
 class Staff:

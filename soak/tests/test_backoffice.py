@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from masthead.epaper.models import Edition
 from masthead.epaper.tests.conftest import edition_pdf
-from soak.backoffice import Staff, totp
+from soak.backoffice import Staff, page_errors, totp
 
 
 def test_the_code_is_rfc_6238s():
@@ -42,3 +42,15 @@ def test_staff_sign_in_with_both_factors_and_upload_over_http(live_server, setti
     )
     assert Edition.objects.filter(name="Mumbai").exists()
     assert [r.kind for r in staff.records if r.status >= 500] == []
+
+
+def test_the_editor_is_shown_what_the_upload_page_says_is_wrong():
+    html = (
+        b'<p class="errornote">The e-paper storage could not keep the file (No space left on '
+        b'device); nothing was published.</p><div class="form-row errors"><ul class="errorlist">'
+        b"<li>This field is required.</li></ul></div>"
+    )
+    assert page_errors(html) == (
+        "The e-paper storage could not keep the file (No space left on device); nothing was "
+        "published. This field is required."
+    )
