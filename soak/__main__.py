@@ -418,14 +418,16 @@ class Background:
         """Stop scheduling; let the last issue go out so the hold starts without it."""
         self.stop.set()
         self.thread.join(timeout=30)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        deadline, still = time.monotonic() + timeout, True
+        while still and time.monotonic() < deadline:
             with contextlib.suppress(Exception):  # the database slow to answer: try again
-                if not self.sending():
-                    break
-            time.sleep(1)
-        return f"{len(self.issues)} background issue(s), {self.copies():,} copies" + (
-            f"; stopped early: {self.error}" if self.error else ""
+                still = self.sending()
+            if still:
+                time.sleep(1)
+        return (
+            f"{len(self.issues)} background issue(s), {self.copies():,} copies"
+            + (f"; the last still sending after {timeout:.0f} s, into the hold" if still else "")
+            + (f"; stopped early: {self.error}" if self.error else "")
         )
 
 
