@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ class Cluster:
     namespaces: list[str] = field(default_factory=list)
     mounts: list[Path] = field(default_factory=list)
     extra_env: dict[str, str] = field(default_factory=dict)
+    helper_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # --- names and addresses ------------------------------------------------------------
 
@@ -295,9 +297,10 @@ class Cluster:
         popen = self.processes["helper"].popen
         assert popen.stdin is not None
         assert popen.stdout is not None
-        popen.stdin.write(" ".join(args) + "\n")
-        popen.stdin.flush()
-        return str(popen.stdout.readline()).strip()
+        with self.helper_lock:  # the schedule's thread, the search's background and the main
+            popen.stdin.write(" ".join(args) + "\n")
+            popen.stdin.flush()
+            return str(popen.stdout.readline()).strip()
 
     def epaper_disk(self) -> None:
         self.epaper_dir.mkdir()

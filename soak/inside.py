@@ -44,6 +44,43 @@ def _reader(email: str) -> Any:
     return user
 
 
+def _readers(prefix: str, count: int) -> list[dict[str, Any]]:
+    """``count`` registered readers with seeded sessions, in two bulk INSERTs (a top-up of
+    thousands must not spend the hold's machine on one INSERT a row)."""
+    import datetime as _dt
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    model = get_user_model()
+    users = []
+    for n in range(count):
+        user = model(username=f"{prefix}{n}", email=f"{prefix}{n}@soak.example")
+        user.set_unusable_password()
+        users.append(user)
+    users = model.objects.bulk_create(users, batch_size=1_000)
+    expires = timezone.now() + _dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    store, sessions, found = SessionStore(), [], []
+    for user in users:
+        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+        data = {SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"}  # fmt: skip
+        sessions.append(Session(session_key=key, session_data=store.encode(data),
+                                expire_date=expires))  # fmt: skip
+        found.append({"user_id": user.pk, "session": key})
+    Session.objects.bulk_create(sessions, batch_size=1_000)
+    return found
+
+
 def _subscribe(user: Any, *, price: Any, clock: Any | None, key: str) -> Any:
     from masthead.billing import services
 
@@ -93,10 +130,7 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
         _subscribe(user, price=quarterly, clock=None, key=f"soak-sub-{n}")
         subscribers.append({"user_id": user.pk, "session": _session_for(user)})
     # Registered readers: the meter (5 a month signed in) and checkouts.
-    registered = []
-    for n in range(args.registered):
-        user = _reader(f"reader{n}@soak.example")
-        registered.append({"user_id": user.pk, "session": _session_for(user)})
+    registered = _readers("reader", args.registered)
 
     payments = [
         {"payment_id": p.gateway_payment_id, "key": p.idempotency_key, "status": p.status}
@@ -124,6 +158,35 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
         newsletter=news, subject="Markets this morning (soak)", introduction="Good morning."
     )
     newsletters.set_stories(issue=issue, articles=stories[:3])
+    # The peak search's background: a second list, sent again and again while it runs.
+    background = Newsletter.objects.create(
+        slug="soak-background", name="Markets at noon", description="Noon.", cadence="Daily"
+    )
+    Signup.objects.bulk_create(
+        (
+            Signup(
+                newsletter=background,
+                email=f"noon{i}@soak.example",
+                status=SignupStatus.ACTIVE,
+                confirmed_at=now,
+            )
+            for i in range(args.background)
+        ),
+        batch_size=5_000,
+    )
+
+    # A desk editor for the back office: a password and an authenticator app (TOTP), as the
+    # back office requires of staff (accounts.middleware); the load generator signs in with
+    # both over HTTP and computes the app's codes from the secret.
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.utils.crypto import get_random_string
+
+    password, secret = get_random_string(24), generate_totp_secret()
+    desk = get_user_model().objects.create_user(
+        username="desk", email="desk@soak.example", password=password, is_staff=True,
+        is_superuser=True,
+    )  # fmt: skip
+    TOTP.activate(desk, secret)
 
     limits = {"anonymous": 3, "registered": 5}
     return {
@@ -137,6 +200,7 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
         "issue_id": issue.pk,
         "recipients": args.recipients,
         "meter_limits": limits,
+        "staff": {"email": desk.email, "password": password, "totp_secret": secret},
         "users": get_user_model().objects.count(),
     }
 
@@ -158,18 +222,68 @@ def send_newsletter(args: argparse.Namespace) -> str:
     return f"issue {args.issue} scheduled now"
 
 
-def upload_edition(args: argparse.Namespace) -> str:
-    from masthead.epaper import services as epaper
+BACKGROUND_SUBJECT = "Markets at noon (soak background)"
+
+
+def send_background(args: argparse.Namespace) -> str:
+    """A new issue of the background list, scheduled now; its id (the peak search's pump)."""
+    from django.utils import timezone
+
+    from masthead.newsletters import services as newsletters
+    from masthead.newsletters.models import Issue, Newsletter
+    from masthead.newsroom.models import Article
+
+    news = Newsletter.objects.get(slug="soak-background")
+    issue = Issue.objects.create(newsletter=news, subject=BACKGROUND_SUBJECT, introduction="Noon.")
+    articles = list(Article.objects.filter(access_level="metered").order_by("pk")[:3])
+    newsletters.set_stories(issue=issue, articles=articles)
+    newsletters.schedule(issue_id=issue.pk, send_at=timezone.now())
+    return str(issue.pk)
+
+
+def more_readers(args: argparse.Namespace) -> str:
+    """Registered readers for the hold, sized to its rate once the peak is known (JSON)."""
+    return json.dumps(_readers(f"more{args.batch}x", args.count))
+
+
+def more_subscribers(args: argparse.Namespace) -> str:
+    """Subscribers the traffic acts for, through the real checkout (JSON)."""
+    from masthead.billing.models import PlanPrice
+
+    quarterly = PlanPrice.objects.get(plan__slug="smart-quarterly", currency="INR")
+    found = []
+    for n in range(args.count):
+        user = _reader(f"sub{args.batch}x{n}@soak.example")
+        _subscribe(user, price=quarterly, clock=None, key=f"soak-sub-{args.batch}-{n}")
+        found.append({"user_id": user.pk, "session": _session_for(user)})
+    return json.dumps(found)
+
+
+def edition_pdf(args: argparse.Namespace) -> bytes:
     from masthead.epaper.layout import PrintStory, lay_out_edition
 
     story = PrintStory(
         headline="Markets close higher", section="Markets", standfirst="A soak edition.",
         byline="By Staff Reporter", paragraphs=["Shares rose on Tuesday."] * 30,
     )  # fmt: skip
-    content = lay_out_edition(
+    return bytes(lay_out_edition(
         publisher="The Meridian Ledger", tagline="Soak", edition=args.name,
         date=dt.date.today(), stories=[story] * 6, pages=args.pages,
-    )  # fmt: skip
+    ))  # fmt: skip
+
+
+def make_edition(args: argparse.Namespace) -> str:
+    """A print edition's PDF written to ``--out``, for the back office upload over HTTP."""
+    Path(args.out).write_bytes(edition_pdf(args))
+    return str(args.out)
+
+
+def upload_edition(args: argparse.Namespace) -> str:
+    """The service itself, no HTTP (kept for running by hand; the soak uploads through the
+    back office)."""
+    from masthead.epaper import services as epaper
+
+    content = edition_pdf(args)
     with tempfile.TemporaryDirectory() as scratch:
         pdf = Path(scratch) / "edition.pdf"
         pdf.write_bytes(content)
@@ -208,6 +322,10 @@ def run(args: argparse.Namespace) -> str:
         "advance": lambda: advance(args),
         "send-newsletter": lambda: send_newsletter(args),
         "upload-edition": lambda: upload_edition(args),
+        "send-background": lambda: send_background(args),
+        "make-edition": lambda: make_edition(args),
+        "more-readers": lambda: more_readers(args),
+        "more-subscribers": lambda: more_subscribers(args),
     }
     return handlers[args.command]()
 
@@ -221,6 +339,7 @@ def main() -> None:
     s.add_argument("--acting", type=int, default=30)
     s.add_argument("--registered", type=int, default=40)
     s.add_argument("--recipients", type=int, default=5_000)
+    s.add_argument("--background", type=int, default=0)
     a = commands.add_parser("advance")
     a.add_argument("--clock", type=int, required=True)
     a.add_argument("--hours", type=float, required=True)
@@ -229,6 +348,15 @@ def main() -> None:
     e = commands.add_parser("upload-edition")
     e.add_argument("--name", default="Mumbai")
     e.add_argument("--pages", type=int, default=4)
+    commands.add_parser("send-background")
+    k = commands.add_parser("make-edition")
+    k.add_argument("--name", default="Mumbai")
+    k.add_argument("--pages", type=int, default=4)
+    k.add_argument("--out", required=True)
+    for name in ("more-readers", "more-subscribers"):
+        m = commands.add_parser(name)
+        m.add_argument("--count", type=int, required=True)
+        m.add_argument("--batch", type=int, default=1)
     commands.add_parser("serve")
     args = parser.parse_args()
     django.setup()

@@ -69,7 +69,7 @@ class WebhookEvent:
 class Read:
     """A story page one reader asked for, and whether the whole story came back."""
 
-    reader: str  # "u<user id>" for a signed-in reader, "anon<n>" for a browser
+    reader: str  # the meter key: "u:<user id>" signed in, "a:<anonymous id>" a browser
     story: int
     full: bool
 
@@ -98,7 +98,8 @@ class Ledger:
     # The meter.
     reads: list[Read] = field(default_factory=list)
     meter_limits: dict[str, int] = field(default_factory=dict)
-    meter_misses_allowed: dict[str, int] = field(default_factory=dict)  # reader_key -> count
+    # reader_key -> the stories let through for that reader while the meter store was down.
+    meter_misses_allowed: dict[str, set[int]] = field(default_factory=dict)
     # E-paper editions by status.
     editions: dict[str, int] = field(default_factory=dict)
 
@@ -165,12 +166,9 @@ def fetch(conn: Any, *, issue_id: int | None = None) -> Ledger:
             "SELECT count(*) FROM newsletters_delivery WHERE issue_id = %s AND status <> 'sent'",
             issue_id,
         )[0][0]
-    ledger.meter_misses_allowed = dict(
-        _rows(
-            conn,
-            "SELECT reader_key, count(*) FROM access_metermiss WHERE policy = 'allow' "
-            "GROUP BY reader_key",
-        )
-    )
+    for reader_key, article_id in _rows(
+        conn, "SELECT reader_key, article_id FROM access_metermiss WHERE policy = 'allow'"
+    ):
+        ledger.meter_misses_allowed.setdefault(reader_key, set()).add(article_id)
     ledger.editions = dict(_rows(conn, "SELECT status, count(*) FROM epaper_edition GROUP BY 1"))
     return ledger

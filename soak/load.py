@@ -8,12 +8,14 @@ latency, and for story reads who read what and whether the whole story came back
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -22,6 +24,19 @@ from typing import Any
 FULL_STORY_MARKER = b"SECRET-THIRD-PARAGRAPH"  # masthead.ops.testing.PARAGRAPHS, past the cut
 SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret"  # noqa: S105 - the development default (settings.py)
 TIMEOUT = 30.0
+READER_COOKIE = "mh_reader"  # settings.READER_COOKIE_NAME
+
+
+def anonymous_meter_key(cookie: str) -> str | None:
+    """The meter key ("a:<id>") a browser's reader cookie stands for. The cookie is signed, not
+    encrypted (django.core.signing: base64 JSON, then timestamp and signature), so the load
+    generator reads the id the server counts this browser under without holding the key."""
+    try:
+        payload = cookie.strip('"').split(":", 1)[0]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return f"a:{data['a']}" if isinstance(data.get("a"), str) else None
+    except (ValueError, KeyError, AttributeError, TypeError):
+        return None
 
 
 @dataclass
@@ -30,7 +45,7 @@ class Record:
     started: float  # seconds since the run began
     status: int
     latency: float
-    reader: str = ""
+    reader: str = ""  # the meter key: "u:<user id>", "a:<browser's anonymous id>"
     story: int = 0
     full: bool | None = None
     error: str = ""
@@ -161,6 +176,12 @@ class Visitor:
     subscribed: bool = False
     busy: bool = False
 
+    def meter_key(self) -> str:
+        if self.user_id is not None:
+            return f"u:{self.user_id}"
+        found = anonymous_meter_key(self.cookies.get(READER_COOKIE, ""))
+        return found or self.name  # no cookie yet: a browser the server has not counted
+
     def headers(self, **extra: str) -> dict[str, str]:
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return {**({"Cookie": cookie} if cookie else {}), **extra}
@@ -182,26 +203,44 @@ class Traffic:
         ("health", 4),
     )
 
-    def __init__(self, *, port: int, seed: dict[str, Any], started: float) -> None:
+    def __init__(self, *, port: int, seed: dict[str, Any], started: float,
+                 anonymous: int = 300) -> None:  # fmt: skip
         self.port = port
         self.started = started
         self.records: list[Record] = []
+        # Actions that found no free visitor in their pool (the pools are sized to avoid it).
+        self.skipped: Counter[str] = Counter()
         self.stories = seed["stories"]
         self.metered = [s for s in self.stories if s["access"] == "metered"]
         self.premium = [s for s in self.stories if s["access"] == "premium"]
-        self.anonymous = [Visitor(f"anon{i}") for i in range(300)]
-        self.registered = [
-            Visitor(f"u{r['user_id']}", {"sessionid": r["session"]}, r["user_id"])
-            for r in seed["registered"]
-        ]
-        self.subscribers = [
-            Visitor(f"u{r['user_id']}", {"sessionid": r["session"]}, r["user_id"], True)
-            for r in seed["subscribers"]
-        ]
+        self.anonymous: list[Visitor] = []
+        self.registered: list[Visitor] = []
+        self.subscribers: list[Visitor] = []
+        self.add_anonymous(anonymous)
+        self.add_registered(seed["registered"])
+        self.add_subscribers(seed["subscribers"])
         self.payments = seed["payments"]
         self.kinds = [k for k, _ in self.MIX]
         self.weights = [w for _, w in self.MIX]
         self.random = random.Random(16)  # noqa: S311 - a traffic mix, not a secret
+
+    def add_anonymous(self, count: int) -> None:
+        start = len(self.anonymous)
+        self.anonymous += [Visitor(f"anon{i}") for i in range(start, start + count)]
+
+    def add_registered(self, readers: list[dict[str, Any]]) -> None:
+        self.registered += [
+            Visitor(f"u{r['user_id']}", {"sessionid": r["session"]}, r["user_id"]) for r in readers
+        ]
+
+    def add_subscribers(self, readers: list[dict[str, Any]]) -> None:
+        self.subscribers += [
+            Visitor(f"u{r['user_id']}", {"sessionid": r["session"]}, r["user_id"], True)
+            for r in readers
+        ]
+
+    def unsubscribed(self) -> list[Visitor]:
+        return [v for v in self.registered if not v.subscribed]
 
     async def one(
         self, kind: str, method: str, path: str, visitor: Visitor | None = None, *,
@@ -224,13 +263,15 @@ class Traffic:
             record.error = type(exc).__name__
         record.latency = time.monotonic() - t0
         if story and answer is not None and visitor is not None:
-            record.reader, record.story = visitor.name, story
+            record.reader, record.story = visitor.meter_key(), story
             record.full = FULL_STORY_MARKER in answer.body
         self.records.append(record)
         return answer
 
-    def pick(self, visitors: list[Visitor]) -> Visitor | None:
+    def pick(self, visitors: list[Visitor], kind: str) -> Visitor | None:
         free = [v for v in self.random.sample(visitors, min(8, len(visitors))) if not v.busy]
+        if not free:
+            self.skipped[kind] += 1
         return free[0] if free else None
 
     async def run_kind(self, kind: str) -> None:
@@ -251,7 +292,7 @@ class Traffic:
     async def _read(
         self, kind: str, visitors: list[Visitor], stories: list[dict[str, Any]]
     ) -> None:
-        visitor = self.pick(visitors)
+        visitor = self.pick(visitors, kind)
         if visitor is None:
             return
         visitor.busy = True
@@ -265,9 +306,7 @@ class Traffic:
         await self._read("anonymous read", self.anonymous, self.metered)
 
     async def registered_read(self) -> None:
-        await self._read(
-            "registered read", [v for v in self.registered if not v.subscribed], self.metered
-        )
+        await self._read("registered read", self.unsubscribed(), self.metered)
 
     async def subscriber_read(self) -> None:
         await self._read("subscriber read", self.subscribers, self.premium)
@@ -302,7 +341,7 @@ class Traffic:
                        headers={"Referer": f"http://127.0.0.1:{self.port}{page}"})  # fmt: skip
 
     async def checkout(self) -> None:
-        visitor = self.pick([v for v in self.registered if not v.subscribed])
+        visitor = self.pick(self.unsubscribed(), "checkout")
         if visitor is None:
             return
         visitor.busy = True
@@ -315,7 +354,7 @@ class Traffic:
             visitor.busy = False
 
     async def plan_change(self) -> None:
-        visitor = self.pick(self.subscribers)
+        visitor = self.pick(self.subscribers, "plan change")
         if visitor is None:
             return
         visitor.busy = True
@@ -327,18 +366,19 @@ class Traffic:
             visitor.busy = False
 
     async def cancel_and_undo(self) -> None:
-        visitor = self.pick(self.subscribers)
+        visitor = self.pick(self.subscribers, "cancel and undo")
         if visitor is None:
             return
         visitor.busy = True
         try:
-            await self._post_form("cancel", visitor, "/subscribe/my/", "cancel", {})
+            # Cancelling is a confirmation page of its own (what ends and when, a reason).
+            await self._post_form("cancel", visitor, "/subscribe/my/cancel/", "cancel", {})
             await self._post_form("undo cancel", visitor, "/subscribe/my/", "undo", {})
         finally:
             visitor.busy = False
 
     async def pay_now(self) -> None:
-        visitor = self.pick(self.subscribers)
+        visitor = self.pick(self.subscribers, "pay now")
         if visitor is None:
             return
         visitor.busy = True
@@ -368,8 +408,10 @@ class Traffic:
 async def drive(
     traffic: Traffic, *, rate: float, seconds: float, concurrency: int,
     stop: asyncio.Event | None = None,
-) -> None:  # fmt: skip
-    """Start ``rate`` actions a second for ``seconds``, at most ``concurrency`` at once."""
+) -> int:  # fmt: skip
+    """Start ``rate`` actions a second for ``seconds``, at most ``concurrency`` at once; the
+    number started (short of ``rate × seconds`` when the answers come too slowly to keep
+    ``concurrency`` enough, or the generator itself cannot keep the pace)."""
     limit = asyncio.Semaphore(concurrency)
     tasks: set[asyncio.Task[None]] = set()
     begin = time.monotonic()
@@ -394,3 +436,4 @@ async def drive(
         task.add_done_callback(tasks.discard)
     if tasks:
         await asyncio.wait(tasks, timeout=TIMEOUT + 5)
+    return n

@@ -129,7 +129,15 @@ def write(out: Path, result: dict[str, Any], records: list[Record]) -> Path:
         f"work: load average {result['load_before']} before the run). Figures are low and noisy "
         "by design of the machine, not of Masthead.",
         "",
-        f"- Peak search: {result['peak_steps']}",
+        *(
+            [f"- Peak rule: {result['peak_rule']}", "- Peak search steps:",
+             *(f"  {n}. {step}" for n, step in enumerate(result["peak_steps"], 1)),
+             f"- Peak search background: {result['peak_background'] or 'none'}"]
+            if result.get("peak_rule")
+            else [f"- Peak search: {'; '.join(result['peak_steps'])}"]
+        ),
+        f"- Reader pools for the hold: {result.get('pools', '')}; actions that found no free "
+        f"reader: {result.get('skipped') or 'none'}",
         f"- Peak {result['peak_rate']:.1f} actions/s; held {result['hold_rate']:.1f} actions/s "
         f"({'80 %' if result['form'] == 'full' else 'fixed'}) for {result['hold_seconds']:.0f} s: "
         f"{result['requests']:,} requests, "

@@ -6,7 +6,7 @@ detail says, in plain words, what is wrong and where. A failed verdict fails the
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from soak.ledger import Ledger
@@ -184,37 +184,38 @@ def nothing_left_to_bill_wrongly(ledger: Ledger) -> Verdict:
 
 def meter_held(ledger: Ledger) -> Verdict:
     """No reader read more metered stories than the meter allows, except reads let through
-    under the Redis-down policy ("allow"), and each of those was recorded as a meter miss."""
+    under the Redis-down policy ("allow"), each recorded as a meter miss — judged reader by
+    reader, browser by browser: every story a reader (or browser, by its anonymous id) read
+    whole is either one the meter counted for that same reader, at most the limit of them, or
+    one recorded as let through for that same reader while the meter was down. One browser's
+    recorded misses never excuse another's reads."""
     stories: dict[str, set[int]] = defaultdict(set)
     for read in ledger.reads:
         if read.full:
             stories[read.reader].add(read.story)
-    over, anonymous_excess = [], 0
-    for reader, whole in stories.items():
-        if reader.startswith("u"):
-            allowed = ledger.meter_limits.get("registered", 5)
-            misses = ledger.meter_misses_allowed.get(f"u:{reader[1:]}", 0)
-            if len(whole) > allowed + misses:
-                over.append(
-                    f"reader {reader[1:]} read {len(whole)} (limit {allowed}, {misses} recorded misses)"
-                )
-        else:
-            anonymous_excess += max(0, len(whole) - ledger.meter_limits.get("anonymous", 3))
-    anonymous_misses = sum(n for k, n in ledger.meter_misses_allowed.items() if k.startswith("a:"))
-    problems = list(over)
-    if anonymous_excess > anonymous_misses:
-        problems.append(
-            f"anonymous browsers read {anonymous_excess} stories past the meter but only "
-            f"{anonymous_misses} reads were recorded as let through while the meter was down"
-        )
+    over = []
+    for reader, whole in sorted(stories.items()):
+        signed_in = reader.startswith("u:")
+        allowed = ledger.meter_limits.get("registered" if signed_in else "anonymous",
+                                          5 if signed_in else 3)  # fmt: skip
+        missed = ledger.meter_misses_allowed.get(reader, set())
+        counted = whole - missed
+        if len(counted) > allowed:
+            who = f"reader {reader[2:]}" if signed_in else f"browser {reader}"
+            over.append(
+                f"{who} read {len(whole)} stories whole (limit {allowed}, {len(whole & missed)} "
+                f"recorded as let through while the meter was down)"
+            )
     full = sum(1 for r in ledger.reads if r.full)
-    misses = sum(ledger.meter_misses_allowed.values())
+    misses = sum(len(m) for m in ledger.meter_misses_allowed.values())
     return Verdict(
         "no reader past the meter except recorded Redis-down reads",
-        not problems,
-        "; ".join(problems[:4])
-        or f"{len(ledger.reads):,} story pages, {full:,} whole; {misses} let through while the "
-        f"meter store was down, each recorded",
+        not over,
+        f"{len(over)} reader(s) past the meter: {_examples(over, 4)}"
+        if over
+        else f"{len(ledger.reads):,} story pages by {len(stories):,} readers and browsers, "
+        f"{full:,} whole; {misses} let through while the meter store was down, each recorded "
+        "for its own reader",
     )
 
 
@@ -319,6 +320,20 @@ def no_5xx_outside_restart(
         f"{len(bad_out)} server error(s) outside it: {_examples(bad_out, 5)}"
         if bad_out
         else f"{bad_in} of {in_window} requests failed inside the restart window, none outside",
+    )
+
+
+def every_kind_ran(*, ran: Mapping[str, int], mix: Sequence[str]) -> Verdict:
+    """Every kind of traffic in the mix ran during the hold (answered below 500, or for the
+    background work, done at least once): a verdict over a mix that thinned out — a pool of
+    readers used up, a form no longer found — would judge less than it says."""
+    missing = [kind for kind in mix if ran.get(kind, 0) <= 0]
+    return Verdict(
+        "every kind of traffic in the mix ran during the hold",
+        not missing,
+        f"{len(missing)} of {len(mix)} kind(s) never ran: {', '.join(missing)}"
+        if missing
+        else "; ".join(f"{kind} {ran[kind]:,}" for kind in mix),
     )
 
 

@@ -19,6 +19,7 @@ from soak.ledger import (
 
 JAN = dt.datetime(2026, 1, 31, 6, 30, tzinfo=dt.UTC)
 MAY = dt.datetime(2026, 5, 1, 6, 30, tzinfo=dt.UTC)
+BROWSER_A, BROWSER_B = "a" * 32, "b" * 32
 
 
 def good() -> Ledger:
@@ -48,7 +49,11 @@ def good() -> Ledger:
         webhook_events=[WebhookEvent("evt_1", True, "")],
         recipients={"a@example.com", "b@example.com"},
         copies=[Copy("a@example.com", "<1@x>"), Copy("b@example.com", "<2@x>")],
-        reads=[Read("u7", story, True) for story in (1, 2, 3, 4, 5)],
+        reads=[
+            *(Read("u:7", story, True) for story in (1, 2, 3, 4, 5)),
+            *(Read(f"a:{BROWSER_A}", story, True) for story in (1, 2, 3)),
+            Read(f"a:{BROWSER_A}", 4, False),
+        ],
         meter_limits={"anonymous": 3, "registered": 5},
         editions={"ready": 2},
     )
@@ -120,13 +125,37 @@ def test_due_work_left_undone_fails():
 
 def test_a_reader_past_the_meter_without_a_recorded_miss_fails():
     ledger = good()
-    ledger.reads.append(Read("u7", 6, True))
+    ledger.reads.append(Read("u:7", 6, True))
     verdict = verdicts.meter_held(ledger)
     assert not verdict.ok
-    assert "reader 7 read 6 (limit 5, 0 recorded misses)" in verdict.detail
+    assert "reader 7 read 6 stories whole (limit 5, 0 recorded" in verdict.detail
     # The same read, let through while Redis was down and recorded: allowed.
-    ledger.meter_misses_allowed = {"u:7": 1}
+    ledger.meter_misses_allowed = {"u:7": {6}}
     assert verdicts.meter_held(ledger).ok
+
+
+def test_one_browsers_recorded_misses_do_not_excuse_anothers_reads():
+    # Browser A read a fourth story whole while the meter was down, recorded for A. Browser B
+    # read four whole with nothing recorded for B. Summed over browsers the books balance
+    # (1 read past the meter, 1 recorded): browser by browser, B is past the meter.
+    ledger = good()
+    ledger.reads.append(Read(f"a:{BROWSER_A}", 5, True))
+    ledger.reads += [Read(f"a:{BROWSER_B}", story, True) for story in (1, 2, 3, 4)]
+    ledger.meter_misses_allowed = {f"a:{BROWSER_A}": {5}}
+    verdict = verdicts.meter_held(ledger)
+    assert not verdict.ok
+    assert f"browser a:{BROWSER_B} read 4 stories whole (limit 3, 0 recorded" in verdict.detail
+    assert BROWSER_A not in verdict.detail
+
+
+def test_a_miss_recorded_for_another_story_does_not_excuse_a_read():
+    # Browser A's miss was recorded for story 9; it read story 5 whole past the meter.
+    ledger = good()
+    ledger.reads.append(Read(f"a:{BROWSER_A}", 5, True))
+    ledger.meter_misses_allowed = {f"a:{BROWSER_A}": {9}}
+    verdict = verdicts.meter_held(ledger)
+    assert not verdict.ok
+    assert f"browser a:{BROWSER_A} read 4 stories whole (limit 3, 0 recorded" in verdict.detail
 
 
 def test_a_newsletter_repeat_under_a_new_message_id_fails():
@@ -167,3 +196,22 @@ def test_server_errors_count_only_inside_the_database_restart_window():
     outside = verdicts.no_5xx_outside_restart(statuses=[(10, 500), (31, 200)], window=(30, 35))
     assert not outside.ok
     assert "500 at 10s" in outside.detail
+
+
+MIX = ("anonymous read", "checkout", "cancel", "undo cancel", "renewals invoiced")
+
+
+def test_a_mix_with_every_kind_run_holds():
+    ran = {"anonymous read": 40, "checkout": 3, "cancel": 2, "undo cancel": 2,
+           "renewals invoiced": 150, "something else": 1}  # fmt: skip
+    verdict = verdicts.every_kind_ran(ran=ran, mix=MIX)
+    assert verdict.ok
+    assert "checkout 3" in verdict.detail
+
+
+def test_a_mix_that_thinned_out_fails_naming_what_never_ran():
+    # The hold at 76.8 actions/s: the seeded readers able to check out ran out in the search.
+    ran = {"anonymous read": 40, "checkout": 0, "cancel": 2, "renewals invoiced": 150}
+    verdict = verdicts.every_kind_ran(ran=ran, mix=MIX)
+    assert not verdict.ok
+    assert verdict.detail == "2 of 5 kind(s) never ran: checkout, undo cancel"

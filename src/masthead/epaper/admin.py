@@ -70,6 +70,14 @@ class EditionAdmin(admin.ModelAdmin[Edition]):
                     )
             except ValidationError as exc:
                 form.add_error("pdf" if getattr(exc, "reason", None) else "name", exc)
+            except OSError as exc:
+                # The storage refused the file (a full disk, say): the editor is told, and
+                # nothing was published; the edition readers had stays up.
+                form.add_error(
+                    None,
+                    f"The e-paper storage could not keep the file ({exc.strerror or exc}); "
+                    "nothing was published. Upload it again once there is room.",
+                )
             else:
                 edition.refresh_from_db()
                 if edition.status == EditionStatus.READY:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from masthead.epaper import services
 from masthead.epaper.models import Edition, EditionStatus
 from masthead.epaper.tests.conftest import edition_pdf, encrypted_pdf
 
@@ -47,6 +49,23 @@ def test_staff_are_told_the_pdf_is_encrypted(staff: Client, tmp_path: Path) -> N
 
     assert "The PDF is encrypted" in html
     assert "Export it again without a password" in html
+    assert not Edition.objects.exists()
+
+
+def test_staff_are_told_when_the_storage_is_full(
+    staff: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk under the e-paper storage is full (the soak fills it): the editor sees why,
+    # not a server error page.
+    class FullDisk:
+        def save(self, name: str, content: object) -> str:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(services, "storage", FullDisk)
+    html = post(staff, edition_pdf(tmp_path, pages=2))
+
+    assert "The e-paper storage could not keep the file (No space left on device)" in html
+    assert "nothing was published" in html
     assert not Edition.objects.exists()
 
 
