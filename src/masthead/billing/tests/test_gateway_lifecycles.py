@@ -117,6 +117,30 @@ def stripe_event(client: Any, fake: FakeStripe, sub_id: str, event_type: str) ->
     fake.delivered(event["id"])
 
 
+def stripe_invoice_event(client: Any, invoice: dict[str, Any], event_type: str) -> None:
+    """An ``invoice.*`` event as Stripe sends it: the Invoice object under ``data.object``."""
+    event = {
+        "id": f"evt_1invoice{next(_event_ids):06d}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {"object": invoice},
+    }
+    body = json.dumps(event).encode()
+    t = int(time.time())
+    digest = hmac.new(
+        HOSTED_STRIPE_WEBHOOK_SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256
+    ).hexdigest()
+    response = client.post(
+        reverse("billing:webhook", args=["stripe"]),
+        body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=f"t={t},v1={digest}",
+    )
+    assert response.status_code == 200
+
+
 def to_renewal_window(sub: Subscription) -> TestClock:
     """Move the reader's clock to 47 hours before the period ends: the notice is due."""
     assert sub.current_period_end is not None
@@ -213,18 +237,22 @@ def test_a_readers_own_cancellation_is_not_undone_by_a_razorpay_event(client, ra
     assert sub.cancel_at_period_end and sub.cancellation_reason == "too expensive"
 
 
+@pytest.mark.parametrize("failing", ["halted", "pending"])
 def test_a_halted_mandate_is_a_failed_renewal_and_a_bank_cancel_then_ends_it(
-    client, razorpay, reader
+    client, razorpay, reader, failing
 ):
+    """``pending``: Razorpay's charge failed and it is retrying; ``halted``: its retries ran out
+    (``payments/subscriptions/states.md``). Either way the renewal was not collected: ours is
+    past due, with our own dunning and Pay now."""
     sub = razorpay_active(client, razorpay, reader)
     clock = to_renewal_window(sub)
     renewals.run_due_work()  # notice sent while the mandate was live
-    razorpay.set_status(sub.gateway_subscription_id, "halted")
+    razorpay.set_status(sub.gateway_subscription_id, failing)
     advance(clock, by=dt.timedelta(hours=25))
-    razorpay_event(client, razorpay, sub.gateway_subscription_id, "halted")
+    razorpay_event(client, razorpay, sub.gateway_subscription_id, failing)
     renewals.run_due_work()
     sub.refresh_from_db()
-    assert sub.status == SubscriptionStatus.PAST_DUE and sub.gateway_status == "halted"
+    assert sub.status == SubscriptionStatus.PAST_DUE and sub.gateway_status == failing
     razorpay.set_status(sub.gateway_subscription_id, "cancelled")
     razorpay_event(client, razorpay, sub.gateway_subscription_id, "cancelled")
     sub.refresh_from_db()
@@ -293,7 +321,12 @@ def test_stripe_subscription_updated_mirrors_cancel_at_period_end_and_pause(
     assert not sub.cancel_at_period_end and sub.status == "active"
 
 
-def test_stripe_invoice_payment_failed_reflects_past_due_at_renewal(client, stripe_api, reader):
+@pytest.mark.parametrize(
+    "event_type", ["invoice.payment_failed", "invoice.payment_action_required"]
+)
+def test_stripe_invoice_payment_failed_reflects_past_due_at_renewal(
+    client, stripe_api, reader, event_type
+):
     sub = stripe_active(client, stripe_api)
     # The reader's billing clock stands for time passing (test setup only).
     clock = TestClock.objects.create(name="year", frozen_time=timezone.now())
@@ -304,8 +337,13 @@ def test_stripe_invoice_payment_failed_reflects_past_due_at_renewal(client, stri
     renewals.run_due_work()  # Stripe has not collected yet: our payment waits
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ACTIVE
-    stripe_api.fail_collection(sub.gateway_subscription_id)
-    stripe_event(client, stripe_api, sub.gateway_subscription_id, "invoice.payment_failed")
+    assert sub.current_period_end is not None
+    invoice_id = stripe_api.fail_collection(
+        sub.gateway_subscription_id, period_start=int(sub.current_period_end.timestamp())
+    )
+    # Stripe's renewal was declined or needs the reader's bank: the subscription is past_due
+    # and the event carries the open invoice (its subscription under ``parent``).
+    stripe_invoice_event(client, stripe_api.invoices[invoice_id], event_type)
     sub.refresh_from_db()
     # The event itself (not the next lease) records the failure: past due, dunning begins.
     assert sub.status == SubscriptionStatus.PAST_DUE and sub.gateway_status == "past_due"
