@@ -117,15 +117,16 @@ def stripe_event(client: Any, fake: FakeStripe, sub_id: str, event_type: str) ->
     fake.delivered(event["id"])
 
 
-def stripe_invoice_event(client: Any, invoice: dict[str, Any], event_type: str) -> None:
-    """An ``invoice.*`` event as Stripe sends it: the Invoice object under ``data.object``."""
+def stripe_object_event(client: Any, obj: dict[str, Any], event_type: str) -> None:
+    """An event as Stripe sends it, with ``obj`` (an Invoice, a Checkout Session) under
+    ``data.object``."""
     event = {
         "id": f"evt_1invoice{next(_event_ids):06d}",
         "object": "event",
         "type": event_type,
         "created": int(time.time()),
         "livemode": False,
-        "data": {"object": invoice},
+        "data": {"object": obj},
     }
     body = json.dumps(event).encode()
     t = int(time.time())
@@ -343,7 +344,7 @@ def test_stripe_invoice_payment_failed_reflects_past_due_at_renewal(
     )
     # Stripe's renewal was declined or needs the reader's bank: the subscription is past_due
     # and the event carries the open invoice (its subscription under ``parent``).
-    stripe_invoice_event(client, stripe_api.invoices[invoice_id], event_type)
+    stripe_object_event(client, stripe_api.invoices[invoice_id], event_type)
     sub.refresh_from_db()
     # The event itself (not the next lease) records the failure: past due, dunning begins.
     assert sub.status == SubscriptionStatus.PAST_DUE and sub.gateway_status == "past_due"
@@ -361,3 +362,32 @@ def test_reconcile_fetches_stripes_undelivered_events(client, stripe_api, reader
     assert sub.cancel_at_period_end and sub.gateway_status == "canceled"
     stored = WebhookEvent.objects.get(gateway="stripe")
     assert stored.event_type == "customer.subscription.deleted" and stored.processed_at
+
+
+def test_stripe_checkout_session_completed_settles_a_checkout_whose_reader_never_came_back(
+    client, stripe_api, reader
+):
+    """The reader paid on Stripe's page and closed the tab: ``checkout.session.completed``
+    (the Checkout Session under ``data.object``) is enough to subscribe them."""
+    from masthead.billing.tests.test_hosted_checkout_stripe import CHECKOUT_KEY, open_checkout
+
+    session_id = open_checkout(client).rsplit("/", 1)[1]
+    stripe_api.complete_session(session_id)
+    stripe_object_event(client, stripe_api.sessions[session_id], "checkout.session.completed")
+    sub = Subscription.objects.get(checkout_key=CHECKOUT_KEY)
+    assert sub.status == SubscriptionStatus.ACTIVE and sub.gateway_subscription_id
+    assert WebhookEvent.objects.get(gateway="stripe").processed_at is not None
+
+
+def test_stripe_checkout_session_expired_closes_the_checkout_nothing_owed(
+    client, stripe_api, reader
+):
+    from masthead.billing.tests.test_hosted_checkout_stripe import CHECKOUT_KEY, open_checkout
+
+    session_id = open_checkout(client).rsplit("/", 1)[1]
+    stripe_api.sessions[session_id]["status"] = "expired"  # the reader never paid on it
+    stripe_object_event(client, stripe_api.sessions[session_id], "checkout.session.expired")
+    sub = Subscription.objects.get(checkout_key=CHECKOUT_KEY)
+    assert (sub.status, sub.end_reason) == (SubscriptionStatus.ENDED, "abandoned")
+    assert sub.gateway_status == "checkout_expired"
+    assert Payment.objects.get(invoice__subscription=sub).failure_code == "abandoned"
