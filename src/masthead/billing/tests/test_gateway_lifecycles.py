@@ -271,6 +271,23 @@ def test_completed_and_authenticated(client, razorpay, reader):
     assert sub.cancel_at_period_end and sub.gateway_status == "completed"
 
 
+@pytest.mark.parametrize("event", ["authenticated", "activated"])
+def test_a_razorpay_checkout_whose_reader_never_came_back_is_settled_by_the_event(
+    client, razorpay, reader, event
+):
+    """The reader authorised the mandate in Checkout.js and closed the tab before our page
+    heard back: Razorpay's ``subscription.authenticated``/``activated`` subscribes them."""
+    from masthead.billing.tests.test_hosted_checkout import CHECKOUT_KEY, open_checkout
+
+    sub_id = open_checkout(client)
+    razorpay.authorise(sub_id)  # Checkout.js's answer never reaches us
+    assert Subscription.objects.get(checkout_key=CHECKOUT_KEY).status == "pending"
+    razorpay_event(client, razorpay, sub_id, event)
+    sub = Subscription.objects.get(checkout_key=CHECKOUT_KEY)
+    assert sub.status == SubscriptionStatus.ACTIVE and sub.gateway_subscription_id == sub_id
+    assert Benefit.PREMIUM_STORIES in active_benefits(user_id=reader.pk, now=timezone.now())
+
+
 def test_reconcile_brings_subscriptions_back_in_line_after_an_outage(client, razorpay, reader):
     sub = razorpay_active(client, razorpay, reader)
     razorpay.set_status(sub.gateway_subscription_id, "cancelled")  # webhook never delivered
