@@ -52,6 +52,8 @@ PAID_STATES = frozenset({"succeeded", "requires_capture"})
 PERIOD_MATCH = dt.timedelta(days=2)
 # Subscription states in which Stripe's own collection of the latest invoice has failed.
 COLLECTION_FAILED_STATES = frozenset({"past_due", "unpaid", "canceled", "incomplete_expired"})
+# A Checkout Session's id (our pending checkout's gateway_checkout_id) as Stripe makes them.
+CHECKOUT_SESSION_PREFIX = "cs_"
 
 
 def _method_label(method: Mapping[str, Any]) -> str:
@@ -539,8 +541,27 @@ class StripeGateway:
     # --- lifecycle: what Stripe holds now (events are only a signal) -------------------------
 
     def fetch_subscription(self, *, gateway_subscription_id: str) -> GatewaySubscription:
+        """The subscription, or for a checkout not completed here yet (its id is the Checkout
+        Session's, ``cs_…``) the subscription the session made: a ``checkout.session.*`` event
+        for a reader who paid and never came back then settles their checkout. A session with
+        no subscription yet is reported as ``checkout_open``/``checkout_expired`` (expired: the
+        reader never paid, and never will on it: docs.stripe.com/api/checkout/sessions/object,
+        ``status``)."""
+        client = _client()
         try:
-            found = _client().v1.subscriptions.retrieve(gateway_subscription_id).to_dict()
+            if gateway_subscription_id.startswith(CHECKOUT_SESSION_PREFIX):
+                session = client.v1.checkout.sessions.retrieve(gateway_subscription_id).to_dict()
+                made = session.get("subscription")
+                made_id = made.get("id") if isinstance(made, dict) else made
+                if not made_id:
+                    status = str(session.get("status") or "")
+                    return GatewaySubscription(
+                        gateway_subscription_id=gateway_subscription_id,
+                        status=f"checkout_{status}",
+                        ended=status == "expired",
+                    )
+                gateway_subscription_id = str(made_id)
+            found = client.v1.subscriptions.retrieve(gateway_subscription_id).to_dict()
         except stripe.StripeError as exc:
             raise _unavailable("look up the subscription", exc) from exc
         return subscription_state(found)

@@ -116,8 +116,10 @@ def test_staff_end_now_with_refund_confirms_the_amount_then_ends_and_refunds_it(
     sub = reader.subscribe("smart-essential")
     reader.advance(days=73, step_hours=24)
     payment = only_payment(sub)
-    expected = services.unused_amount(payment=payment, at=reader.now())
-    assert 0 < expected < 270_000
+    # By hand: the year 31 Jan 2026 → 31 Jan 2027 has 365 days, 73 are gone, so 292/365 of
+    # ₹2,700 is unused: 270,000 × 292 / 365 = 216,000 paise (₹2,160).
+    assert payment.invoice.period_end - reader.now() == dt.timedelta(days=292)
+    expected = 216_000
     url = reverse("admin:billing_subscription_manage", args=[sub.pk, "end-refund"])
 
     confirm = admin_client.get(url)

@@ -1,13 +1,15 @@
 """Random lives of a Razorpay UPI Autopay subscriber (issue 12, deliverable 9): renewals Razorpay
 collects or fails to, a halted mandate, the mandate cancelled or paused at the bank and resumed,
 a new card authorised, Razorpay's webhooks delivered late, twice or out of order, a price
-change, and the reader's own cancellation; invariants checked at every step.
+change, a plan change (refused on a mandate), staff refunds, and the reader's own cancellation;
+invariants checked at every step.
 
 The oracle is this test's own reading of the recorded fake's books (Razorpay's side), never
 billing's code:
 
 - every payment we record as succeeded is a payment Razorpay took for that exact amount, and no
-  Razorpay payment is recorded twice; every paid invoice has exactly one succeeded payment;
+  Razorpay payment is recorded twice; what we record as refunded is what Razorpay refunded,
+  never more than was paid; every paid invoice has exactly one succeeded payment;
 - no pre-debit notice is sent, and no renewal recorded, while Razorpay's mandate is stopped
   (cancelled, completed or paused at the bank) — whether or not its webhook has arrived;
 - a cancelled mandate is never billed again, and our subscription never renews past it;
@@ -41,6 +43,7 @@ from masthead.billing.models import (
     InvoiceStatus,
     Payment,
     PaymentStatus,
+    Plan,
     PreDebitNotice,
     Subscription,
     SubscriptionStatus,
@@ -206,6 +209,51 @@ class RazorpayLife(RuleBasedStateMachine):
         if self.fake.mandate_methods.get(self.sub_id) == "upi":  # type: ignore[union-attr]
             assert report.moved == 0
 
+    @precondition(lambda self: self._local().status == SubscriptionStatus.ACTIVE)
+    @rule(plan=st.sampled_from(["smart-quarterly", "super-saver"]))
+    def reader_tries_to_change_plan(self, plan: str) -> None:
+        """A mandate is for its plan's amount: the change is refused and nothing is charged."""
+        sub = self._local()
+        taken = len(self.fake.payments)  # type: ignore[union-attr]
+        with pytest.raises(services.BillingError, match="mandate is for your current plan"):
+            services.quote_plan_change(subscription=sub, plan=Plan.objects.get(slug=plan))
+        assert len(self.fake.payments) == taken  # type: ignore[union-attr]
+        assert self._local().plan_id == sub.plan_id
+
+    @precondition(
+        lambda self: Payment.objects.filter(
+            invoice__subscription=self.sub, status=PaymentStatus.SUCCEEDED
+        ).exists()
+    )
+    @rule(pick=st.integers(min_value=0, max_value=20), share=st.sampled_from([1, 2, 4]))
+    def staff_refund(self, pick: int, share: int) -> None:
+        """Staff refund a half, a quarter or all of what is left of a payment; asking for a
+        paisa more than is left is refused without touching Razorpay."""
+        paid = list(
+            Payment.objects.filter(
+                invoice__subscription=self.sub, status=PaymentStatus.SUCCEEDED
+            ).order_by("pk")
+        )
+        payment = paid[pick % len(paid)]
+        left = int(payment.amount_minor) - int(payment.refunded_minor)
+        refunds = len(self.fake.refunds)  # type: ignore[union-attr]
+        with pytest.raises(services.BillingError, match="left to refund"):
+            services.refund(
+                payment=payment,
+                amount_minor=left + 1,
+                reason="",
+                idempotency_key=f"too-much-{payment.pk}-{next(self.events)}",
+            )
+        assert len(self.fake.refunds) == refunds  # type: ignore[union-attr]
+        if left:
+            services.refund(
+                payment=payment,
+                amount_minor=max(1, left // share),
+                reason="Goodwill",
+                idempotency_key=f"life-refund-{payment.pk}-{next(self.events)}",
+            )
+        self.check()
+
     # --- the oracle -----------------------------------------------------------------------
 
     def _stopped_at(self, moment: dt.datetime) -> bool:
@@ -235,6 +283,8 @@ class RazorpayLife(RuleBasedStateMachine):
                 payment.amount_minor,
                 payment.currency,
             )
+            # What we record as refunded is what Razorpay gave back, never more than was paid.
+            assert taken["amount_refunded"] == payment.refunded_minor <= payment.amount_minor
             assert payment.invoice.status == InvoiceStatus.PAID
         for invoice in Invoice.objects.filter(subscription=self.sub, status=InvoiceStatus.PAID):
             assert invoice.payments.filter(status=PaymentStatus.SUCCEEDED).count() == 1

@@ -117,6 +117,31 @@ def stripe_event(client: Any, fake: FakeStripe, sub_id: str, event_type: str) ->
     fake.delivered(event["id"])
 
 
+def stripe_object_event(client: Any, obj: dict[str, Any], event_type: str) -> None:
+    """An event as Stripe sends it, with ``obj`` (an Invoice, a Checkout Session) under
+    ``data.object``."""
+    event = {
+        "id": f"evt_1invoice{next(_event_ids):06d}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {"object": obj},
+    }
+    body = json.dumps(event).encode()
+    t = int(time.time())
+    digest = hmac.new(
+        HOSTED_STRIPE_WEBHOOK_SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256
+    ).hexdigest()
+    response = client.post(
+        reverse("billing:webhook", args=["stripe"]),
+        body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=f"t={t},v1={digest}",
+    )
+    assert response.status_code == 200
+
+
 def to_renewal_window(sub: Subscription) -> TestClock:
     """Move the reader's clock to 47 hours before the period ends: the notice is due."""
     assert sub.current_period_end is not None
@@ -213,18 +238,22 @@ def test_a_readers_own_cancellation_is_not_undone_by_a_razorpay_event(client, ra
     assert sub.cancel_at_period_end and sub.cancellation_reason == "too expensive"
 
 
+@pytest.mark.parametrize("failing", ["halted", "pending"])
 def test_a_halted_mandate_is_a_failed_renewal_and_a_bank_cancel_then_ends_it(
-    client, razorpay, reader
+    client, razorpay, reader, failing
 ):
+    """``pending``: Razorpay's charge failed and it is retrying; ``halted``: its retries ran out
+    (``payments/subscriptions/states.md``). Either way the renewal was not collected: ours is
+    past due, with our own dunning and Pay now."""
     sub = razorpay_active(client, razorpay, reader)
     clock = to_renewal_window(sub)
     renewals.run_due_work()  # notice sent while the mandate was live
-    razorpay.set_status(sub.gateway_subscription_id, "halted")
+    razorpay.set_status(sub.gateway_subscription_id, failing)
     advance(clock, by=dt.timedelta(hours=25))
-    razorpay_event(client, razorpay, sub.gateway_subscription_id, "halted")
+    razorpay_event(client, razorpay, sub.gateway_subscription_id, failing)
     renewals.run_due_work()
     sub.refresh_from_db()
-    assert sub.status == SubscriptionStatus.PAST_DUE and sub.gateway_status == "halted"
+    assert sub.status == SubscriptionStatus.PAST_DUE and sub.gateway_status == failing
     razorpay.set_status(sub.gateway_subscription_id, "cancelled")
     razorpay_event(client, razorpay, sub.gateway_subscription_id, "cancelled")
     sub.refresh_from_db()
@@ -240,6 +269,23 @@ def test_completed_and_authenticated(client, razorpay, reader):
     razorpay_event(client, razorpay, sub.gateway_subscription_id, "completed")
     sub.refresh_from_db()
     assert sub.cancel_at_period_end and sub.gateway_status == "completed"
+
+
+@pytest.mark.parametrize("event", ["authenticated", "activated"])
+def test_a_razorpay_checkout_whose_reader_never_came_back_is_settled_by_the_event(
+    client, razorpay, reader, event
+):
+    """The reader authorised the mandate in Checkout.js and closed the tab before our page
+    heard back: Razorpay's ``subscription.authenticated``/``activated`` subscribes them."""
+    from masthead.billing.tests.test_hosted_checkout import CHECKOUT_KEY, open_checkout
+
+    sub_id = open_checkout(client)
+    razorpay.authorise(sub_id)  # Checkout.js's answer never reaches us
+    assert Subscription.objects.get(checkout_key=CHECKOUT_KEY).status == "pending"
+    razorpay_event(client, razorpay, sub_id, event)
+    sub = Subscription.objects.get(checkout_key=CHECKOUT_KEY)
+    assert sub.status == SubscriptionStatus.ACTIVE and sub.gateway_subscription_id == sub_id
+    assert Benefit.PREMIUM_STORIES in active_benefits(user_id=reader.pk, now=timezone.now())
 
 
 def test_reconcile_brings_subscriptions_back_in_line_after_an_outage(client, razorpay, reader):
@@ -293,7 +339,12 @@ def test_stripe_subscription_updated_mirrors_cancel_at_period_end_and_pause(
     assert not sub.cancel_at_period_end and sub.status == "active"
 
 
-def test_stripe_invoice_payment_failed_reflects_past_due_at_renewal(client, stripe_api, reader):
+@pytest.mark.parametrize(
+    "event_type", ["invoice.payment_failed", "invoice.payment_action_required"]
+)
+def test_stripe_invoice_payment_failed_reflects_past_due_at_renewal(
+    client, stripe_api, reader, event_type
+):
     sub = stripe_active(client, stripe_api)
     # The reader's billing clock stands for time passing (test setup only).
     clock = TestClock.objects.create(name="year", frozen_time=timezone.now())
@@ -304,8 +355,13 @@ def test_stripe_invoice_payment_failed_reflects_past_due_at_renewal(client, stri
     renewals.run_due_work()  # Stripe has not collected yet: our payment waits
     sub.refresh_from_db()
     assert sub.status == SubscriptionStatus.ACTIVE
-    stripe_api.fail_collection(sub.gateway_subscription_id)
-    stripe_event(client, stripe_api, sub.gateway_subscription_id, "invoice.payment_failed")
+    assert sub.current_period_end is not None
+    invoice_id = stripe_api.fail_collection(
+        sub.gateway_subscription_id, period_start=int(sub.current_period_end.timestamp())
+    )
+    # Stripe's renewal was declined or needs the reader's bank: the subscription is past_due
+    # and the event carries the open invoice (its subscription under ``parent``).
+    stripe_object_event(client, stripe_api.invoices[invoice_id], event_type)
     sub.refresh_from_db()
     # The event itself (not the next lease) records the failure: past due, dunning begins.
     assert sub.status == SubscriptionStatus.PAST_DUE and sub.gateway_status == "past_due"
@@ -323,3 +379,32 @@ def test_reconcile_fetches_stripes_undelivered_events(client, stripe_api, reader
     assert sub.cancel_at_period_end and sub.gateway_status == "canceled"
     stored = WebhookEvent.objects.get(gateway="stripe")
     assert stored.event_type == "customer.subscription.deleted" and stored.processed_at
+
+
+def test_stripe_checkout_session_completed_settles_a_checkout_whose_reader_never_came_back(
+    client, stripe_api, reader
+):
+    """The reader paid on Stripe's page and closed the tab: ``checkout.session.completed``
+    (the Checkout Session under ``data.object``) is enough to subscribe them."""
+    from masthead.billing.tests.test_hosted_checkout_stripe import CHECKOUT_KEY, open_checkout
+
+    session_id = open_checkout(client).rsplit("/", 1)[1]
+    stripe_api.complete_session(session_id)
+    stripe_object_event(client, stripe_api.sessions[session_id], "checkout.session.completed")
+    sub = Subscription.objects.get(checkout_key=CHECKOUT_KEY)
+    assert sub.status == SubscriptionStatus.ACTIVE and sub.gateway_subscription_id
+    assert WebhookEvent.objects.get(gateway="stripe").processed_at is not None
+
+
+def test_stripe_checkout_session_expired_closes_the_checkout_nothing_owed(
+    client, stripe_api, reader
+):
+    from masthead.billing.tests.test_hosted_checkout_stripe import CHECKOUT_KEY, open_checkout
+
+    session_id = open_checkout(client).rsplit("/", 1)[1]
+    stripe_api.sessions[session_id]["status"] = "expired"  # the reader never paid on it
+    stripe_object_event(client, stripe_api.sessions[session_id], "checkout.session.expired")
+    sub = Subscription.objects.get(checkout_key=CHECKOUT_KEY)
+    assert (sub.status, sub.end_reason) == (SubscriptionStatus.ENDED, "abandoned")
+    assert sub.gateway_status == "checkout_expired"
+    assert Payment.objects.get(invoice__subscription=sub).failure_code == "abandoned"

@@ -30,6 +30,8 @@ from masthead.billing.models import (
 from masthead.billing.services.price_change import ABOVE_MANDATE
 from masthead.billing.tests.recorded_gateway import FakeRazorpay
 from masthead.billing.tests.test_hosted_checkout import open_checkout
+from masthead.billing.tests.test_hosted_checkout_stripe import come_back as stripe_come_back
+from masthead.billing.tests.test_hosted_checkout_stripe import open_checkout as stripe_open_checkout
 from masthead.ops import testing
 
 KEY_ID = "rzp_test_Pq7Rx2Lm9Zs4Tb"
@@ -57,6 +59,12 @@ def signed_in(client: Any, email: str) -> User:
     user = testing.reader_account(email)
     client.force_login(user)
     return user
+
+
+def stripe_subscribe(client: Any, stripe_api: Any, key: str) -> None:
+    session_id = stripe_open_checkout(client, key=key).rsplit("/", 1)[1]
+    stripe_api.complete_session(session_id)
+    assert stripe_come_back(client, session_id, key=key).status_code == 302
 
 
 def subscribe_on_razorpay(client: Any, razorpay: FakeRazorpay, key: str) -> Any:
@@ -152,6 +160,29 @@ def test_after_a_new_price_the_next_razorpay_reader_gets_a_new_plan_and_pays_it(
     assert made == [270_000, 300_000]  # a new Razorpay plan for the new price
     assert Invoice.objects.get(subscription=sub).total_minor == 300_000
     # The first reader keeps the price they agreed to.
+    assert Subscription.objects.get(customer__user=first).amount_minor == 270_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_new_price_the_next_stripe_reader_gets_a_new_stripe_price_and_pays_it(
+    client, stripe_api
+):
+    """Stripe prices were cached per price row too: a new version makes a new Stripe price."""
+    first = signed_in(client, "first.card@example.com")
+    stripe_subscribe(client, stripe_api, "stripe-price-version-first-0001")
+    assert Subscription.objects.get(customer__user=first).status == SubscriptionStatus.ACTIVE
+    plan = Plan.objects.get(slug="smart-essential")
+    services.add_price(plan=plan, currency="INR", amount_minor=300_000)
+
+    second = signed_in(client, "second.card@example.com")
+    stripe_subscribe(client, stripe_api, "stripe-price-version-second-0002")
+    sub = Subscription.objects.get(customer__user=second)
+    assert sub.status == SubscriptionStatus.ACTIVE and sub.amount_minor == 300_000
+    made = [r.form["unit_amount"] for r in stripe_api.requests_to("POST", "/v1/prices")]
+    assert made == ["270000", "300000"]  # a new Stripe price for the new version
+    (session, later) = stripe_api.requests_to("POST", "/v1/checkout/sessions")
+    assert session.form["line_items[0][price]"] != later.form["line_items[0][price]"]
+    assert Invoice.objects.get(subscription=sub).total_minor == 300_000
     assert Subscription.objects.get(customer__user=first).amount_minor == 270_000
 
 

@@ -179,10 +179,16 @@ def test_staff_ending_a_subscription_refunds_the_unused_share_of_the_total_paid(
 def test_an_upgrade_charges_the_new_total_less_the_unused_share_of_what_was_paid(
     reader, include_tax
 ):
+    """Worked by hand from the README's rule ("Changing plan"): the quarter runs 31 Jan → 30 Apr
+    (89 days) and 44 days have passed, so 45/89 of what was paid is unused, rounded down to the
+    paisa: ₹900 × 45/89 = 45,505.6… → 45,505 paise; with 18% GST on top the quarter cost
+    ₹1,062, and 106,200 × 45/89 = 53,696.6… → 53,696 paise."""
     sub = reader.subscribe("smart-quarterly")
     reader.advance(days=44, step_hours=24)
     first = Payment.objects.get(invoice__kind=InvoiceKind.INITIAL)
-    unused_paid = services.unused_amount(payment=first, at=reader.now())
+    assert first.invoice.period_end - first.invoice.period_start == dt.timedelta(days=89)
+    assert first.invoice.period_end - reader.now() == dt.timedelta(days=45)
+    unused_paid = 45_505 if include_tax else 53_696
     services.change_plan(subscription=sub, plan=Plan.objects.get(slug="smart-essential"))
 
     upgrade = Invoice.objects.get(kind=InvoiceKind.PRORATION)

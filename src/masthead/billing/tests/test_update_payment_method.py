@@ -6,7 +6,11 @@ Amounts: Smart Quarterly is ₹900 a quarter (demo plan, GST included).
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from masthead.access.models import Benefit
@@ -21,6 +25,7 @@ from masthead.billing.models import (
 )
 
 from .conftest import DECLINED, GOOD_CARD
+from .test_pay_now_once import tabs, told
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "billing:update_payment_method"
@@ -87,3 +92,41 @@ def test_a_card_that_is_no_test_card_is_refused_and_nothing_changes(client, read
 def test_a_reader_without_a_subscription_gets_a_404(client, reader):
     client.force_login(reader.user)
     assert client.get(reverse(URL)).status_code == 404
+
+
+@pytest.mark.postgres_only
+def test_four_tabs_updating_the_card_at_once_pay_the_renewal_once_and_all_say_so(reader):
+    """Deliverable 1: a payment-method update collects the unpaid renewal once however many
+    tabs post it; every tab hears it was saved (the winner that the renewal was paid), none
+    gets an error."""
+    sub = past_due(reader)
+    barrier = threading.Barrier(4)
+
+    def update(client):
+        try:
+            barrier.wait(timeout=30)
+            response = client.post(
+                reverse(URL), {"card_number": "4242 4242 4242 4242"}, follow=True
+            )
+            return response.status_code, response.redirect_chain, told(response)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(update, tabs(reader.user, 4)))
+
+    paid = (
+        "Saved, and your renewal was paid with Test card ending 4242. Your subscription is "
+        "active again."
+    )
+    # A tab that saves its card after another tab's payment went through finds nothing owed.
+    saved = "Saved. Renewals will be charged to Test card ending 4242."
+    my = reverse("billing:my_subscription")
+    assert [(status, chain) for status, chain, _ in answers] == [(200, [(my, 302)])] * 4
+    said = [message for _, _, messages in answers for message in messages]
+    assert len(said) == 4 and set(said) <= {paid, saved} and paid in said, said
+    renewal_charges = SandboxCharge.objects.filter(status="succeeded", amount_minor=90_000)
+    assert renewal_charges.count() == 2  # the first quarter, and this renewal once
+    sub.refresh_from_db()
+    assert sub.status == SubscriptionStatus.ACTIVE and sub.period_index == 1
+    assert not Payment.objects.filter(status=PaymentStatus.PENDING).exists()
