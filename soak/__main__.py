@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -346,6 +347,19 @@ def seed_args(form: Form) -> list[str]:
     ]  # fmt: skip
 
 
+# Each top-up's readers and subscribers get names of their own batch (a second top-up under the
+# same names was refused by the database: the users exist).
+_TOP_UP_BATCHES = itertools.count(2)
+
+
+def inside_json(cluster: cl.Cluster, *args: str) -> Any:
+    """A helper command's JSON answer; its error, if it answered one, as the run's error."""
+    answer = cluster.inside(*args)
+    if not answer.startswith(("[", "{")):
+        raise RuntimeError(f"soak helper: {' '.join(args)} answered {answer or 'nothing'!r}")
+    return json.loads(answer)
+
+
 def top_up(cluster: cl.Cluster, traffic: Traffic, rate: float, seconds: float, *,
            fresh: bool = False) -> str:  # fmt: skip
     """Pools for a step or the hold, from its rate: browsers (fresh ones for the hold, so each
@@ -358,12 +372,13 @@ def top_up(cluster: cl.Cluster, traffic: Traffic, rate: float, seconds: float, *
         traffic.add_anonymous(max(0, need.anonymous - len(traffic.anonymous)))
     more_registered = max(0, need.registered - len(traffic.unsubscribed()))
     more_subscribers = max(0, need.subscribers - len(traffic.subscribers))
+    batch = str(next(_TOP_UP_BATCHES))
     if more_registered:
-        traffic.add_registered(json.loads(cluster.inside("more-readers", "--count",
-                                                         str(more_registered))))  # fmt: skip
+        traffic.add_registered(inside_json(cluster, "more-readers", "--count",
+                                           str(more_registered), "--batch", batch))  # fmt: skip
     if more_subscribers:
-        traffic.add_subscribers(json.loads(cluster.inside("more-subscribers", "--count",
-                                                          str(more_subscribers))))  # fmt: skip
+        traffic.add_subscribers(inside_json(cluster, "more-subscribers", "--count",
+                                            str(more_subscribers), "--batch", batch))  # fmt: skip
     return (
         f"{need.anonymous:,} browsers, {len(traffic.unsubscribed()):,} registered readers able "
         f"to check out (+{more_registered:,}), {len(traffic.subscribers):,} subscribers "

@@ -4,6 +4,7 @@ load generator reads from a browser's cookie. No cluster: a fake drive answers e
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -91,3 +92,42 @@ def test_the_meter_key_is_read_from_the_browsers_signed_cookie():
     cookie = signing.dumps({"a": "0123456789abcdef" * 2}, key="k", salt="s", compress=False)
     assert anonymous_meter_key(cookie) == "a:0123456789abcdef0123456789abcdef"
     assert anonymous_meter_key("not a cookie") is None
+
+
+class RecordingHelper:
+    """Stands for the cluster's helper process: answers each top-up with as many readers as
+    asked, and remembers the names' batch of each command."""
+
+    def __init__(self) -> None:
+        self.batches: list[str] = []
+        self.next_user = 1
+
+    def inside(self, *args: str) -> str:
+        self.batches.append(args[args.index("--batch") + 1])
+        count = int(args[args.index("--count") + 1])
+        readers = [{"user_id": self.next_user + n, "session": f"s{n}"} for n in range(count)]
+        self.next_user += count
+        return json.dumps(readers)
+
+
+def test_each_top_up_names_its_readers_in_a_batch_of_its_own():
+    # The second top-up of the first full run asked for the first one's names again and the
+    # database refused them: the run ended at 16 actions/s with "Expecting value".
+    helper = RecordingHelper()
+    seed = {"stories": [], "registered": [], "subscribers": [], "payments": []}
+    traffic = soak_main.Traffic(port=1, seed=seed, started=0.0, anonymous=0)
+    soak_main.top_up(helper, traffic, 8, 10)  # type: ignore[arg-type]
+    soak_main.top_up(helper, traffic, 64, 10)  # type: ignore[arg-type]
+
+    assert len(helper.batches) >= 3  # readers and subscribers at 64/s, at least readers at 8/s
+    assert len(set(helper.batches)) == 2  # one batch per top-up, never reused
+    assert len(traffic.registered) > 0
+
+
+def test_a_helper_command_that_answers_an_error_stops_the_run_saying_so():
+    class Failing:
+        def inside(self, *args: str) -> str:
+            return "error: IntegrityError: duplicate key value violates unique constraint"
+
+    with pytest.raises(RuntimeError, match=r"more-readers .* answered 'error: IntegrityError"):
+        soak_main.inside_json(Failing(), "more-readers", "--count", "3")  # type: ignore[arg-type]
