@@ -56,9 +56,7 @@ def search(
 
     monkeypatch.setattr(soak_main, "drive", drive)
     monkeypatch.setattr(soak_main, "warm_up", warm_up)
-    peak, steps = asyncio.run(
-        soak_main.find_peak(traffic, soak_main.FULL, None, lambda rate: None)  # type: ignore[arg-type]
-    )
+    peak, steps = asyncio.run(soak_main.find_peak(traffic, soak_main.FULL, None, lambda rate: None))
     return peak, steps, traffic.asked
 
 
@@ -116,8 +114,8 @@ def test_each_top_up_names_its_readers_in_a_batch_of_its_own():
     helper = RecordingHelper()
     seed = {"stories": [], "registered": [], "subscribers": [], "payments": []}
     traffic = soak_main.Traffic(port=1, seed=seed, started=0.0, anonymous=0)
-    soak_main.top_up(helper, traffic, 8, 10)  # type: ignore[arg-type]
-    soak_main.top_up(helper, traffic, 64, 10)  # type: ignore[arg-type]
+    soak_main.top_up(helper, traffic, 8, 10)
+    soak_main.top_up(helper, traffic, 64, 10)
 
     assert len(helper.batches) >= 3  # readers and subscribers at 64/s, at least readers at 8/s
     assert len(set(helper.batches)) == 2  # one batch per top-up, never reused
@@ -130,4 +128,4 @@ def test_a_helper_command_that_answers_an_error_stops_the_run_saying_so():
             return "error: IntegrityError: duplicate key value violates unique constraint"
 
     with pytest.raises(RuntimeError, match=r"more-readers .* answered 'error: IntegrityError"):
-        soak_main.inside_json(Failing(), "more-readers", "--count", "3")  # type: ignore[arg-type]
+        soak_main.inside_json(Failing(), "more-readers", "--count", "3")
