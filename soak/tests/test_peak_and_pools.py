@@ -56,7 +56,9 @@ def search(
 
     monkeypatch.setattr(soak_main, "drive", drive)
     monkeypatch.setattr(soak_main, "warm_up", warm_up)
-    peak, steps = asyncio.run(soak_main.find_peak(traffic, soak_main.FULL, None, lambda rate: None))
+    peak, steps = asyncio.run(
+        soak_main.find_peak(traffic, soak_main.FULL, None, lambda rate: None)  # type: ignore[arg-type]
+    )
     return peak, steps, traffic.asked
 
 
