@@ -346,13 +346,20 @@ class Cluster:
             f"error_log {conf}/error.log warn;\nevents {{ worker_connections 1024; }}\n"
             "http {\n  access_log off;\n"
             + "".join(f"  {k}_temp_path {conf}/temp/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-            + f"  upstream masthead {{\n{upstreams}    keepalive 32;\n  }}\n"
+            # Idle upstream connections are let go before gunicorn's keep-alive (5 s) would
+            # close them: else nginx sends a request down a connection gunicorn is closing, and
+            # a POST on it cannot be retried (502) — seen under load, worse on a slow link.
+            + f"  upstream masthead {{\n{upstreams}    keepalive 32;\n    keepalive_timeout 4s;\n  }}\n"
             f"  server {{\n    listen 127.0.0.1:{self.lb_port};\n    client_max_body_size 20m;\n"
             "    location / {\n      proxy_pass http://masthead;\n      proxy_http_version 1.1;\n"
             "      proxy_set_header Connection \"\";\n      proxy_set_header Host $host;\n"
             "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
             "      proxy_set_header X-Forwarded-Proto http;\n      proxy_read_timeout 60s;\n"
-            "      proxy_next_upstream error timeout http_502;\n    }\n  }\n}\n"
+            # A web host that dies mid-request (SIGKILL) leaves nginx an error: the request goes
+            # to the other host, POSTs too. Every POST of Masthead's is safe to repeat: money
+            # paths by their idempotency keys and row locks (ADR 0005, issue 12's parallel
+            # tests), webhooks by event id, the rest by the state they set (ADR 0023).
+            "      proxy_next_upstream error timeout http_502 non_idempotent;\n    }\n  }\n}\n"
         )  # fmt: skip
         process = self.spawn("nginx", [NGINX, "-c", str(conf / "nginx.conf"), "-e", str(conf / "error.log")], env=dict(os.environ))  # fmt: skip
         wait_for_port("127.0.0.1", self.lb_port, what="nginx")
