@@ -139,41 +139,32 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:
 
     # The newsletter: N confirmed addresses, bulk-inserted (as bench/newsletters.py).
     now = timezone.now()
-    news = Newsletter.objects.create(
-        slug="soak-markets", name="Markets", description="Markets.", cadence="Daily"
-    )
-    Signup.objects.bulk_create(
-        (
-            Signup(
-                newsletter=news,
-                email=f"list{i}@soak.example",
-                status=SignupStatus.ACTIVE,
-                confirmed_at=now,
-            )
-            for i in range(args.recipients)
-        ),
-        batch_size=5_000,
-    )
+
+    def mailing_list(slug: str, name: str, prefix: str, count: int) -> Newsletter:
+        newsletter = Newsletter.objects.create(
+            slug=slug, name=name, description=f"{name}.", cadence="Daily"
+        )
+        Signup.objects.bulk_create(
+            (
+                Signup(
+                    newsletter=newsletter,
+                    email=f"{prefix}{i}@soak.example",
+                    status=SignupStatus.ACTIVE,
+                    confirmed_at=now,
+                )
+                for i in range(count)
+            ),
+            batch_size=5_000,
+        )
+        return newsletter
+
+    news = mailing_list("soak-markets", "Markets", "list", args.recipients)
     issue = Issue.objects.create(
         newsletter=news, subject="Markets this morning (soak)", introduction="Good morning."
     )
     newsletters.set_stories(issue=issue, articles=stories[:3])
     # The peak search's background: a second list, sent again and again while it runs.
-    background = Newsletter.objects.create(
-        slug="soak-background", name="Markets at noon", description="Noon.", cadence="Daily"
-    )
-    Signup.objects.bulk_create(
-        (
-            Signup(
-                newsletter=background,
-                email=f"noon{i}@soak.example",
-                status=SignupStatus.ACTIVE,
-                confirmed_at=now,
-            )
-            for i in range(args.background)
-        ),
-        batch_size=5_000,
-    )
+    mailing_list("soak-background", "Markets at noon", "noon", args.background)
 
     # A desk editor for the back office: a password and an authenticator app (TOTP), as the
     # back office requires of staff (accounts.middleware); the load generator signs in with

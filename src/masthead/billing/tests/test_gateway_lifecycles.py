@@ -102,6 +102,11 @@ def deliver_razorpay_body(client: Any, body: bytes) -> None:
 def stripe_event(client: Any, fake: FakeStripe, sub_id: str, event_type: str) -> None:
     """Stripe delivers an event, signed as Stripe signs it (``t=…,v1=…`` over ``t.body``)."""
     event = fake.lifecycle_event(sub_id, event_type)
+    _post_signed_stripe_event(client, event)
+    fake.delivered(event["id"])
+
+
+def _post_signed_stripe_event(client: Any, event: dict[str, Any]) -> None:
     body = json.dumps(event).encode()
     t = int(time.time())
     digest = hmac.new(
@@ -114,7 +119,6 @@ def stripe_event(client: Any, fake: FakeStripe, sub_id: str, event_type: str) ->
         HTTP_STRIPE_SIGNATURE=f"t={t},v1={digest}",
     )
     assert response.status_code == 200
-    fake.delivered(event["id"])
 
 
 def stripe_object_event(client: Any, obj: dict[str, Any], event_type: str) -> None:
@@ -128,18 +132,7 @@ def stripe_object_event(client: Any, obj: dict[str, Any], event_type: str) -> No
         "livemode": False,
         "data": {"object": obj},
     }
-    body = json.dumps(event).encode()
-    t = int(time.time())
-    digest = hmac.new(
-        HOSTED_STRIPE_WEBHOOK_SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256
-    ).hexdigest()
-    response = client.post(
-        reverse("billing:webhook", args=["stripe"]),
-        body,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=f"t={t},v1={digest}",
-    )
-    assert response.status_code == 200
+    _post_signed_stripe_event(client, event)
 
 
 def to_renewal_window(sub: Subscription) -> TestClock:
