@@ -12,6 +12,7 @@ same strength.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -34,6 +35,10 @@ COUNT_LIMIT = 100
 # back from now; None: all before). Most searches of a common phrase end in the first ranges;
 # a rare phrase reads every range, at the cost of its few candidates (PostgresEngine).
 PHRASE_RANGE_DAYS: tuple[int | None, ...] = (90, 365, 3 * 365, 10 * 365, None)
+# ...unless the planner expects the phrase's word pairs in at least this share of all entries:
+# the phrase is then common enough that walking the stories by date meets its newest matches
+# soonest (and the pairs index's posting list alone would cost more).
+PHRASE_WALK_SHARE = 0.2
 
 
 class Sort:
@@ -150,6 +155,14 @@ def _count(from_where: str, params: list[Any]) -> int:
     return int(rows[0][0])
 
 
+def _planned_rows(where: str, params: list[Any]) -> float:
+    """The rows PostgreSQL's planner expects ``search_entry e`` to give under ``where``."""
+    plan = _run(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_entry e WHERE {where}", params)[0][0]  # noqa: S608
+    if isinstance(plan, str | bytes):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
 class PostgresEngine:
     """A maintained, weighted tsvector with a GIN index; each term is ``phraseto_tsquery`` in
     the ``masthead_search`` configuration (unaccent, English stemming, stop words)."""
@@ -195,7 +208,7 @@ class PostgresEngine:
         tsquery, tsparams = self._tsquery(query)
         pair_conditions, pair_params = self._phrase_pairs(query)
         where, params = filter_sql(filters)
-        if pair_conditions:
+        if pair_conditions and not self._pairs_are_common(pair_conditions, pair_params):
             return self._find_phrases(
                 tsquery=(tsquery, tsparams),
                 pairs=(pair_conditions, pair_params),
@@ -223,6 +236,17 @@ class PostgresEngine:
         return _found(
             rows, offset=offset, limit=limit, count=lambda: _count(from_where, base_params)
         )
+
+    def _pairs_are_common(self, conditions: list[str], params: list[str]) -> bool:
+        """Whether the planner expects the phrase's word pairs in at least PHRASE_WALK_SHARE of
+        the entries (its statistics of the pairs' most common elements). Then the newest
+        matches are found soonest by walking the stories by date, as for plain words: at
+        1,000,000 stories ``"would said"``, its pair in 57 % of them, takes 5 ms that way
+        against 388 ms through the pairs index (ADR 0021)."""
+        expected = _planned_rows(" AND ".join(conditions), params)
+        # The planner's own count of all entries, so the share is of like with like (and at
+        # most 1) even before the table's first ANALYZE.
+        return expected / max(_planned_rows("TRUE", []), 1.0) >= PHRASE_WALK_SHARE
 
     @staticmethod
     def _score(tsquery: str) -> str:

@@ -8,10 +8,12 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from masthead.newsroom.models import Article, ArticleStatus
 from masthead.ops import testing
+from masthead.search import engines
 from masthead.search.models import Entry
 from masthead.search.tests.conftest import at, search, search_json, story
 
@@ -68,12 +70,35 @@ def test_plain_words_must_all_match_with_stemming_and_without_accents(client, de
     assert headlines(client, q="Résérve Bank") == ["RBI holds the repo rate at 6.5%"]
 
 
-def test_a_phrase_matches_those_words_in_that_order_only(client, desk):
+@pytest.fixture(params=["by ranges of time", "by date"])
+def phrase_plan(request, monkeypatch):
+    """On PostgreSQL a phrase is found by ranges of time through its word pairs, or, when the
+    planner expects its pairs in a large share of stories, by walking the stories by date
+    (engines.PHRASE_WALK_SHARE). A test's small archive would always take the walk: each
+    phrase test runs both ways, and both must find the same stories in the same order."""
+    by_ranges = request.param == "by ranges of time"
+    monkeypatch.setattr(engines, "PHRASE_WALK_SHARE", 2.0 if by_ranges else 0.0)
+    ranges_searched = []
+    find_phrases = engines.PostgresEngine._find_phrases
+
+    def spy(self, **kwargs):
+        ranges_searched.append(kwargs["offset"])
+        return find_phrases(self, **kwargs)
+
+    monkeypatch.setattr(engines.PostgresEngine, "_find_phrases", spy)
+    yield request.param
+    if connection.vendor == "postgresql":  # SQLite's FTS5 keeps positions: one way only
+        assert bool(ranges_searched) == by_ranges
+
+
+def test_a_phrase_matches_those_words_in_that_order_only(client, desk, phrase_plan):
     assert headlines(client, q='"reverse repo"') == ["Banks park cash at the reverse repo window"]
     assert headlines(client, q='"repo reverse"') == []
 
 
-def test_phrases_with_common_words_inside_hyphens_or_alternatives_and_after_an_edit(client, desk):
+def test_phrases_with_common_words_inside_hyphens_or_alternatives_and_after_an_edit(
+    client, desk, phrase_plan
+):
     # On PostgreSQL a phrase's candidates come from its adjacent word pairs (migration 0004):
     # a phrase with no such pair ("cash at the reverse"), a hyphenated one and one of two
     # alternatives must be found all the same, and an edit must move the pairs with the text.
@@ -97,7 +122,7 @@ def test_phrases_with_common_words_inside_hyphens_or_alternatives_and_after_an_e
     assert headlines(client, q='"crypto assets threaten"') == []
 
 
-def test_a_phrase_is_found_across_the_years_in_date_order_and_counted(client, paywall):
+def test_a_phrase_is_found_across_the_years_in_date_order_and_counted(client, paywall, phrase_plan):
     # On PostgreSQL a phrase's matches are looked for a range of publication time at a time,
     # newest first (engines.PHRASE_RANGE_DAYS): the matches, their order, the pages and the
     # count must be those of the whole archive, wherever the ranges fall.
@@ -131,7 +156,7 @@ def test_a_phrase_is_found_across_the_years_in_date_order_and_counted(client, pa
     assert headlines(client, q='"session monsoon"') == []
 
 
-def test_a_phrase_in_more_than_a_hundred_stories_says_more_than_100(client, paywall):
+def test_a_phrase_in_more_than_a_hundred_stories_says_more_than_100(client, paywall, phrase_plan):
     now = timezone.now()
     for number in range(103):
         story(
