@@ -12,6 +12,7 @@ from django.core import signing
 
 from soak import __main__ as soak_main
 from soak.load import Record, anonymous_meter_key
+from soak.tests.own_loop import in_own_thread
 
 
 def test_a_step_saturates_by_the_stated_rule():
@@ -56,8 +57,10 @@ def search(
 
     monkeypatch.setattr(soak_main, "drive", drive)
     monkeypatch.setattr(soak_main, "warm_up", warm_up)
-    peak, steps = asyncio.run(
-        soak_main.find_peak(traffic, soak_main.FULL, None, lambda rate: None)  # type: ignore[arg-type]
+    peak, steps = in_own_thread(
+        lambda: asyncio.run(
+            soak_main.find_peak(traffic, soak_main.FULL, None, lambda rate: None)  # type: ignore[arg-type]
+        )
     )
     return peak, steps, traffic.asked
 
