@@ -356,9 +356,9 @@ class Cluster:
             "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
             "      proxy_set_header X-Forwarded-Proto http;\n      proxy_read_timeout 60s;\n"
             # A web host that dies mid-request (SIGKILL) leaves nginx an error: the request goes
-            # to the other host, POSTs too. Every POST of Masthead's is safe to repeat: money
-            # paths by their idempotency keys and row locks (ADR 0005, issue 12's parallel
-            # tests), webhooks by event id, the rest by the state they set (ADR 0023).
+            # to the other host, POSTs too: money POSTs make one charge however many copies
+            # arrive (issue 12's parallel tests), webhooks are stored once per event id, and the
+            # other forms set a state; ADR 0023 says which of these a test shows.
             "      proxy_next_upstream error timeout http_502 non_idempotent;\n    }\n  }\n}\n"
         )  # fmt: skip
         process = self.spawn("nginx", [NGINX, "-c", str(conf / "nginx.conf"), "-e", str(conf / "error.log")], env=dict(os.environ))  # fmt: skip
