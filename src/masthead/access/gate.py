@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from masthead.access import crawlers
 from masthead.access.clock import reader_now
-from masthead.access.identity import Reader
+from masthead.access.identity import Reader, proof_after
 from masthead.access.models import Audience, Benefit, MeterMiss, MeterPeriod, PromptKind
 from masthead.access.periods import Window, calendar_month, rolling_days
 from masthead.access.selectors import (
@@ -299,6 +299,14 @@ def _metered(
     window = window_for(rule, now=now)
     store = meter_store()
     reader.touched = True
+    starts = int(window.starts.timestamp())
+    proof = reader.proof
+    if proof is not None and proof.opens(
+        meter_key=reader.meter_key, window_starts=starts, article_id=article.pk
+    ):
+        # The store counted this story for this reader in this window and told the browser so
+        # in a signed proof; counted stays counted, so the store would say the same (ADR 0029).
+        return _under_meter(rule=rule, read=proof.read)
     try:
         # The apps' API meters like the page: opening a story in the app is reading it.
         if context.surface in {Surface.PAGE, Surface.API} and context.count:
@@ -327,6 +335,18 @@ def _metered(
         return _unavailable(reader=reader, article=article, rule=rule, store=store, error=exc)
     if not allowed:
         return _used_up(reader=reader, rule=rule, read=read)
+    reader.proof = proof_after(
+        proof=proof,
+        meter_key=reader.meter_key,
+        window_starts=starts,
+        article_id=article.pk,
+        read=read,
+    )
+    reader.proof_changed = True
+    return _under_meter(rule=rule, read=read)
+
+
+def _under_meter(*, rule: RuleSnapshot, read: int) -> Decision:
     return Decision(
         full=True,
         reason=Reason.UNDER_METER,

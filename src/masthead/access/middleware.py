@@ -45,7 +45,7 @@ class ReaderIdentityMiddleware:
                 from_key=f"a:{cookie.anonymous_id}",
                 into_key=f"u:{user_id}",
             )
-            cookie = ReaderCookie(cookie.anonymous_id, user_id, cookie.spent_until)
+            cookie = ReaderCookie(cookie.anonymous_id, user_id, cookie.spent_until, cookie.proof)
             changed = True
         elif user_id is None and cookie.linked_user_id is not None:
             # Signed out: the browser keeps what the account had read.
@@ -54,7 +54,7 @@ class ReaderIdentityMiddleware:
                 from_key=f"u:{cookie.linked_user_id}",
                 into_key=f"a:{cookie.anonymous_id}",
             )
-            cookie = ReaderCookie(cookie.anonymous_id, None, cookie.spent_until)
+            cookie = ReaderCookie(cookie.anonymous_id, None, cookie.spent_until, cookie.proof)
             changed = True
 
         reader = Reader(
@@ -63,9 +63,12 @@ class ReaderIdentityMiddleware:
             ip=client_ip(request),
             user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:300],
             forged=forged and user_id is None,
+            proof=cookie.proof,
         )
         request.reader = reader  # type: ignore[attr-defined]
         response = self.get_response(request)
+        if reader.proof_changed:
+            cookie, changed = cookie.with_proof(reader.proof), True
         if changed or (reader.touched and settings.READER_COOKIE_NAME not in request.COOKIES):
             response.set_cookie(
                 settings.READER_COOKIE_NAME,
