@@ -92,6 +92,7 @@ def count_queries(url: str, free_url: str) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from masthead.access.identity import dump_cookie, load_cookie
     from masthead.access.selectors import forget_cached_rules
 
     # Cold start for the first visit. (No cache.clear(): on Redis that flushes the whole db.)
@@ -113,6 +114,10 @@ def count_queries(url: str, free_url: str) -> dict[str, Any]:
         )
         if settings.READER_COOKIE_NAME not in client.cookies:
             fail("the first visit set no reader cookie")
+    # The same reader's cookie without its meter proof: every re-read with it asks the store,
+    # the path a browser takes the first time it comes back (ADR 0029).
+    cookie = load_cookie(client.cookies[settings.READER_COOKIE_NAME].value)
+    store_cookie = f"{settings.READER_COOKIE_NAME}={dump_cookie(cookie.with_proof(None))}"
     with CaptureQueriesContext(connection) as captured:
         response = client.get(free_url)
     if response.status_code != 200 or MARKER not in response.content.decode():
@@ -124,6 +129,7 @@ def count_queries(url: str, free_url: str) -> dict[str, Any]:
         fail("the bare page did not answer 200 with exactly 1000 bytes")
     return {
         "visits": visits,
+        "store_cookie": store_cookie,
         "free_queries": free_queries,
         "bare_queries": len(captured.captured_queries),
     }

@@ -9,7 +9,7 @@ at the end of every request), and when the process exits:
 
 - with Redis (``INSIGHTS_EVENT_STORE = "redis"``), one ``RPUSH`` of the batch's compact JSON
   lines onto a list, which the worker's ``services.flush_events`` moves into the database;
-- embedded (``"database"``), one ``bulk_create``.
+- embedded (``"database"``), one prepared INSERT run for the batch (``insert_events``).
 
 A process killed between two writes loses its buffer (at most a few seconds of events): the
 price of a page that never waits for a write.
@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import redis
 from django.conf import settings
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -105,11 +106,32 @@ class Event:
         data["occurred_at"] = dt.datetime.fromtimestamp(float(data["occurred_at"]), tz=dt.UTC)
         return cls(**data)
 
-    def row(self) -> ReaderEvent:
-        return ReaderEvent(**self.fields())
-
 
 _FIELDS = tuple(f.name for f in dataclass_fields(Event))
+
+
+def insert_events(events: list[Event]) -> None:
+    """Write events as rows in one prepared INSERT run for each (``executemany``).
+
+    The ORM's ``bulk_create`` builds a model instance per event and compiles a statement per
+    batch: on SQLite that was a fifth of a millisecond an event, paid by whichever page filled
+    the buffer. The values here are plain strings and numbers, and the one datetime is adapted
+    as the ORM would (``adapt_datetimefield_value``).
+    """
+    if not events:
+        return
+    table = connection.ops.quote_name(ReaderEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _FIELDS)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_FIELDS))})"  # noqa: S608 - names from the model
+    adapt = connection.ops.adapt_datetimefield_value
+    at = _FIELDS.index("occurred_at")
+    rows = []
+    for event in events:
+        values = [getattr(event, name) for name in _FIELDS]
+        values[at] = adapt(values[at])
+        rows.append(values)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def pseudonym(key: str) -> str:
@@ -310,7 +332,7 @@ class _Buffer:
                 # One round trip for the batch; the worker moves them into the database.
                 redis_client().rpush(redis_key(), *(e.dumps() for e in taken))
             else:
-                ReaderEvent.objects.bulk_create([e.row() for e in taken], batch_size=500)
+                insert_events(taken)
         except Exception:  # never into the page: a lost batch is logged
             logger.exception("insights: %d event(s) could not be kept", len(taken))
             return 0

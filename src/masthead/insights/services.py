@@ -107,11 +107,11 @@ def flush_events(*, batch: int = 5000) -> int:
         rows = []
         for line in raw:
             try:
-                rows.append(events.Event.loads(line).row())
+                rows.append(events.Event.loads(line))
             except (ValueError, TypeError, KeyError):
                 logger.warning("insights: an unreadable event was dropped")
         try:
-            ReaderEvent.objects.bulk_create(rows, batch_size=1000)
+            events.insert_events(rows)
         except Exception:
             # Put them back for the next sweep rather than lose them.
             client.lpush(key, *reversed(raw))

@@ -226,3 +226,34 @@ def test_a_buffer_past_its_age_is_written_when_any_request_ends_not_only_at_the_
     assert list(ReaderEvent.objects.values_list("reader", "kind", "outcome")) == [
         ("q" * 16, "story_view", "free")
     ]
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_a_buffered_event_reaches_the_table_field_for_field(settings, store):
+    """The buffer's own INSERT (no ORM model per event) keeps every field and the instant."""
+    if store == "redis" and not settings.REDIS_URL:
+        pytest.skip("REDIS_URL not set: the Redis store runs in the PostgreSQL + Redis pass")
+    settings.INSIGHTS_EVENT_STORE = store
+    at = dt.datetime(2026, 11, 30, 18, 45, 12, 345678, tzinfo=dt.UTC)  # 00:15 IST on 1 Dec
+    events.flush_buffer()
+    kept = [
+        events.Event(
+            kind="story_view", occurred_at=at, reader="r" * 16, visitor="v" * 16, story_id=7,
+            section="economy", outcome="metered", meter_rule="Anonymous", referrer="search",
+            device="mobile", reads_used=2,
+        ),
+        events.Event(kind="prompt", occurred_at=at, reader="r" * 16, prompt="meter_anonymous"),
+    ]  # fmt: skip
+    for event in kept:
+        events.record(event)
+    services.flush_events()
+    rows = ReaderEvent.objects.filter(reader="r" * 16).order_by("kind")
+    assert [(r.kind, r.occurred_at) for r in rows] == [("prompt", at), ("story_view", at)]
+    view = rows.get(kind="story_view")
+    assert (view.visitor, view.story_id, view.section, view.outcome) == (
+        "v" * 16, 7, "economy", "metered",
+    )  # fmt: skip
+    assert (view.meter_rule, view.referrer, view.device, view.reads_used) == (
+        "Anonymous", "search", "mobile", 2,
+    )  # fmt: skip
+    assert rows.get(kind="prompt").reads_used is None
