@@ -16,6 +16,7 @@ from masthead.access.models import (
     BenefitCopy,
     Grant,
     GrantSource,
+    MeterPeriod,
     MeterRule,
     PromptCopy,
     PromptKind,
@@ -124,6 +125,21 @@ def meter_rules(*, fresh: bool = False) -> list[RuleSnapshot]:
     ]
     _rules_cache = (now, rules)
     return rules
+
+
+# The longest calendar month, and a day more: a view that old counts in no monthly window.
+_MONTH_HISTORY = dt.timedelta(days=32)
+
+
+def meter_history_needed() -> dt.timedelta:
+    """How far back the meter's windows can look under the active rules: a day past the
+    longest rolling window, or past the longest month. Older views count for nobody, so the
+    database store prunes them (a rule lengthened later starts from what was kept)."""
+    longest = _MONTH_HISTORY
+    for rule in meter_rules(fresh=True):
+        if rule.period == MeterPeriod.ROLLING_DAYS:
+            longest = max(longest, dt.timedelta(days=rule.rolling_days + 1))
+    return longest
 
 
 def forget_cached_rules() -> None:

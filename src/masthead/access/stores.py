@@ -116,9 +116,10 @@ class DatabaseMeterStore:
                 if article not in mine or mine[article] < when
             )
 
-    def prune(self, *, now: dt.datetime) -> int:
-        """Forget views no window can still need (Redis keys expire by themselves)."""
-        deleted, _ = MeterView.objects.filter(viewed_at__lt=now - _MAX_WINDOW).delete()
+    def prune(self, *, now: dt.datetime, keep: dt.timedelta = _MAX_WINDOW) -> int:
+        """Forget views older than ``keep`` (the worker passes what the active rules need,
+        ``selectors.meter_history_needed``); Redis keys expire by themselves."""
+        deleted, _ = MeterView.objects.filter(viewed_at__lt=now - min(keep, _MAX_WINDOW)).delete()
         return deleted
 
 

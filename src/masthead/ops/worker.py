@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from masthead.access.selectors import meter_history_needed
 from masthead.access.stores import DatabaseMeterStore
 from masthead.billing import operations as billing_operations
 from masthead.billing import renewals, webhooks
@@ -115,7 +116,7 @@ def _partner_codes(run: Pass) -> None:
 
 
 def _prune_meter(run: Pass) -> None:
-    DatabaseMeterStore().prune(now=timezone.now())
+    DatabaseMeterStore().prune(now=timezone.now(), keep=meter_history_needed())
 
 
 def _abandoned_renders(run: Pass) -> None:

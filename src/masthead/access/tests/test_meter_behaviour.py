@@ -256,3 +256,32 @@ def test_counted_stories_are_forgotten_once_no_window_needs_them(meter_store_nam
         assert DatabaseMeterStore().prune(now=NOV + dt.timedelta(days=30)) == 0
         assert DatabaseMeterStore().prune(now=NOV + dt.timedelta(days=401)) == 1
         assert not MeterView.objects.exists()
+
+
+def test_the_database_store_keeps_only_what_the_active_rules_can_count(settings):
+    """Monthly rules look back at most 31 days (a day's margin: 32); a 90-day rolling rule 91."""
+    from masthead.access.models import MeterView
+    from masthead.access.selectors import meter_history_needed
+    from masthead.access.stores import DatabaseMeterStore
+
+    settings.METER_STORE = "database"
+    testing.demo_rules()
+    store = DatabaseMeterStore()
+    for age in (20, 31, 33, 60, 95):
+        MeterView.objects.create(
+            reader_key=f"a:{age:032d}", article_id=1, viewed_at=NOV - dt.timedelta(days=age)
+        )
+    assert meter_history_needed() == dt.timedelta(days=32)
+    assert store.prune(now=NOV, keep=meter_history_needed()) == 3  # 33, 60 and 95 days old
+    assert sorted(v.reader_key[-2:] for v in MeterView.objects.all()) == ["20", "31"]
+
+    testing.rule(period=MeterPeriod.ROLLING_DAYS, rolling_days=90, position=30)
+    MeterView.objects.create(
+        reader_key="a:" + "9" * 32, article_id=1, viewed_at=NOV - dt.timedelta(days=95)
+    )
+    MeterView.objects.create(
+        reader_key="a:" + "8" * 32, article_id=1, viewed_at=NOV - dt.timedelta(days=85)
+    )
+    assert meter_history_needed() == dt.timedelta(days=91)
+    assert store.prune(now=NOV, keep=meter_history_needed()) == 1  # the 95-day-old view
+    assert MeterView.objects.filter(reader_key="a:" + "8" * 32).exists()

@@ -28,6 +28,8 @@ from masthead.access import gate
 from masthead.access.gate import Context, Reason, decide
 from masthead.access.identity import MeterProof, Reader, ReaderCookie, dump_cookie, load_cookie
 from masthead.access.models import Audience
+from masthead.access.periods import calendar_month
+from masthead.access.stores import MeterStore
 from masthead.ops import testing
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,7 @@ ANONYMOUS_LIMIT, REGISTERED_LIMIT = 3, 5  # testing.demo_rules()
 class CountingStore:
     """The configured store, counting the calls the gate makes to it."""
 
-    def __init__(self, store: gate.MeterStore) -> None:
+    def __init__(self, store: MeterStore) -> None:
         self.store, self.calls = store, 0
         self.name = store.name
 
@@ -206,7 +208,7 @@ class MeterLife(RuleBasedStateMachine):
         self.counted: dict[tuple[str, str], set[int]] = {}
 
     @initialize()
-    def rules(self) -> None:
+    def fresh_rules(self) -> None:
         testing.forget_cached_rules()
 
     def _key(self, browser: Browser) -> str:
@@ -260,7 +262,7 @@ class MeterLife(RuleBasedStateMachine):
     @invariant()
     def the_store_counted_what_the_oracle_did(self) -> None:
         month = self.now.strftime("%Y-%m")
-        window = gate.calendar_month(now=self.now, tz=ZoneInfo(settings.TIME_ZONE))
+        window = calendar_month(now=self.now, tz=ZoneInfo(settings.TIME_ZONE))
         for (key, counted_in), stories in self.counted.items():
             if counted_in == month:
                 _, counted = gate.meter_store().peek(reader_key=key, article_id=0, window=window)
