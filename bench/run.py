@@ -92,6 +92,7 @@ class Plan:
     insights_days: int = 400
     search_postgres: int = 1_000_000  # stories the search benchmark indexes on PostgreSQL
     search_sqlite: int = 100_000  # ... and on SQLite
+    meter_readers: int = 1_000_000  # readers' meters the cost-growth benchmark adds
 
 
 FULL = Plan(
@@ -102,7 +103,7 @@ QUICK = Plan(
     decide_seconds=2, wrk_seconds=3, wrk_warmup=1, rounds=2, profile_requests=0,
     timed_requests=100, renewals=2_000, renewals_profile=0, newsletters=10_000,
     insights_subscribers=20_000, insights_events=5_000_000, insights_days=60,
-    search_postgres=20_000, search_sqlite=5_000,
+    search_postgres=20_000, search_sqlite=5_000, meter_readers=20_000,
 )  # fmt: skip
 
 
@@ -526,6 +527,34 @@ def alternate_rounds(
     return runs
 
 
+def with_many_meters(
+    wrk: str,
+    base: str,
+    targets: dict[str, str],
+    *,
+    cookies: dict[str, str],
+    plan: Plan,
+    env: dict[str, str],
+    scratch: Path,
+) -> dict[str, Any]:
+    """The same rounds again once Redis also holds ``plan.meter_readers`` other readers'
+    meters (bench/meters.py --fill-only, under this run's prefix): does the page slow down?"""
+    filled = run_child(
+        "bench.meters",
+        ["--fill-only", "--readers", str(plan.meter_readers)],
+        env,
+        scratch / "pages-meters-fill.json",
+    )
+    note(
+        f"added {plan.meter_readers:,} readers' meters to Redis in {filled['seconds']:.0f} s "
+        f"({filled['bytes'] / plan.meter_readers:.0f} bytes a reader); the rounds again:"
+    )
+    wanted = {name: targets[name] for name in ("bare", "metered", "store")}
+    runs = alternate_rounds(wrk, base, wanted, cookies=cookies, plan=plan, redis=True)
+    median = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
+    return {"readers": plan.meter_readers, "runs": runs, "median": median}
+
+
 def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str, Any]:
     tag = f"pages-{config.store}-{config.database}"
     with ExitStack() as local:
@@ -573,6 +602,11 @@ def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str
             runs = alternate_rounds(
                 wrk, base, targets, cookies=cookies, plan=plan, redis=config.redis
             )
+            crowded: dict[str, Any] = {}
+            if config.redis:
+                crowded = with_many_meters(
+                    wrk, base, targets, cookies=cookies, plan=plan, env=env, scratch=scratch
+                )
             # Still the full story, with the meter, after all that.
             check_article(server.port, metered_url, cookie, metered=True)
             warnings = server.warnings()
@@ -595,9 +629,77 @@ def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str
         "median": median,
         "ratio": median["metered"] / median["bare"],
         "store_ratio": median["store"] / median["bare"],
+        "crowded": crowded,
         "metered_vs_free": median["metered"] / median["free"],
         "probe": probe,
     }
+
+
+# --- How the meter's cost grows -------------------------------------------------------------
+
+
+def bench_meters(
+    configs: list[Config], plan: Plan, scratch: Path, number: Callable[[], str]
+) -> list[dict[str, Any]]:
+    results = []
+    for config in configs:
+        step(
+            f"{number()} meter cost growth: {config.label}, decide() with 100 readers, then "
+            f"with {plan.meter_readers:,} more readers' meters in the store (bench/meters.py)"
+        )
+        tag = f"meters-{config.store}-{config.database}"
+        with database_for(config, scratch, tag) as url:
+            env = child_env(
+                database_url=url,
+                store=config.store,
+                var_dir=scratch / tag / "var",
+                redis=config.redis,
+                settings="masthead.settings",
+            )
+            result = run_child(
+                "bench.meters",
+                ["--readers", str(plan.meter_readers)],
+                env,
+                scratch / f"{tag}.json",
+            )
+        results.append({"config": config.label, **result})
+    return results
+
+
+def meters_summary(results: list[dict[str, Any]], pages: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "How the meter's cost grows with the readers it remembers (decide() through the store, "
+        "no meter proof; p50/p99 µs)",
+        f"  {'store / database':<24}{'readers':>11}{'bytes/reader':>14}{'at 10M':>10}"
+        f"{'re-read, 100':>15}{'re-read, all':>15}{'first, 100':>13}{'first, all':>13}",
+    ]
+    for r in results:
+        per = r["bytes_per_reader"]
+        small, large = r["small"], r["large"]
+
+        def pair(t: dict[str, float]) -> str:
+            return f"{t['p50_us']:.0f}/{t['p99_us']:.0f}"
+
+        lines.append(
+            f"  {r['config']:<24}{r['readers']:>11,}{per:>14,.0f}{per * 1e7 / 2**30:>8.1f}GB"
+            f"{pair(small['reread']):>15}{pair(large['reread']):>15}"
+            f"{pair(small['first']):>13}{pair(large['first']):>13}"
+        )
+    for p in pages:
+        crowded = p.get("crowded")
+        if crowded:
+            m = crowded["median"]
+            lines.append(
+                f"  page, {p['config']}, with {crowded['readers']:,} more meters in Redis: bare "
+                f"{m['bare']:.0f}, metered {m['metered']:.0f} ({m['metered'] / m['bare']:.2f}), "
+                f"store {m['store']:.0f} ({m['store'] / m['bare']:.2f}) req/s; before: "
+                f"{p['ratio']:.2f} and {p['store_ratio']:.2f}"
+            )
+    lines.append(
+        "  (the database store keeps a reader's rows until no active rule can count them: "
+        "32 days for monthly rules; Redis keys expire at the end of their window)"
+    )
+    return lines
 
 
 # --- 3. Renewals per second ----------------------------------------------------------------
@@ -816,6 +918,7 @@ def summary(  # noqa: PLR0917 - one report per benchmark, in order
     insights: dict[str, Any] | None = None,
     *,
     search: list[dict[str, Any]] | None = None,
+    meters: list[dict[str, Any]] | None = None,
 ) -> None:
     line = "-" * 96
     print("\n" + line)
@@ -892,6 +995,8 @@ def summary(  # noqa: PLR0917 - one report per benchmark, in order
         print("\n" + "\n".join(newsletters["summary"]))  # written by bench/newsletters.py
     if insights:
         print("\n" + "\n".join(insights["summary"]))  # written by bench/insights.py
+    if meters:
+        print("\n" + "\n".join(meters_summary(meters, pages)))
     if search:
         print("\n" + "\n".join(search_summary(search)))
     print(line)
@@ -928,8 +1033,17 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute)")
     parser.add_argument(
         "--only",
-        choices=["decisions", "pages", "renewals", "epaper", "newsletters", "insights", "search"],
-        help="run only one of the seven benchmarks",
+        choices=[
+            "decisions",
+            "pages",
+            "meters",
+            "renewals",
+            "epaper",
+            "newsletters",
+            "insights",
+            "search",
+        ],
+        help="run only one of the benchmarks",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -947,6 +1061,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     newsletters: dict[str, Any] | None = None
     insights: dict[str, Any] | None = None
     search: list[dict[str, Any]] = []
+    meters: list[dict[str, Any]] = []
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -958,6 +1073,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
         if have_redis:
             stack.callback(clean_redis)
         run_decisions = args.only in (None, "decisions")
+        run_meters = args.only in (None, "meters")
         run_pages = args.only in (None, "pages")
         run_renewals = args.only in (None, "renewals") and have_pg
         run_epaper = args.only in (None, "epaper")
@@ -969,9 +1085,14 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
             return 1
         wrk = ensure_wrk() if run_pages or run_search else ""
         decide_configs, page_configs = configurations(have_pg=have_pg, have_redis=have_redis)
+        # The scale-out store and the embedded default, as the page benchmark runs them.
+        meter_configs = [c for c in page_configs if c.redis] + [
+            Config("database / SQLite", "database", "sqlite", redis=False)
+        ]
 
         steps = (
             (len(decide_configs) if run_decisions else 0)
+            + (len(meter_configs) if run_meters else 0)
             + (len(page_configs) if run_pages else 0)
             + (1 if run_renewals else 0)
             + (1 if run_epaper else 0)
@@ -987,6 +1108,8 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
         try:
             if run_decisions:
                 decisions = bench_decisions(decide_configs, plan, scratch, number)
+            if run_meters:
+                meters = bench_meters(meter_configs, plan, scratch, number)
             if run_pages:
                 for config in page_configs:
                     step(
@@ -1008,12 +1131,23 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                 search = bench_search(plan, scratch, number, have_pg=have_pg, wrk=wrk)
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(decisions, pages, renewals, epaper, newsletters, insights, search=search)
+            summary(
+                decisions,
+                pages,
+                renewals,
+                epaper,
+                newsletters,
+                insights,
+                search=search,
+                meters=meters,
+            )
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(decisions, pages, renewals, epaper, newsletters, insights, search=search)
+        summary(
+            decisions, pages, renewals, epaper, newsletters, insights, search=search, meters=meters
+        )
         if args.json:
             args.json.write_text(
                 json.dumps(
@@ -1025,6 +1159,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                         "newsletters": newsletters,
                         "insights": insights,
                         "search": search,
+                        "meters": meters,
                     },
                     indent=2,
                     default=str,
