@@ -32,15 +32,18 @@ from bench.common import (
 # (label, module file suffix, function name): the parts of a request worth timing.
 PROFILE_PARTS = [
     ("whole request (Django handler)", "django/core/handlers/base.py", "get_response"),
-    ("article view", "masthead/newsroom/views.py", "article"),
-    ("  published_article() query", "masthead/newsroom/selectors.py", "published_article"),
-    ("  decide() (the gate)", "masthead/access/gate.py", "decide"),
-    ("    meter store record_view()", "masthead/access/stores.py", "record_view"),
-    ("  present_article()", "masthead/newsroom/presenters.py", "present_article"),
-    ("    nh3 clean_inline()", "masthead/newsroom/blocks.py", "clean_inline"),
-    ("  related() query", "masthead/newsroom/selectors.py", "related"),
-    ("  render() template", "django/shortcuts.py", "render"),
-    ("reader cookie check (middleware)", "masthead/access/middleware.py", "_read_cookie"),
+    ("  URL resolving", "django/core/handlers/base.py", "resolve_request"),
+    ("  reader cookie check (middleware)", "masthead/access/middleware.py", "_read_cookie"),
+    ("  CSP header (middleware)", "csp/middleware.py", "process_response"),
+    ("  article view", "masthead/pages/views.py", "article"),
+    ("    kit from the page cache", "masthead/pages/page_cache.py", "article_kit"),
+    ("    decide() (the gate)", "masthead/access/gate.py", "decide"),
+    ("      meter store record_view()", "masthead/access/stores.py", "record_view"),
+    ("    reader event (insights)", "masthead/insights/events.py", "story_decided"),
+    ("      writing a batch of events", "masthead/insights/events.py", "flush"),
+    ("    page filled for the reader", "masthead/pages/presenters.py", "render_article_page"),
+    ("    site chrome", "masthead/core/context_processors.py", "chrome_for"),
+    ("    ad slot", "masthead/ads/presenters.py", "ad_slot_html"),
     ("SQL execution (all)", "django/db/backends/utils.py", "_execute"),
 ]
 
@@ -135,31 +138,45 @@ def count_queries(url: str, free_url: str) -> dict[str, Any]:
     }
 
 
-def profile(url: str, requests: int) -> dict[str, Any]:
+def profile(url: str, requests: int, *, with_proof: bool) -> dict[str, Any]:
+    """cProfile ``requests`` re-reads: with the meter proof in the cookie, or without it (each
+    request then asks the store, the way the page worked before ADR 0029)."""
+    from django.conf import settings
     from django.test import Client
+
+    from masthead.access.identity import dump_cookie, load_cookie
 
     client = Client()
     client.get(url)  # counts the story and sets the reader cookie
-    for _ in range(20):
+    name = settings.READER_COOKIE_NAME
+    cookie = client.cookies[name].value
+    if not with_proof:
+        cookie = dump_cookie(load_cookie(cookie).with_proof(None))
+
+    def reread() -> None:
+        client.cookies[name] = cookie  # the store's answer would put a proof back
         client.get(url)
+
+    for _ in range(20):
+        reread()
     started = time.perf_counter()
     for _ in range(requests):
-        client.get(url)
+        reread()
     plain_ms = (time.perf_counter() - started) * 1000 / requests
 
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(url)
+        reread()
     profiler.disable()
     stats = pstats.Stats(profiler)
     table: dict[tuple[str, int, str], Any] = stats.stats  # type: ignore[attr-defined]
     parts = []
-    for label, suffix, name in PROFILE_PARTS:
+    for label, suffix, func_name in PROFILE_PARTS:
         cumulative = sum(
             entry[3]
             for (path, _line, func), entry in table.items()
-            if path.endswith(suffix) and func == name
+            if path.endswith(suffix) and func == func_name
         )
         parts.append({"label": label, "ms": cumulative * 1000 / requests})
     return {"requests": requests, "ms_per_request_unprofiled": plain_ms, "parts": parts}
@@ -216,11 +233,13 @@ def main() -> None:
         f"-> the gate adds {share['metered_ms'] - share['free_ms']:.2f} ms per page"
     )
     if args.profile_requests:
-        result["profile"] = profile(seeded["url"], args.profile_requests)
-        say(
-            f"profiled {args.profile_requests} re-reads through the test client "
-            f"({result['profile']['ms_per_request_unprofiled']:.2f} ms each unprofiled)"
-        )
+        for key, with_proof in (("profile", True), ("profile_store", False)):
+            result[key] = profile(seeded["url"], args.profile_requests, with_proof=with_proof)
+            say(
+                f"profiled {args.profile_requests} re-reads {'with' if with_proof else 'without'}"
+                f" the meter proof through the test client "
+                f"({result[key]['ms_per_request_unprofiled']:.2f} ms each unprofiled)"
+            )
     write_result(args.out, result)
 
 

@@ -900,13 +900,18 @@ def print_probe(result: dict[str, Any]) -> None:
         f"-> gate ≈ {share['metered_ms'] - share['free_ms']:.2f} ms"
     )
     if "profile" in probe:
-        prof = probe["profile"]
+        prof, store = probe["profile"], probe["profile_store"]
         print(
-            f"    where a metered page's time goes (cProfile, {prof['requests']} re-reads, "
-            f"cumulative ms/request, profiler overhead included):"
+            f"    where a metered page's time goes (cProfile, {prof['requests']} re-reads each, "
+            "cumulative ms/request, profiler overhead included): with the meter proof | "
+            "without it (the gate asks the store)"
         )
-        for part in prof["parts"]:
-            print(f"      {part['label']:<36} {part['ms']:6.2f}")
+        for part, other in zip(prof["parts"], store["parts"], strict=True):
+            print(f"      {part['label']:<36} {part['ms']:6.3f} | {other['ms']:6.3f}")
+        print(
+            f"      {'unprofiled, ms a request':<36} {prof['ms_per_request_unprofiled']:6.3f} | "
+            f"{store['ms_per_request_unprofiled']:6.3f}"
+        )
 
 
 def summary(  # noqa: PLR0917 - one report per benchmark, in order
