@@ -32,6 +32,7 @@ How fresh a listing is:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import time
 import uuid
@@ -102,10 +103,7 @@ def listing(*, key: str | None, build: Callable[[], Listing]) -> Listing:
     (whose Http404 passes through; misses are not cached). ``key`` None: always built."""
     if key is None:
         return build()
-    full_key = (
-        f"newsroom:listing:{_FORMAT}:{timezone.localdate().isoformat()}:"
-        f"{translation.get_language()}:{key}"
-    )
+    full_key = f"newsroom:listing:{_FORMAT}:{_today()}:{translation.get_language()}:{key}"
     now = time.monotonic()
     local = _local.get(full_key)
     if local is not None and now - local[0] < LOCAL_TTL:
@@ -116,6 +114,21 @@ def listing(*, key: str | None, build: Callable[[], Listing]) -> Listing:
             _local.clear()  # simple, and safe under threaded servers
         _local[full_key] = (now, entry)
     return entry
+
+
+# The publisher's date, and the wall-clock time it ends (worked out once a day, not per request).
+_day: tuple[float, str] = (0.0, "")
+
+
+def _today() -> str:
+    global _day  # noqa: PLW0603 - a one-value memo, see above
+    ends, today = _day
+    if time.time() >= ends:
+        now = timezone.localtime()
+        midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
+        today = now.date().isoformat()
+        _day = (midnight.timestamp(), today)
+    return today
 
 
 def _shared(key: str, build: Callable[[], Listing]) -> Listing:
@@ -235,6 +248,8 @@ def forget_local_copies() -> None:
 def _settings_or_database_changed(**kwargs: Any) -> None:
     """Settings changed or the database was flushed (tests): entries may show another
     configuration or database."""
+    global _day  # noqa: PLW0603 - TIME_ZONE may be the setting changed
+    _day = (0.0, "")
     forget_local_copies()
     with contextlib.suppress(Exception):  # e.g. CACHES itself being changed
         cache.set(GENERATION_KEY, uuid.uuid4().hex, VERSION_TTL)

@@ -115,7 +115,7 @@ def _listing(
             title=entry.note_title,
             description=entry.note_description,
             locked_line=_LOCKED_LINES[benefit],
-            subscribe_url=reverse("billing:subscribe") + "?next=" + request.path,
+            subscribe_url=chrome.subscribe_url + "?next=" + request.path,
         )
     return HttpResponse(entry.shell.fill(values), content_type=entry.content_type)
 
