@@ -148,5 +148,5 @@ def forget_article(*, slug: str) -> None:
 
 
 def forget_newsroom() -> None:
-    """Edits to sections, authors or agencies show on every story's next page view."""
+    """Edits to sections, authors or agencies show on every story's and listing's next view."""
     changes.newsroom_changed()
