@@ -4,8 +4,9 @@ Run by bench/run.py as ``python -m bench.listings --out result.json`` (DJANGO_SE
 bench.settings) before gunicorn starts on the same database. It migrates and loads the demo
 newsroom (sections, authors, agencies, every demo story with its lead image), the demo paywall
 and the demo house ads, so each listing is as full as on the demo site; then, through Django's
-test client as an anonymous reader, counts the SQL queries of each listing's first (cold) and
-second (warm) request and checks each page answers 200 with its stories.
+test client as an anonymous reader, counts the SQL queries of each listing rendered afresh
+(cold: the listings' cache forgotten first) and served from the cache (warm), and checks each
+page answers 200 with its stories.
 """
 
 from __future__ import annotations
