@@ -29,8 +29,10 @@ def _fresh_process_caches(settings: Any) -> Iterator[None]:
     from masthead.access.selectors import forget_cached_rules
     from masthead.ads.selectors import forget_ads
     from masthead.ops.health import forget_applied_migrations
+    from masthead.pages.listing_cache import forget_local_copies as forget_listings
 
     _clear_cache(cache, settings)
+    forget_listings()  # the listings' copies in this process may show another test's stories
     forget_cached_rules()
     forget_ads()
     reset_meter_store()

@@ -30,6 +30,9 @@
    100,000 on SQLite; 20,000 and 5,000 with --quick), rebuilds the index (time and size), times
    200 fixed queries (p50/p95/p99; aim p95 under 50 ms on PostgreSQL), then the search page
    against a bare page of the same size under the same gunicorn, as a ratio.
+8. Listings: bench/listings.py loads the demo newsroom; the home page, a section, premium,
+   market analysis, the archive, the RSS feeds and the sitemaps, each against a bare page of
+   its own size under the same gunicorn, alternating (aim: 0.50 of bare), with warm SQL queries.
 
 Everything it creates is removed at the end, also on failure or Ctrl-C: gunicorn, the bench
 databases (``masthead_bench_<pid>_*``), the Redis keys (``mhbench-<pid>:*``), the temp dir.
@@ -702,6 +705,96 @@ def meters_summary(results: list[dict[str, Any]], pages: list[dict[str, Any]]) -
     return lines
 
 
+# --- Listings against a bare page ------------------------------------------------------------
+
+LISTING_AIM = 0.50
+
+
+def bench_listings(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str, Any]:
+    """Each listing (bench/listings.py: home, section, premium, market analysis, archive, feeds,
+    sitemaps) against a bare page of its own size, same gunicorn, alternating, as a returning
+    anonymous reader."""
+    tag = f"listings-{config.store}-{config.database}"
+    with ExitStack() as local:
+        url = local.enter_context(database_for(config, scratch, tag))
+        env = child_env(
+            database_url=url,
+            store=config.store,
+            var_dir=scratch / tag / "var",
+            redis=config.redis,
+            settings="bench.settings",
+        )
+        probe = run_child("bench.listings", [], env, scratch / f"{tag}.json")
+        busy = report_busy("starting gunicorn")
+        server = Gunicorn(port=free_port(), log=scratch / f"{tag}-gunicorn.log")
+        local.callback(server.stop)
+        try:
+            server.start(env)
+            note(f"gunicorn: 2 sync workers on 127.0.0.1:{server.port}")
+            cookie = reader_cookie(fetch(server.port, probe["story_url"]))
+            pages = []
+            for counted in probe["pages"]:
+                got = fetch(server.port, counted["path"], cookie)
+                if got.status != 200 or counted["expected"].encode() not in got.body:
+                    raise BenchError(f"GET {counted['path']} answered {got.status} wrongly")
+                bare_path = f"/bench/bare/{len(got.body)}/"
+                bare = fetch(server.port, bare_path, cookie)
+                if bare.status != 200 or len(bare.body) != len(got.body):
+                    raise BenchError(f"{bare_path}: {bare.status}, {len(bare.body)} bytes")
+                pages.append({**counted, "size": len(got.body), "bare_path": bare_path})
+            base = f"http://127.0.0.1:{server.port}"
+            run_wrk(wrk, base + pages[0]["bare_path"], plan.wrk_warmup, cookie)
+            for page in pages:  # warm both workers' caches; not counted
+                run_wrk(wrk, base + page["path"], plan.wrk_warmup, cookie)
+            note(f"warm-up: done ({len(pages)} listings)")
+            for round_number in range(1, plan.rounds + 1):
+                for page in pages:
+                    bare_rps = run_wrk(wrk, base + page["bare_path"], plan.wrk_seconds, cookie)
+                    page_rps = run_wrk(wrk, base + page["path"], plan.wrk_seconds, cookie)
+                    page.setdefault("bare_runs", []).append(bare_rps["rps"])
+                    page.setdefault("page_runs", []).append(page_rps["rps"])
+                    note(
+                        f"round {round_number} {page['label']:<16} page {page_rps['rps']:8.1f} "
+                        f"req/s, bare {bare_rps['rps']:8.1f} req/s"
+                    )
+            warnings = server.warnings()
+            if warnings:
+                note(f"gunicorn log has {len(warnings)} warning/error lines, e.g. {warnings[0]}")
+        except BenchError:
+            tail = server.tail()
+            if tail:
+                note("gunicorn log (last lines):\n" + tail)
+            raise
+    for page in pages:
+        page["bare_rps"] = statistics.median(page["bare_runs"])
+        page["page_rps"] = statistics.median(page["page_runs"])
+        page["ratio"] = page["page_rps"] / page["bare_rps"]
+    return {"config": config.label, "busy_before": busy, "pages": pages, "probe": probe}
+
+
+def listings_summary(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "Listings vs a bare page of the same size (gunicorn 2 sync workers, wrk -t2 -c16, "
+        "returning anonymous reader; median of alternating rounds)"
+    ]
+    for r in results:
+        lines.append(f"  {r['config']}")
+        lines.append(
+            f"    {'page':<18}{'bytes':>7}{'bare r/s':>10}{'page r/s':>10}{'ratio':>7}"
+            f"{'SQL warm/cold':>15}   aim {LISTING_AIM:.2f}"
+        )
+        for p in r["pages"]:
+            verdict = "met" if p["ratio"] >= LISTING_AIM else "NOT met"
+            lines.append(
+                f"    {p['label']:<18}{p['size']:>7}{p['bare_rps']:>10.0f}{p['page_rps']:>10.0f}"
+                f"{p['ratio']:>7.2f}{p['warm']:>9}/{p['cold']:<5}   {verdict}"
+            )
+        busy = r["busy_before"]
+        if busy is not None:
+            lines.append(f"    (CPU busy before start: {busy:.0%})")
+    return lines
+
+
 # --- 3. Renewals per second ----------------------------------------------------------------
 
 
@@ -914,6 +1007,44 @@ def print_probe(result: dict[str, Any]) -> None:
         )
 
 
+def print_pages(pages: list[dict[str, Any]]) -> None:
+    first = pages[0]
+    print(
+        "\nMetered article page vs a bare page of the same size (gunicorn 2 sync workers, "
+        "wrk -t2 -c16, returning reader)"
+    )
+    print(
+        f"  {'configuration':<34}{'bytes':>7}{'bare r/s':>10}{'metered r/s':>13}"
+        f"{'store r/s':>11}{'free r/s':>10}{'metered/bare':>14}{'store/bare':>12}"
+        f"{'aim':>6}"
+    )
+    for p in pages:
+        aim = AIM_REDIS if p["store"] == "redis" else AIM_EMBEDDED
+        verdict = "met" if p["ratio"] >= aim else "NOT met"
+        print(
+            f"  {p['config']:<34}{p['size']:>7}{p['median']['bare']:>10.1f}"
+            f"{p['median']['metered']:>13.1f}{p['median']['store']:>11.1f}"
+            f"{p['median']['free']:>10.1f}{p['ratio']:>14.2f}{p['store_ratio']:>12.2f}"
+            f"{aim:>6.2f} {verdict}"
+        )
+    for p in pages:
+        spread = "; ".join(
+            f"{name} " + "/".join(f"{run['rps']:.0f}" for run in runs)
+            for name, runs in p["runs"].items()
+        )
+        busy = p["busy_before"]
+        busy_text = f" (CPU busy before start: {busy:.0%})" if busy is not None else ""
+        print(f"  {p['config']} runs, req/s: {spread}{busy_text}")
+    print(
+        f"  (median of {len(first['runs']['bare'])} alternating runs each; 'metered': the "
+        "reader's cookie carries the meter's signed proof; 'store': the same cookie without "
+        "it, so the gate asks the store every time; 'free': the same story made free)"
+    )
+    print("\nInside one metered page request")
+    for p in pages:
+        print_probe(p)
+
+
 def summary(  # noqa: PLR0917 - one report per benchmark, in order
     decisions: list[dict[str, Any]],
     pages: list[dict[str, Any]],
@@ -924,6 +1055,7 @@ def summary(  # noqa: PLR0917 - one report per benchmark, in order
     *,
     search: list[dict[str, Any]] | None = None,
     meters: list[dict[str, Any]] | None = None,
+    listings: list[dict[str, Any]] | None = None,
 ) -> None:
     line = "-" * 96
     print("\n" + line)
@@ -957,41 +1089,7 @@ def summary(  # noqa: PLR0917 - one report per benchmark, in order
         if not redis_rows:
             print("  Redis/database ratio: n/a (Redis not measured)")
     if pages:
-        first = pages[0]
-        print(
-            "\nMetered article page vs a bare page of the same size (gunicorn 2 sync workers, "
-            "wrk -t2 -c16, returning reader)"
-        )
-        print(
-            f"  {'configuration':<34}{'bytes':>7}{'bare r/s':>10}{'metered r/s':>13}"
-            f"{'store r/s':>11}{'free r/s':>10}{'metered/bare':>14}{'store/bare':>12}"
-            f"{'aim':>6}"
-        )
-        for p in pages:
-            aim = AIM_REDIS if p["store"] == "redis" else AIM_EMBEDDED
-            verdict = "met" if p["ratio"] >= aim else "NOT met"
-            print(
-                f"  {p['config']:<34}{p['size']:>7}{p['median']['bare']:>10.1f}"
-                f"{p['median']['metered']:>13.1f}{p['median']['store']:>11.1f}"
-                f"{p['median']['free']:>10.1f}{p['ratio']:>14.2f}{p['store_ratio']:>12.2f}"
-                f"{aim:>6.2f} {verdict}"
-            )
-        for p in pages:
-            spread = "; ".join(
-                f"{name} " + "/".join(f"{run['rps']:.0f}" for run in runs)
-                for name, runs in p["runs"].items()
-            )
-            busy = p["busy_before"]
-            busy_text = f" (CPU busy before start: {busy:.0%})" if busy is not None else ""
-            print(f"  {p['config']} runs, req/s: {spread}{busy_text}")
-        print(
-            f"  (median of {len(first['runs']['bare'])} alternating runs each; 'metered': the "
-            "reader's cookie carries the meter's signed proof; 'store': the same cookie without "
-            "it, so the gate asks the store every time; 'free': the same story made free)"
-        )
-        print("\nInside one metered page request")
-        for p in pages:
-            print_probe(p)
+        print_pages(pages)
     if renewals:
         print("\n" + "\n".join(renewals["summary"]))  # written by bench/renewals.py
     if epaper:
@@ -1004,6 +1102,8 @@ def summary(  # noqa: PLR0917 - one report per benchmark, in order
         print("\n" + "\n".join(meters_summary(meters, pages)))
     if search:
         print("\n" + "\n".join(search_summary(search)))
+    if listings:
+        print("\n" + "\n".join(listings_summary(listings)))
     print(line)
 
 
@@ -1047,6 +1147,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
             "newsletters",
             "insights",
             "search",
+            "listings",
         ],
         help="run only one of the benchmarks",
     )
@@ -1067,6 +1168,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
     insights: dict[str, Any] | None = None
     search: list[dict[str, Any]] = []
     meters: list[dict[str, Any]] = []
+    listings: list[dict[str, Any]] = []
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -1085,10 +1187,11 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
         run_newsletters = args.only in (None, "newsletters")
         run_insights = args.only in (None, "insights")
         run_search = args.only in (None, "search")
+        run_listings = args.only in (None, "listings")
         if args.only == "renewals" and not have_pg:
             step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
             return 1
-        wrk = ensure_wrk() if run_pages or run_search else ""
+        wrk = ensure_wrk() if run_pages or run_search or run_listings else ""
         decide_configs, page_configs = configurations(have_pg=have_pg, have_redis=have_redis)
         # The scale-out store and the embedded default, as the page benchmark runs them.
         meter_configs = [c for c in page_configs if c.redis] + [
@@ -1104,6 +1207,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
             + (1 if run_newsletters else 0)
             + (1 if run_insights else 0)
             + ((2 if have_pg else 1) if run_search else 0)
+            + (len(page_configs) if run_listings else 0)
         )
         counter = iter(range(1, steps + 1))
 
@@ -1134,6 +1238,9 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                 )
             if run_search:
                 search = bench_search(plan, scratch, number, have_pg=have_pg, wrk=wrk)
+            for config in page_configs if run_listings else []:
+                step(f"{number()} listings vs bare pages: {config.label} (bench/listings.py)")
+                listings.append(bench_listings(config, plan, scratch, wrk))
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
             summary(
@@ -1145,13 +1252,22 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                 insights,
                 search=search,
                 meters=meters,
+                listings=listings,
             )
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
         summary(
-            decisions, pages, renewals, epaper, newsletters, insights, search=search, meters=meters
+            decisions,
+            pages,
+            renewals,
+            epaper,
+            newsletters,
+            insights,
+            search=search,
+            meters=meters,
+            listings=listings,
         )
         if args.json:
             args.json.write_text(
@@ -1165,6 +1281,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
                         "insights": insights,
                         "search": search,
                         "meters": meters,
+                        "listings": listings,
                     },
                     indent=2,
                     default=str,

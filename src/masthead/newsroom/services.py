@@ -50,6 +50,7 @@ def upsert_section(
             "is_market_analysis": is_market_analysis,
         },
     )
+    forget_newsroom()
     return section
 
 
@@ -58,6 +59,7 @@ def upsert_author(*, slug: str, name: str, role: str = "", bio: str = "") -> Aut
     author, _ = Author.objects.update_or_create(
         slug=slug, defaults={"name": name, "role": role, "bio": bio}
     )
+    forget_newsroom()
     return author
 
 
@@ -66,6 +68,7 @@ def upsert_agency(*, slug: str, name: str, short_name: str) -> WireAgency:
     agency, _ = WireAgency.objects.update_or_create(
         slug=slug, defaults={"name": name, "short_name": short_name}
     )
+    forget_newsroom()
     return agency
 
 
@@ -145,5 +148,5 @@ def forget_article(*, slug: str) -> None:
 
 
 def forget_newsroom() -> None:
-    """Edits to sections, authors or agencies show on every story's next page view."""
+    """Edits to sections, authors or agencies show on every story's and listing's next view."""
     changes.newsroom_changed()

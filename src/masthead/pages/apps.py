@@ -15,10 +15,14 @@ class PagesConfig(AppConfig):
         from masthead.access import ways_in
         from masthead.access.models import Benefit
         from masthead.newsroom import changes
-        from masthead.pages import page_cache
+        from masthead.pages import listing_cache, page_cache
 
-        # Saving a story, section, author or agency drops the cached page kits built from it.
+        # Saving a story, section, author or agency drops the cached page kits built from it,
+        # and every cached listing (home, sections, premium, feeds, sitemaps, ...).
         changes.listen(on_story=page_cache.story_changed, on_newsroom=page_cache.newsroom_changed)
+        changes.listen(
+            on_story=listing_cache.story_changed, on_newsroom=listing_cache.newsroom_changed
+        )
 
         # The "Your benefits" page links each benefit to where it is used (access.ways_in).
         ways_in.register(

@@ -1,13 +1,15 @@
 """RSS: the whole site (/rss.xml) and each section (/rss/<section>.xml). Feeds cannot meter
-anyone, so items carry what the gate gives a feed."""
+anyone, so items carry what the gate gives a feed — the same for everyone, so each feed is kept
+whole in the listings' cache (``pages.listing_cache``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
@@ -18,6 +20,7 @@ from masthead.core.web import absolute_url
 from masthead.newsroom import images, selectors
 from masthead.newsroom.blocks import plain_text, split_lead, without_cut
 from masthead.newsroom.models import Article, Section
+from masthead.pages import listing_cache
 
 _FEED_READER = Reader(user_id=None, anonymous_id=None)
 
@@ -58,10 +61,26 @@ class _StoryItems:
         return [Enclosure(absolute_url(pic.enclosure_url), str(pic.enclosure_bytes), "image/jpeg")]
 
 
-class LatestFeed(_StoryItems, Feed[Article, None]):
+class _KeptWhole:
+    """A feed is the same for every reader: kept whole in the listings' cache, keyed on its
+    address (an unknown section's Http404 is never kept)."""
+
+    cache_name = ""
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = ":".join(["feed", self.cache_name, *(f"{k}={v}" for k, v in sorted(kwargs.items()))])
+        render = super().__call__  # type: ignore[misc]
+        entry = listing_cache.listing(
+            key=key, build=lambda: listing_cache.from_response(render(request, *args, **kwargs))
+        )
+        return listing_cache.whole_response(entry)
+
+
+class LatestFeed(_KeptWhole, _StoryItems, Feed[Article, None]):
     """The newest stories of every section."""
 
     feed_type = Rss201rev2Feed
+    cache_name = "latest"
 
     def title(self) -> str:
         return settings.PUBLISHER_NAME
@@ -79,8 +98,9 @@ class LatestFeed(_StoryItems, Feed[Article, None]):
         return selectors.latest()
 
 
-class SectionFeed(_StoryItems, Feed[Article, Section]):
+class SectionFeed(_KeptWhole, _StoryItems, Feed[Article, Section]):
     feed_type = Rss201rev2Feed
+    cache_name = "section"
 
     def get_object(self, request: HttpRequest, section_slug: str) -> Section:
         return selectors.section_by_slug(slug=section_slug)

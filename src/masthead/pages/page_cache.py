@@ -47,7 +47,7 @@ from django.utils.autoreload import file_changed
 
 from masthead.core.context_processors import forget_chrome, forget_nav_sections, nav_sections
 from masthead.newsroom import selectors
-from masthead.pages import presenters
+from masthead.pages import listing_cache, presenters
 from masthead.pages.presenters import ArticleKit, build_kit
 
 KIT_TTL = 60
@@ -162,3 +162,4 @@ def _template_edited(sender: Any, file_path: Path, **kwargs: Any) -> None:
         forget_chrome()
         presenters.forget_rendered()
         forget_newsroom()
+        listing_cache.forget_listings()

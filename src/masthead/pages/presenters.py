@@ -114,6 +114,8 @@ _GATE_ARTICLES: dict[str, Article] = {}
 # --- The shell ----------------------------------------------------------------------------
 
 SLOTS = ("account_nav", "messages", "meter_note", "after_lead", "ads")
+# A listing's slots (pages.views): a benefit's page adds "note", whether it is included.
+LISTING_SLOTS = ("account_nav", "messages", "ads")
 # Marks a slot in a rendered shell. The token is new in every process and never stored, so no
 # story text, headline or cached fragment can contain a marker.
 _TOKEN = uuid.uuid4().hex
@@ -135,6 +137,28 @@ class PageShell:
         return "".join(out)
 
 
+def render_shell(
+    template: str, context: dict[str, Any], *, chrome: SiteChrome, slots: tuple[str, ...]
+) -> PageShell:
+    """Render ``template`` for no one — no request, no reader — with each of ``slots`` left
+    open; the template must print each slot (``{{ slots.NAME }}``) exactly once."""
+    html = render_to_string(
+        template,
+        {
+            **context,
+            "slots": {name: mark_safe(f"<!--slot:{_TOKEN}:{name}-->") for name in slots},
+            "site_chrome": chrome,
+            "publisher_name": settings.PUBLISHER_NAME,
+            "publisher_tagline": settings.PUBLISHER_TAGLINE,
+        },
+    )
+    pieces = _MARKER.split(html)
+    texts, printed = tuple(pieces[0::2]), tuple(pieces[1::2])
+    if sorted(printed) != sorted(slots):
+        raise ValueError(f"{template} must print each slot once; it printed {printed}")
+    return PageShell(texts=texts, slots=printed)
+
+
 def _render_shell(kit: ArticleKit, chrome: SiteChrome) -> PageShell:
     # No request, no reader: anything per reader must come through a slot. The kit's shared
     # fragments were rendered by build_kit from autoescaping templates; rest_html is not here.
@@ -147,21 +171,7 @@ def _render_shell(kit: ArticleKit, chrome: SiteChrome) -> PageShell:
         "disclaimer_html": mark_safe(kit.disclaimer_html),
         "related_html": mark_safe(kit.related_html),
     }
-    html = render_to_string(
-        "newsroom/article.html",
-        {
-            "page": page,
-            "slots": {name: mark_safe(f"<!--slot:{_TOKEN}:{name}-->") for name in SLOTS},
-            "site_chrome": chrome,
-            "publisher_name": settings.PUBLISHER_NAME,
-            "publisher_tagline": settings.PUBLISHER_TAGLINE,
-        },
-    )
-    pieces = _MARKER.split(html)
-    texts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
-    if sorted(slots) != sorted(SLOTS):
-        raise ValueError(f"newsroom/article.html must print each slot once; it printed {slots}")
-    return PageShell(texts=texts, slots=slots)
+    return render_shell("newsroom/article.html", {"page": page}, chrome=chrome, slots=SLOTS)
 
 
 # Per process, the shells of recently read kits (a kit rebuilt gets a new build_id). Plain
@@ -203,23 +213,9 @@ def render_article_page(
             )
     else:
         after_lead = prompt_html(decision=decision, signed_in=signed_in, next_url=kit.path)
-    user = request.user
-    if user.is_authenticated:  # a logout form with this reader's CSRF token
-        account_nav = get_template("_account_nav.html").render(
-            {"user": user, "request": request, "site_chrome": chrome, **csrf(request)}
-        )
-    else:  # a "Log in" link back to this page
-        account_nav = _render_small(
-            "_account_nav.html",
-            (chrome, request.get_full_path()),
-            lambda: {"user": user, "request": request, "site_chrome": chrome},
-        )
-    messages = get_messages(request)
     values = {
-        "account_nav": account_nav,
-        "messages": get_template("_messages.html").render({"messages": messages})
-        if messages
-        else "",
+        "account_nav": account_nav_html(request, chrome),
+        "messages": messages_html(request),
         "meter_note": _render_small(
             "newsroom/_meter_note.html", (decision.remaining,), lambda: {"decision": decision}
         )
@@ -229,6 +225,50 @@ def render_article_page(
         "ads": ads_html,
     }
     return article_shell(kit, chrome).fill(values)
+
+
+def account_nav_html(request: HttpRequest, chrome: SiteChrome) -> str:
+    """This reader's account links: a logout form with their own CSRF token when signed in,
+    else a "Log in" link back to this page (memoised per page address)."""
+    user = request.user
+    if user.is_authenticated:
+        return get_template("_account_nav.html").render(
+            {"user": user, "request": request, "site_chrome": chrome, **csrf(request)}
+        )
+    return _render_small(
+        "_account_nav.html",
+        (chrome, request.get_full_path()),
+        lambda: {"user": user, "request": request, "site_chrome": chrome},
+    )
+
+
+def benefit_note_html(
+    *,
+    included: bool,
+    title: str,
+    description: str,
+    locked_line: str,
+    subscribe_url: str,
+) -> str:
+    """A benefit's landing-page note: included for this reader (the gate said so), or what
+    it gives and where to subscribe (memoised on all of that)."""
+    note = {
+        "included": included,
+        "title": title,
+        "description": description,
+        "subscribe_url": subscribe_url,
+    }
+    return _render_small(
+        "newsroom/_benefit_note.html",
+        (included, title, description, locked_line, subscribe_url),
+        lambda: {"note": note, "locked_line": locked_line},
+    )
+
+
+def messages_html(request: HttpRequest) -> str:
+    """This reader's pending messages (reading them marks them shown), or nothing."""
+    messages = get_messages(request)
+    return get_template("_messages.html").render({"messages": messages}) if messages else ""
 
 
 # Per process: rendered prompts, for PROMPT_TTL seconds. A prompt is the same for every reader

@@ -10,6 +10,9 @@
 
 ``lastmod`` is a W3C datetime with the time (sitemaps.org: "YYYY-MM-DDThh:mm:ssTZD"). Wire stories
 whose canonical address is the agency's are left out: a sitemap lists canonical URLs only.
+
+Each is the same for everyone: kept whole in the listings' cache (``pages.listing_cache``),
+rendered afresh after an edit to the newsroom.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.utils import timezone
 
 from masthead.core.web import absolute_url, machine_datetime
 from masthead.newsroom import selectors
+from masthead.pages.listing_cache import cached_whole
 
 NEWS_WINDOW = dt.timedelta(days=2)
 XML = "application/xml; charset=utf-8"
@@ -40,6 +44,7 @@ def _xml(template: str, **context: object) -> HttpResponse:
     return HttpResponse(render_to_string(f"sitemaps/{template}", context), content_type=XML)
 
 
+@cached_whole("sitemap-index")
 def index(request: HttpRequest) -> HttpResponse:
     years = selectors.sitemap_years()
     newest = max((changed for _, changed in years), default=None)
@@ -53,6 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return _xml("index.xml", entries=entries)
 
 
+@cached_whole("sitemap-pages")
 def pages(request: HttpRequest) -> HttpResponse:
     years = selectors.sitemap_years()
     newest = machine_datetime(max((changed for _, changed in years), default=None))
@@ -63,6 +69,7 @@ def pages(request: HttpRequest) -> HttpResponse:
     return _xml("urlset.xml", entries=entries)
 
 
+@cached_whole("sitemap-news")
 def news(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - NEWS_WINDOW
     stories = [
@@ -81,6 +88,7 @@ def news(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_whole("sitemap-year")
 def stories_of_year(request: HttpRequest, year: int) -> HttpResponse:
     stories = selectors.sitemap_articles(year=year)
     entries = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -28,11 +29,21 @@ from masthead.access.models import Benefit
 from masthead.access.selectors import benefit_copy
 from masthead.ads.models import Placement
 from masthead.ads.presenters import ad_slot_html
-from masthead.core.context_processors import chrome_for
+from masthead.core.context_processors import chrome_for, nav_pairs, nav_sections
 from masthead.core.web import absolute_url
 from masthead.newsroom import images, selectors
-from masthead.pages import page_cache
-from masthead.pages.presenters import ArticleKit, render_article_page
+from masthead.pages import listing_cache, page_cache
+from masthead.pages.listing_cache import Listing
+from masthead.pages.metadata import meta_for
+from masthead.pages.presenters import (
+    LISTING_SLOTS,
+    ArticleKit,
+    account_nav_html,
+    benefit_note_html,
+    messages_html,
+    render_article_page,
+    render_shell,
+)
 
 
 def _is_prefetch(request: HttpRequest) -> bool:
@@ -41,16 +52,105 @@ def _is_prefetch(request: HttpRequest) -> bool:
     return "prefetch" in purpose or "prerender" in purpose
 
 
+# --- Listings: rendered once for every reader (pages.listing_cache), filled per reader -----
+
+# What a benefit's landing page tells a reader without it, beside the back office's copy.
+_LOCKED_LINES: dict[str, str] = {
+    Benefit.PREMIUM_STORIES: "Readers without a subscription get the first paragraphs of each "
+    "premium story.",
+    Benefit.MARKET_ANALYSIS: "Every analysis opens with its first paragraphs; subscribers with "
+    "market analysis read it all.",
+    Benefit.ARCHIVES: "Anyone may browse the archive; opening older stories in full needs the "
+    "archives.",
+}
+
+
+def _listing(
+    request: HttpRequest,
+    *,
+    key: str,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    placement: str,
+    benefit: str | None = None,
+) -> HttpResponse:
+    """A listing page: what every reader shares from the listings' cache (no SQL when warm),
+    then this reader's own parts — account links, messages, ads (none with ad-free reading)
+    and, on a benefit's page, whether it is included for them."""
+    page = listing_cache.page_key(request)
+
+    def build() -> Listing:
+        nav = nav_pairs(nav_sections())
+        copy = _benefit_copy(benefit) if benefit else ("", "")
+        shell = render_shell(
+            template,
+            {**context(), "page_meta": meta_for(request)},
+            chrome=chrome_for(nav),
+            slots=LISTING_SLOTS + (("note",) if benefit else ()),
+        )
+        return Listing(
+            shell=shell,
+            content_type="text/html; charset=utf-8",
+            nav=nav,
+            note_title=copy[0],
+            note_description=copy[1],
+        )
+
+    entry = listing_cache.listing(key=None if page is None else f"{key}:{page}", build=build)
+    reader = getattr(request, "reader", None)
+    chrome = chrome_for(entry.nav)
+    values = {
+        "account_nav": account_nav_html(request, chrome),
+        "messages": messages_html(request),
+        # Per request, never in the entry: readers with ad-free reading get no ad markup.
+        "ads": ""
+        if reader is None
+        else ad_slot_html(
+            reader=reader, placement=placement, nonce=str(getattr(request, "csp_nonce", ""))
+        ),
+    }
+    if benefit:
+        values["note"] = benefit_note_html(
+            included=may_use(reader=request.reader, benefit=benefit).full,  # type: ignore[attr-defined]
+            title=entry.note_title,
+            description=entry.note_description,
+            locked_line=_LOCKED_LINES[benefit],
+            subscribe_url=chrome.subscribe_url + "?next=" + request.path,
+        )
+    return HttpResponse(entry.shell.fill(values), content_type=entry.content_type)
+
+
+def _benefit_copy(benefit: str) -> tuple[str, str]:
+    """The back office's title and description of a benefit (its label if it has none)."""
+    copy = next((c for c in benefit_copy() if c.benefit == benefit), None)
+    return (copy.title, copy.description) if copy else (str(Benefit(benefit).label), "")
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "newsroom/home.html", {"front": selectors.front_page()})
+    return _listing(
+        request,
+        key="home",
+        template="newsroom/home.html",
+        context=lambda: {"front": selectors.front_page()},
+        placement=Placement.HOME,
+    )
 
 
 @require_safe
 def section(request: HttpRequest, section_slug: str) -> HttpResponse:
-    the_section = selectors.section_by_slug(slug=section_slug)
-    page = selectors.section_page(section=the_section, page=request.GET.get("page"))
-    return render(request, "newsroom/section.html", {"section": the_section, "page": page})
+    def context() -> dict[str, Any]:
+        the_section = selectors.section_by_slug(slug=section_slug)  # Http404: never kept
+        page = selectors.section_page(section=the_section, page=request.GET.get("page"))
+        return {"section": the_section, "page": page}
+
+    return _listing(
+        request,
+        key=f"section:{section_slug}",
+        template="newsroom/section.html",
+        context=context,
+        placement=Placement.SECTION,
+    )
 
 
 @require_safe
@@ -112,43 +212,34 @@ def story_page(
     )
 
 
-def _benefit_note(request: HttpRequest, benefit: str) -> dict[str, Any]:
-    """What a benefit's landing page says about it: included for this reader (the gate says),
-    or what it gives and where to subscribe."""
-    decision = may_use(reader=request.reader, benefit=benefit)  # type: ignore[attr-defined]
-    copy = next((c for c in benefit_copy() if c.benefit == benefit), None)
-    return {
-        "included": decision.full,
-        "title": copy.title if copy else Benefit(benefit).label,
-        "description": copy.description if copy else "",
-        "subscribe_url": reverse("billing:subscribe") + "?next=" + request.path,
-    }
-
-
 @require_safe
 def premium(request: HttpRequest) -> HttpResponse:
-    front = selectors.premium_front(page=request.GET.get("page"))
-    return render(
+    def context() -> dict[str, Any]:
+        front = selectors.premium_front(page=request.GET.get("page"))
+        return {"front": front, "page": front.earlier}
+
+    return _listing(
         request,
-        "newsroom/premium.html",
-        {
-            "front": front,
-            "page": front.earlier,
-            "note": _benefit_note(request, Benefit.PREMIUM_STORIES),
-        },
+        key="premium",
+        template="newsroom/premium.html",
+        context=context,
+        placement=Placement.SECTION,
+        benefit=Benefit.PREMIUM_STORIES,
     )
 
 
 @require_safe
 def market_analysis(request: HttpRequest) -> HttpResponse:
-    return render(
+    return _listing(
         request,
-        "newsroom/market_analysis.html",
-        {
+        key="market-analysis",
+        template="newsroom/market_analysis.html",
+        context=lambda: {
             "sections": selectors.market_analysis_sections(),
             "page": selectors.market_analysis_page(page=request.GET.get("page")),
-            "note": _benefit_note(request, Benefit.MARKET_ANALYSIS),
         },
+        placement=Placement.SECTION,
+        benefit=Benefit.MARKET_ANALYSIS,
     )
 
 
@@ -166,10 +257,13 @@ def _checked_day(year: int, month: int = 1, day: int = 1) -> dt.date:
 
 @require_safe
 def archive(request: HttpRequest) -> HttpResponse:
-    return render(
+    return _listing(
         request,
-        "newsroom/archive.html",
-        {"years": selectors.archive_years(), "note": _benefit_note(request, Benefit.ARCHIVES)},
+        key="archive",
+        template="newsroom/archive.html",
+        context=lambda: {"years": selectors.archive_years()},
+        placement=Placement.SECTION,
+        benefit=Benefit.ARCHIVES,
     )
 
 
