@@ -137,17 +137,20 @@ class Claimed:
 def claim_batch(*, issue_id: int, claim: str, now: dt.datetime, size: int) -> list[Claimed]:
     lease = dt.timedelta(seconds=settings.NEWSLETTERS_CLAIM_SECONDS)
     with transaction.atomic():
-        candidates = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=DeliveryStatus.PENDING)
-                | Q(status=DeliveryStatus.CLAIMED, claimed_at__lt=now - lease),
-                issue_id=issue_id,
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
+        # Pending records, and claims that outlived the lease, lowest ids first. Two queries,
+        # each along the (issue, status) index: one query with OR walked every record of the
+        # issue in id order, sent ones too (at 100,000 recipients, 20 ms a batch by the end).
+        open_records = Delivery.objects.select_for_update(skip_locked=True).filter(
+            issue_id=issue_id
         )
-        ids = list(candidates)
+        pending = open_records.filter(status=DeliveryStatus.PENDING)
+        lapsed = open_records.filter(status=DeliveryStatus.CLAIMED, claimed_at__lt=now - lease)
+        ids = sorted(
+            [
+                *pending.order_by("pk").values_list("pk", flat=True)[:size],
+                *lapsed.order_by("pk").values_list("pk", flat=True)[:size],
+            ]
+        )[:size]
         if not ids:
             return []
         Delivery.objects.filter(pk__in=ids).update(

@@ -7,7 +7,8 @@ mail server behaves when the sender dies mid-conversation — the test kills the
 that message does not count as delivered (an SMTP server takes a message only when it replies
 250). ``hold_from`` limits the holding (and the count it starts after) to one sender's mail, so a
 test can hold a newsletter send while the same server keeps taking other mail. ``refuse``:
-recipients it answers 550 at RCPT. It offers PIPELINING, as mail providers do.
+recipients it answers 550 at RCPT. It offers PIPELINING, as mail providers do (unless
+``pipelining=False``).
 ``python -m masthead.newsletters.sink --port N`` runs one in its own process and prints how
 many messages it accepted when stopped (the benchmark's ``--sink aiosmtpd``; by default the
 benchmark uses the leaner ``bench/smtp_sink.py``).
@@ -50,6 +51,7 @@ class _Handler:
     hold_after: int | None = None
     hold_from: str | None = None
     refuse: frozenset[str] = frozenset()  # recipients answered 550 at RCPT
+    pipelining: bool = True  # offered in the EHLO reply
     held_count: int = 0  # accepted messages that ``hold_after`` counts (``hold_from``'s, or all)
     messages: list[Received] = field(default_factory=list)
     count: int = 0
@@ -68,6 +70,8 @@ class _Handler:
         """Offer PIPELINING (RFC 2920), as mail providers do: aiosmtpd reads pipelined commands
         one after another anyway, so the tests drive the sender's pipelined path."""
         session.host_name = hostname
+        if not self.pipelining:
+            return responses
         return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
@@ -129,9 +133,14 @@ class Sink:
         hold_after: int | None = None,
         hold_from: str | None = None,
         refuse: frozenset[str] = frozenset(),
+        pipelining: bool = True,
     ) -> None:
         self.handler = _Handler(
-            keep=keep, hold_after=hold_after, hold_from=hold_from, refuse=refuse
+            keep=keep,
+            hold_after=hold_after,
+            hold_from=hold_from,
+            refuse=refuse,
+            pipelining=pipelining,
         )
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port())
 

@@ -144,15 +144,17 @@ def test_a_line_of_the_issue_that_starts_with_a_dot_arrives_whole(smtp: Sink) ->
     assert "That was the news." in text
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelining", "lockstep"])
 def test_a_refused_recipient_mid_conversation_fails_alone_and_the_next_still_go(
-    settings: Any,
+    settings: Any, pipelining: bool
 ) -> None:
+    """Also against a server that does not offer PIPELINING: one command, one reply."""
     news = newsletter()
     addresses = [f"reader{i}@example.com" for i in range(5)]
     for address in addresses:
         active_signup(news, address)
     made = issue(news)
-    with Sink(refuse=frozenset({"reader2@example.com"})) as sink:
+    with Sink(refuse=frozenset({"reader2@example.com"}), pipelining=pipelining) as sink:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
         report = _send(made, batch_size=5)
