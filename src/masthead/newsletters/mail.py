@@ -77,11 +77,7 @@ _ADDRESS_SPECIALS = frozenset(' \t\r\n<>()[],;:"\\')
 
 def plain_address(address: str) -> bool:
     """A bare ASCII address (as sign-ups store them): nothing for sanitize_address to do."""
-    return (
-        address.isascii()
-        and address.count("@") == 1
-        and not any(c in _ADDRESS_SPECIALS for c in address)
-    )
+    return address.isascii() and address.count("@") == 1 and _ADDRESS_SPECIALS.isdisjoint(address)
 
 
 _LINE_STARTING_WITH_A_DOT = re.compile(rb"(?m)^\.")
@@ -156,10 +152,15 @@ class Pipeline:
             self._reset()
             raise smtplib.SMTPSenderRefused(mail[0], mail[1], self.mail_from.decode())
         rcpt = replies[1] if len(replies) > 1 else (-1, b"")
-        if rcpt[0] not in (250, 251):
-            self._reset()
-            raise smtplib.SMTPRecipientsRefused({to: rcpt})
         data = replies[2] if len(replies) > 2 else (-1, b"")
+        if rcpt[0] not in (250, 251):
+            if data[0] == 354:
+                # DATA must fail when no recipient was accepted (RFC 2920 3.1); a server that
+                # waits for content anyway would read RSET as content: drop the conversation.
+                self.smtp.close()
+            else:
+                self._reset()
+            raise smtplib.SMTPRecipientsRefused({to: rcpt})
         if data[0] != 354:
             self._reset()
             raise smtplib.SMTPDataError(data[0], data[1])

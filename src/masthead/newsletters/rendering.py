@@ -294,7 +294,7 @@ class IssueRenderer:
         if rendered.prebuilt is None:
             return None
         values = _values(recipient)
-        if not all(_plain(v) for v in values.values()):
+        if not _plain("".join(values.values())):
             return None
         return rendered.prebuilt.fill(values)
 

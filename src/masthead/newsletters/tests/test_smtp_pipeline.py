@@ -239,3 +239,34 @@ def test_listing_again_after_a_crash_adds_nobody_twice(smtp: Sink) -> None:
     )
     _send(made)
     assert sorted(_once_each(smtp.messages)) == sorted(r[0] for r in rows)
+
+
+def test_the_bytes_on_the_wire_are_the_email_django_would_build() -> None:
+    """``wire`` skips building the email object; what it returns is the same email."""
+    from masthead.access.identity import Reader
+    from masthead.newsletters.rendering import IssueRenderer, Recipient
+
+    news = newsletter()
+    user = reader("wire@example.com", first_name="Meera")
+    signup = active_signup(news, user=user)
+    renderer = IssueRenderer.for_issue(issue=issue(news), now=timezone.now())
+    recipient = Recipient(
+        email=user.email, signup_id=signup.pk, user_id=user.pk, first_name="Meera",
+        message_id="issue-7.copy-9",
+    )  # fmt: skip
+    who = Reader(user_id=user.pk, anonymous_id=None)
+    wire = renderer.wire(recipient=recipient, reader=who)
+    django_built = renderer.message(recipient=recipient, reader=who).message()
+    assert wire is not None
+    ours = email.message_from_bytes(wire, policy=email.policy.default)
+    theirs = email.message_from_bytes(
+        django_built.as_bytes(linesep="\r\n"),  # type: ignore[call-arg]
+        policy=email.policy.default,
+    )
+    assert isinstance(ours, EmailMessage) and isinstance(theirs, EmailMessage)
+    for name in ("To", "From", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert str(ours[name]).strip() == str(theirs[name]).strip(), name
+    assert str(ours["Message-ID"]) == "<issue-7.copy-9@example.com>"
+    assert _text(ours) == _text(theirs)
+    assert _html(ours) == _html(theirs)
+    assert _text(ours).startswith("Hello Meera,\n")
