@@ -23,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from masthead.access.gate import Context, Decision, Surface, decide
@@ -306,9 +306,10 @@ def _values(recipient: Recipient) -> dict[str, str]:
     greeting = f"Hello {name}," if name else "Hello,"
     return {
         GREETING: greeting,
-        GREETING_HTML: escape(greeting),
+        # The standard library's escape, which Django's wraps (without its lazy-string layer).
+        GREETING_HTML: html_escape(greeting),
         UNSUBSCRIBE: link,
-        UNSUBSCRIBE_HTML: escape(link),
+        UNSUBSCRIBE_HTML: html_escape(link),
         TO: recipient.email,
         MESSAGE_ID: recipient.message_id or uuid.uuid4().hex,
     }

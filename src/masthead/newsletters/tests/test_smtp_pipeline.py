@@ -270,3 +270,17 @@ def test_the_bytes_on_the_wire_are_the_email_django_would_build() -> None:
     assert _text(ours) == _text(theirs)
     assert _html(ours) == _html(theirs)
     assert _text(ours).startswith("Hello Meera,\n")
+
+
+def test_a_name_with_html_characters_is_escaped_in_the_html_and_kept_in_the_text(
+    smtp: Sink,
+) -> None:
+    news = newsletter()
+    active_signup(news, user=reader("amp@example.com", first_name='Tom & "Jerry" <b>'))
+    _send(issue(news))
+
+    (received,) = smtp.messages
+    message = _parsed(received)
+    assert _text(message).startswith('Hello Tom & "Jerry" <b>,\n')
+    assert "Hello Tom &amp; &quot;Jerry&quot; &lt;b&gt;," in _html(message)
+    assert "<b>," not in _html(message)
