@@ -23,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from masthead.access.gate import Context, Decision, Surface, decide
@@ -246,6 +246,10 @@ class IssueRenderer:
             prebuilt = None
         return Rendered(text=text_body, html=html_body, prebuilt=prebuilt)
 
+    @property
+    def from_email(self) -> str:
+        return f"{self.issue.newsletter.name} — {settings.PUBLISHER_NAME} <{_from_address()}>"
+
     def _email(
         self, *, text: str, html: str, to: str, link: str, message_id: str
     ) -> NewsletterEmail:
@@ -261,7 +265,7 @@ class IssueRenderer:
         message = NewsletterEmail(
             subject=self.issue.subject,
             body=text,
-            from_email=f"{newsletter.name} — {settings.PUBLISHER_NAME} <{_from_address()}>",
+            from_email=self.from_email,
             to=[to],
             headers=headers,
         )
@@ -270,28 +274,45 @@ class IssueRenderer:
 
     def message(self, *, recipient: Recipient, reader: Reader) -> NewsletterEmail:
         rendered = self.rendered(self.access_class(reader=reader))
-        link = unsubscribe_url(signup_id=recipient.signup_id)
-        name = recipient.first_name.strip()
-        greeting = f"Hello {name}," if name else "Hello,"
-        local = recipient.message_id or uuid.uuid4().hex
-        values = {
-            GREETING: greeting,
-            GREETING_HTML: escape(greeting),
-            UNSUBSCRIBE: link,
-            UNSUBSCRIBE_HTML: escape(link),
-            TO: recipient.email,
-            MESSAGE_ID: local,
-        }
+        values = _values(recipient)
         message = self._email(
             text=rendered.text.fill(values),
             html=rendered.html.fill(values),
             to=recipient.email,
-            link=link,
-            message_id=local,
+            link=values[UNSUBSCRIBE],
+            message_id=values[MESSAGE_ID],
         )
         if rendered.prebuilt is not None and all(_plain(v) for v in values.values()):
             message.prebuilt = rendered.prebuilt.fill(values)
         return message
+
+    def wire(self, *, recipient: Recipient, reader: Reader) -> bytes | None:
+        """The whole message as bytes for the SMTP pipeline (``mail.Pipeline``), or None when
+        this recipient takes the ordinary path (``message``): the same bytes ``message`` puts
+        in ``prebuilt``, without building the ``EmailMultiAlternatives`` around them."""
+        rendered = self.rendered(self.access_class(reader=reader))
+        if rendered.prebuilt is None:
+            return None
+        values = _values(recipient)
+        if not _plain("".join(values.values())):
+            return None
+        return rendered.prebuilt.fill(values)
+
+
+def _values(recipient: Recipient) -> dict[str, str]:
+    """What fills each hole for this recipient, and only from this recipient."""
+    link = unsubscribe_url(signup_id=recipient.signup_id)
+    name = recipient.first_name.strip()
+    greeting = f"Hello {name}," if name else "Hello,"
+    return {
+        GREETING: greeting,
+        # The standard library's escape, which Django's wraps (without its lazy-string layer).
+        GREETING_HTML: html_escape(greeting),
+        UNSUBSCRIBE: link,
+        UNSUBSCRIBE_HTML: html_escape(link),
+        TO: recipient.email,
+        MESSAGE_ID: recipient.message_id or uuid.uuid4().hex,
+    }
 
 
 def _plain(value: str) -> bool:

@@ -27,14 +27,16 @@ import smtplib
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
 from django.utils import timezone
 
 from masthead.access.identity import Reader
@@ -83,19 +85,44 @@ def list_recipients(*, issue: Issue, now: dt.datetime) -> int:
         .order_by("pk")
         .values_list("pk", "email", "user_id")
     )
-    records = (
-        Delivery(issue=issue, signup_id=pk, email=email, user_id=user_id)
-        for pk, email, user_id in signups.iterator(chunk_size=LIST_CHUNK)
-        if may_receive(newsletter=newsletter, user_id=user_id, now=now)
-    )
-    for chunk in _chunks(records, LIST_CHUNK):
-        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+    if newsletter.for_subscribers_only:
+        # The gate answers for each account: the list goes through Python.
+        records = (
+            Delivery(issue=issue, signup_id=pk, email=email, user_id=user_id)
+            for pk, email, user_id in signups.iterator(chunk_size=LIST_CHUNK)
+            if may_receive(newsletter=newsletter, user_id=user_id, now=now)
+        )
+        for chunk in _chunks(records, LIST_CHUNK):
+            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+    else:
+        _list_in_one_statement(issue=issue, signups=signups)
     with transaction.atomic():
         Issue.objects.filter(pk=issue.pk, recipients_listed_at__isnull=True).update(
             recipients_listed_at=now
         )
     issue.recipients_listed_at = now
     return Delivery.objects.filter(issue=issue).count()
+
+
+def _list_in_one_statement(*, issue: Issue, signups: QuerySet[Signup, Any]) -> None:
+    """Everyone with an active sign-up gets a record, in one INSERT ... SELECT: no row passes
+    through Python (for 100,000 addresses, bulk_create spent more CPU than the rest of a send's
+    first 10,000 copies). ON CONFLICT DO NOTHING keeps listing again after a crash harmless, as
+    ``ignore_conflicts`` did."""
+    rows = signups.annotate(
+        _issue=Value(issue.pk, output_field=BigIntegerField()),
+        _status=Value(DeliveryStatus.PENDING, output_field=CharField()),
+        _claim=Value("", output_field=CharField()),
+        _error=Value("", output_field=CharField()),
+    ).values_list("_issue", "pk", "email", "user_id", "_status", "_claim", "_error")
+    select, params = rows.query.sql_with_params()
+    table = Delivery._meta.db_table
+    columns = "issue_id, signup_id, email, user_id, status, claim, error"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING",
+            params,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +137,20 @@ class Claimed:
 def claim_batch(*, issue_id: int, claim: str, now: dt.datetime, size: int) -> list[Claimed]:
     lease = dt.timedelta(seconds=settings.NEWSLETTERS_CLAIM_SECONDS)
     with transaction.atomic():
-        candidates = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=DeliveryStatus.PENDING)
-                | Q(status=DeliveryStatus.CLAIMED, claimed_at__lt=now - lease),
-                issue_id=issue_id,
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
+        # Pending records, and claims that outlived the lease, lowest ids first. Two queries,
+        # each along the (issue, status) index: one query with OR walked every record of the
+        # issue in id order, sent ones too (at 100,000 recipients, 20 ms a batch by the end).
+        open_records = Delivery.objects.select_for_update(skip_locked=True).filter(
+            issue_id=issue_id
         )
-        ids = list(candidates)
+        pending = open_records.filter(status=DeliveryStatus.PENDING)
+        lapsed = open_records.filter(status=DeliveryStatus.CLAIMED, claimed_at__lt=now - lease)
+        ids = sorted(
+            [
+                *pending.order_by("pk").values_list("pk", flat=True)[:size],
+                *lapsed.order_by("pk").values_list("pk", flat=True)[:size],
+            ]
+        )[:size]
         if not ids:
             return []
         Delivery.objects.filter(pk__in=ids).update(
@@ -141,6 +171,7 @@ class _Marks:
     def __init__(self, claim: str) -> None:
         table = Delivery._meta.db_table
         self.claim = claim
+        self.cursor: Any = None
         self.lease = dt.timedelta(seconds=settings.NEWSLETTERS_CLAIM_SECONDS)
         self.sent_sql = (
             f"UPDATE {table} SET status = %s, sent_at = %s "  # noqa: S608 - our table name
@@ -148,11 +179,23 @@ class _Marks:
         )
 
     def sent(self, pk: int, now: dt.datetime) -> None:
+        """One autocommitted UPDATE, on the batch's cursor when it has one (``cursor``)."""
+        params = [DeliveryStatus.SENT, _db_time(now), pk, self.claim, DeliveryStatus.CLAIMED]
+        if self.cursor is not None:
+            self.cursor.execute(self.sent_sql, params)
+            return
         with connection.cursor() as cursor:
-            cursor.execute(
-                self.sent_sql,
-                [DeliveryStatus.SENT, _db_time(now), pk, self.claim, DeliveryStatus.CLAIMED],
-            )
+            cursor.execute(self.sent_sql, params)
+
+    @contextmanager
+    def on_one_cursor(self) -> Iterator[None]:
+        """Marks made meanwhile share one database cursor (each is still its own commit)."""
+        with connection.cursor() as cursor:
+            self.cursor = cursor
+            try:
+                yield
+            finally:
+                self.cursor = None
 
     def hold_batch(self, pks: list[int], now: dt.datetime) -> bool:
         """Renew the claim on what is left of the batch; False unless every record is still
@@ -170,7 +213,7 @@ class _Marks:
             status=DeliveryStatus.CLAIMED,
             claimed_at__gte=now - self.lease,
         ).update(claimed_at=now)
-        return renewed == len(pks)
+        return renewed == len(set(pks))
 
     def others(self, pks: list[int], status: str, error: str) -> None:
         if pks:
@@ -310,6 +353,15 @@ class _Outcome(enum.Enum):
     FAILED = "failed"  # the mail server went away: stop the send
 
 
+@dataclass(slots=True)
+class _Copy:
+    index: int  # in the batch
+    claimed: Claimed
+    recipient: Recipient
+    reader: Reader
+    wire: bytes | None  # the whole message, for the SMTP pipeline; None: the ordinary path
+
+
 def _send_batch(
     *,
     issue: Issue,
@@ -321,7 +373,11 @@ def _send_batch(
     report: SendReport,
     now: Callable[[], dt.datetime],
 ) -> _Outcome:
-    """Send one claimed batch, renewing the claim as it goes (see ``_Marks.hold_batch``)."""
+    """Send one claimed batch, renewing the claim as it goes (see ``_Marks.hold_batch``).
+
+    Through our SMTP backend the copies go down one ``mail.Pipeline``: each copy's envelope
+    travels with the previous copy's content, but a copy's content is written only after the
+    previous copy was answered and marked, and after this copy's lease check, as before."""
     suppressed = set(
         Suppression.objects.filter(email__in=[c.email for c in batch]).values_list(
             "email", flat=True
@@ -329,54 +385,48 @@ def _send_batch(
     )
     _first_names([c.user_id for c in batch if c.user_id is not None], names)
     skipped: list[int] = []
-    newsletter = issue.newsletter
-    at = renderer.now
     batch_pks = [c.pk for c in batch]
     renewed_at = claimed_at
     handed = 0
-    with get_connection(mail.backend_for_newsletters()) as backend:
-        for index, copy in enumerate(batch):
-            reader = Reader(user_id=copy.user_id, anonymous_id=None)
-            if (
-                copy.signup_id is None
-                or copy.signup_status != SignupStatus.ACTIVE
-                or copy.email in suppressed
-                or not may_receive(
-                    newsletter=newsletter, user_id=copy.user_id, now=at, reader=reader
-                )
-            ):
-                skipped.append(copy.pk)
-                continue
-            recipient = Recipient(
-                email=copy.email,
-                signup_id=copy.signup_id,
-                user_id=copy.user_id,
-                first_name=names.get(copy.user_id, "") if copy.user_id else "",
-                message_id=message_id_local(issue_id=issue.pk, delivery_id=copy.pk),
-            )
-            message = renderer.message(recipient=recipient, reader=reader)
+    with get_connection(mail.backend_for_newsletters()) as backend, marks.on_one_cursor():
+        pipeline = (
+            backend.pipeline(from_email=renderer.from_email)
+            if isinstance(backend, mail.SMTPBackend)
+            else None
+        )
+        copies = _copies(issue=issue, batch=batch, renderer=renderer, suppressed=suppressed,
+                         names=names, skipped=skipped, wire=pipeline is not None)  # fmt: skip
+        current = next(copies, None)
+        while current is not None:
+            following = next(copies, None)
+            copy = current.claimed
             moment = now()
             if moment - renewed_at >= marks.lease / 4 and marks.hold_batch(
-                [*batch_pks[index:], *skipped], moment
+                [*batch_pks[current.index :], *skipped], moment
             ):
                 renewed_at = moment
             if moment - renewed_at >= marks.lease / 4:
                 # Too slow: the lease ran out and another sender may hold some of the rest.
                 logger.warning("issue %s: claim lapsed mid-batch; leaving the rest", issue.pk)
+                if pipeline is not None:
+                    pipeline.close()
                 marks.others(skipped, DeliveryStatus.SKIPPED, NOT_ENTITLED)
                 report.skipped += len(skipped)
                 return _Outcome.LOST if handed else _Outcome.LOST_AT_ONCE
             handed += 1
             try:
-                accepted = backend.send_messages([message])
+                accepted = _hand(current, following, pipeline, backend, renderer)
             except smtplib.SMTPRecipientsRefused as exc:
                 marks.others([copy.pk], DeliveryStatus.FAILED, _describe(exc))
                 report.failed += 1
+                current = following
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 # The server went away: what is claimed and unsent is retried after the lease.
                 report.interrupted = _describe(exc)
                 logger.warning("issue %s: sending stopped: %s", issue.pk, report.interrupted)
+                if pipeline is not None:
+                    pipeline.close()
                 marks.others(skipped, DeliveryStatus.SKIPPED, "unsubscribed or suppressed")
                 report.skipped += len(skipped)
                 return _Outcome.FAILED
@@ -386,9 +436,65 @@ def _send_batch(
             else:
                 marks.others([copy.pk], DeliveryStatus.FAILED, "the email backend refused it")
                 report.failed += 1
+            current = following
     marks.others(skipped, DeliveryStatus.SKIPPED, NOT_ENTITLED)
     report.skipped += len(skipped)
     return _Outcome.DONE
+
+
+def _hand(
+    current: _Copy,
+    following: _Copy | None,
+    pipeline: mail.Pipeline | None,
+    backend: Any,
+    renderer: IssueRenderer,
+) -> int:
+    """Hand one copy to the backend; how many it accepted (0 or 1)."""
+    if pipeline is not None and current.wire is not None:
+        ahead = None
+        if following is not None and following.wire is not None:
+            ahead = (following.claimed.email, len(following.wire))
+        pipeline.send(to=current.claimed.email, data=current.wire, following=ahead)
+        return 1
+    message = renderer.message(recipient=current.recipient, reader=current.reader)
+    return int(backend.send_messages([message]))
+
+
+def _copies(
+    *,
+    issue: Issue,
+    batch: list[Claimed],
+    renderer: IssueRenderer,
+    suppressed: set[str],
+    names: dict[int, str],
+    skipped: list[int],
+    wire: bool,
+) -> Iterator[_Copy]:
+    """The batch's copies still to send, rendered one ahead of the wire; records that must not
+    be sent go to ``skipped``."""
+    newsletter = issue.newsletter
+    at = renderer.now
+    for index, copy in enumerate(batch):
+        reader = Reader(user_id=copy.user_id, anonymous_id=None)
+        if (
+            copy.signup_id is None
+            or copy.signup_status != SignupStatus.ACTIVE
+            or copy.email in suppressed
+            or not may_receive(newsletter=newsletter, user_id=copy.user_id, now=at, reader=reader)
+        ):
+            skipped.append(copy.pk)
+            continue
+        recipient = Recipient(
+            email=copy.email,
+            signup_id=copy.signup_id,
+            user_id=copy.user_id,
+            first_name=names.get(copy.user_id, "") if copy.user_id else "",
+            message_id=message_id_local(issue_id=issue.pk, delivery_id=copy.pk),
+        )
+        bytes_ = None
+        if wire and mail.plain_address(copy.email):
+            bytes_ = renderer.wire(recipient=recipient, reader=reader)
+        yield _Copy(index=index, claimed=copy, recipient=recipient, reader=reader, wire=bytes_)
 
 
 def _db_time(value: dt.datetime) -> str | dt.datetime | None:

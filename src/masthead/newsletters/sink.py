@@ -6,9 +6,12 @@ messages are accepted: the next message's DATA is received but never acknowledge
 mail server behaves when the sender dies mid-conversation — the test kills the sender then, and
 that message does not count as delivered (an SMTP server takes a message only when it replies
 250). ``hold_from`` limits the holding (and the count it starts after) to one sender's mail, so a
-test can hold a newsletter send while the same server keeps taking other mail.
+test can hold a newsletter send while the same server keeps taking other mail. ``refuse``:
+recipients it answers 550 at RCPT. It offers PIPELINING, as mail providers do (unless
+``pipelining=False``).
 ``python -m masthead.newsletters.sink --port N`` runs one in its own process and prints how
-many messages it accepted when stopped (the benchmark).
+many messages it accepted when stopped (the benchmark's ``--sink aiosmtpd``; by default the
+benchmark uses the leaner ``bench/smtp_sink.py``).
 """
 
 from __future__ import annotations
@@ -47,12 +50,42 @@ class _Handler:
     keep: bool = True
     hold_after: int | None = None
     hold_from: str | None = None
+    refuse: frozenset[str] = frozenset()  # recipients answered 550 at RCPT
+    pipelining: bool = True  # offered in the EHLO reply
     held_count: int = 0  # accepted messages that ``hold_after`` counts (``hold_from``'s, or all)
     messages: list[Received] = field(default_factory=list)
     count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     held: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_EHLO(  # noqa: N802 - aiosmtpd's hook name
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        """Offer PIPELINING (RFC 2920), as mail providers do: aiosmtpd reads pipelined commands
+        one after another anyway, so the tests drive the sender's pipelined path."""
+        session.host_name = hostname
+        if not self.pipelining:
+            return responses
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
         counted = self.hold_from is None or envelope.mail_from == self.hold_from
@@ -94,9 +127,21 @@ class Sink:
     """An SMTP server on 127.0.0.1 in a background thread (``with Sink() as sink:``)."""
 
     def __init__(
-        self, *, keep: bool = True, hold_after: int | None = None, hold_from: str | None = None
+        self,
+        *,
+        keep: bool = True,
+        hold_after: int | None = None,
+        hold_from: str | None = None,
+        refuse: frozenset[str] = frozenset(),
+        pipelining: bool = True,
     ) -> None:
-        self.handler = _Handler(keep=keep, hold_after=hold_after, hold_from=hold_from)
+        self.handler = _Handler(
+            keep=keep,
+            hold_after=hold_after,
+            hold_from=hold_from,
+            refuse=refuse,
+            pipelining=pipelining,
+        )
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port())
 
     def __enter__(self) -> Sink:
