@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Min, Q, QuerySet
@@ -23,14 +24,14 @@ from masthead.access.models import (
 )
 
 
-def active_grants(*, user_id: int, now: dt.datetime | None = None) -> QuerySet[Grant]:
-    now = now or timezone.now()
-    return Grant.objects.filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now),
-        user_id=user_id,
-        revoked_at__isnull=True,
-        starts_at__lte=now,
+def _in_force(now: dt.datetime) -> Q:
+    return (Q(ends_at__isnull=True) | Q(ends_at__gt=now)) & Q(
+        revoked_at__isnull=True, starts_at__lte=now
     )
+
+
+def active_grants(*, user_id: int, now: dt.datetime | None = None) -> QuerySet[Grant]:
+    return Grant.objects.filter(_in_force(now or timezone.now()), user_id=user_id)
 
 
 def complimentary_grants(*, user_id: int, now: dt.datetime | None = None) -> list[Grant]:
@@ -44,6 +45,19 @@ def complimentary_grants(*, user_id: int, now: dt.datetime | None = None) -> lis
 
 def active_benefits(*, user_id: int, now: dt.datetime | None = None) -> frozenset[str]:
     return frozenset(active_grants(user_id=user_id, now=now).values_list("benefit", flat=True))
+
+
+def active_benefits_of(*, user_ids: Iterable[int], now: dt.datetime) -> dict[int, frozenset[str]]:
+    """``active_benefits`` for many readers at one instant, in one query (a newsletter batch);
+    a reader with none maps to the empty set."""
+    wanted = set(user_ids)
+    held: dict[int, set[str]] = {user_id: set() for user_id in wanted}
+    rows = Grant.objects.filter(_in_force(now), user_id__in=wanted).values_list(
+        "user_id", "benefit"
+    )
+    for user_id, benefit in rows:
+        held[user_id].add(benefit)
+    return {user_id: frozenset(benefits) for user_id, benefits in held.items()}
 
 
 def benefit_held_since(

@@ -40,6 +40,7 @@ from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
 from django.utils import timezone
 
 from masthead.access.identity import Reader
+from masthead.access.selectors import active_benefits_of
 from masthead.newsletters import mail
 from masthead.newsletters.models import (
     Delivery,
@@ -474,8 +475,15 @@ def _copies(
     be sent go to ``skipped``."""
     newsletter = issue.newsletter
     at = renderer.now
+    # What each account holder holds at the issue's instant, for the whole batch in one query
+    # (the gate would ask once per reader; it reads these instead).
+    held = active_benefits_of(user_ids=(c.user_id for c in batch if c.user_id), now=at)
     for index, copy in enumerate(batch):
-        reader = Reader(user_id=copy.user_id, anonymous_id=None)
+        reader = Reader(
+            user_id=copy.user_id,
+            anonymous_id=None,
+            _benefits=held.get(copy.user_id) if copy.user_id else None,
+        )
         if (
             copy.signup_id is None
             or copy.signup_status != SignupStatus.ACTIVE

@@ -10,7 +10,7 @@ from masthead.access import services
 from masthead.access.gate import Context, Reason, decide, may_use
 from masthead.access.identity import Reader
 from masthead.access.models import Benefit, Grant, GrantSource, PromptCopy
-from masthead.access.selectors import active_benefits
+from masthead.access.selectors import active_benefits, active_benefits_of
 from masthead.access.services import CompDuration
 from masthead.ops import testing
 
@@ -165,3 +165,33 @@ def test_the_service_refuses_bad_copy_too():
             footnote="",
         )
     assert "heading" in refused.value.message_dict
+
+
+def test_a_batch_of_readers_gets_each_readers_own_benefits_at_one_instant():
+    """A newsletter batch asks for many readers at once: a week's comp from START holds on
+    day 3, not before START nor after the week; a revoked comp holds nothing."""
+    week, later, revoked, none = (testing.reader_account() for _ in range(4))
+    services.grant_complimentary(
+        user=week, duration=CompDuration.ONE_WEEK, granted_by=None, now=START
+    )
+    services.grant_complimentary(
+        user=later,
+        duration=CompDuration.ONE_WEEK,
+        granted_by=None,
+        now=START + dt.timedelta(days=5),
+    )
+    services.grant_complimentary(
+        user=revoked, duration=CompDuration.ONE_WEEK, granted_by=None, now=START
+    )
+    Grant.objects.filter(user=revoked).update(revoked_at=START + dt.timedelta(days=1))
+    everything = frozenset(Benefit.values)
+    ids = [week.pk, later.pk, revoked.pk, none.pk]
+
+    held = active_benefits_of(user_ids=ids, now=START + dt.timedelta(days=3))
+    assert held[week.pk] == frozenset(g.benefit for g in Grant.objects.filter(user=week))
+    assert held[week.pk] and held[week.pk] <= everything
+    assert held[later.pk] == held[revoked.pk] == held[none.pk] == frozenset()
+
+    after = active_benefits_of(user_ids=ids, now=START + dt.timedelta(days=8))
+    assert after[week.pk] == frozenset()
+    assert after[later.pk] == held[week.pk]  # the same comp, five days later
