@@ -4,7 +4,7 @@ Django's ``bulk_update`` builds a ``CASE WHEN pk = … THEN …`` expression per
 a batch of a few hundred renewals that costs more Python than everything else in the batch.
 ``update_rows`` sends ``UPDATE t SET f = v.f FROM (VALUES (pk, f…), …) AS v WHERE t.pk = v.pk``
 instead: the values are parameters, nothing is compiled per row. PostgreSQL and SQLite (3.33+)
-both run it.
+both run it. ``values_table`` renders such a ``(VALUES …)`` for statements of one's own.
 """
 
 from __future__ import annotations
@@ -16,6 +16,27 @@ from django.db import connections, router
 from django.db.models import Field, Model
 
 _CHUNK = 500
+
+
+def values_table(
+    *, fields: Sequence[Field[Any, Any]], rows: Sequence[Sequence[Any]], connection: Any
+) -> tuple[str, list[str], list[Any]]:
+    """``(VALUES (…), …)`` for ``rows`` (each a value per field, as the model holds it), the
+    SQL naming each column (``v.column1`` …, typed as its field on PostgreSQL, which reads
+    parameters as text), and the parameters, prepared for the database as the field saves."""
+    postgres = connection.vendor == "postgresql"
+    columns = [
+        f"CAST(v.column{position + 1} AS {field.db_type(connection)})"
+        if postgres
+        else f"v.column{position + 1}"
+        for position, field in enumerate(fields)
+    ]
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params: list[Any] = []
+    for row in rows:
+        for field, item in zip(fields, row, strict=True):
+            params.append(field.get_db_prep_save(item, connection))
+    return f"(VALUES {', '.join([row_sql] * len(rows))})", columns, params
 
 
 def update_rows(objs: Sequence[Model], fields: Sequence[str]) -> int:
@@ -30,34 +51,23 @@ def update_rows(objs: Sequence[Model], fields: Sequence[str]) -> int:
     quote = connection.ops.quote_name
     columns: list[Field[Any, Any]] = [meta.pk]
     columns += [cast(Field[Any, Any], meta.get_field(name)) for name in fields]
-    postgres = connection.vendor == "postgresql"
-
-    def value(position: int) -> str:
-        # VALUES columns are column1, column2, … on both databases. PostgreSQL types the
-        # parameters as text, so cast each to its column's type; SQLite needs no cast.
-        column = f"v.column{position + 1}"
-        field = columns[position]
-        return f"CAST({column} AS {field.db_type(connection)})" if postgres else column
-
-    assignments = ", ".join(
-        f"{quote(str(field.column))} = {value(position)}"
-        for position, field in enumerate(columns)
-        if position > 0
-    )
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
     table = quote(meta.db_table)
     updated = 0
     with connection.cursor() as cursor:
         for start in range(0, len(objs), _CHUNK):
             chunk = objs[start : start + _CHUNK]
-            params: list[Any] = []
-            for obj in chunk:
-                for field in columns:
-                    params.append(field.get_db_prep_save(getattr(obj, field.attname), connection))
+            values, names, params = values_table(
+                fields=columns,
+                rows=[[getattr(obj, field.attname) for field in columns] for obj in chunk],
+                connection=connection,
+            )
+            assignments = ", ".join(
+                f"{quote(str(field.column))} = {name}"
+                for field, name in zip(columns[1:], names[1:], strict=True)
+            )
             sql = (
                 f"UPDATE {table} SET {assignments} "  # noqa: S608 (names from the model)
-                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v "
-                f"WHERE {table}.{quote(str(columns[0].column))} = {value(0)}"
+                f"FROM {values} AS v WHERE {table}.{quote(str(columns[0].column))} = {names[0]}"
             )
             cursor.execute(sql, params)
             updated += cursor.rowcount
