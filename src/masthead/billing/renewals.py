@@ -52,7 +52,7 @@ from masthead.billing.models import (
 )
 from masthead.billing.periods import Period, period
 from masthead.billing.services import attempts, common, endings, hosted, settlement
-from masthead.core.bulk import update_rows
+from masthead.core.bulk import insert_rows, update_rows
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
@@ -302,7 +302,7 @@ def renew_batch(*, renewals: list[_Renewal], gateway: ChargesInBatches) -> list[
             }
             payments.update(
                 (p.idempotency_key, p)
-                for p in Payment.objects.bulk_create(
+                for p in insert_rows(
                     [
                         Payment(
                             invoice=invoices[r.sub.pk],

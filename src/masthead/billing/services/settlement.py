@@ -34,7 +34,7 @@ from masthead.billing.models import (
     SubscriptionStatus,
 )
 from masthead.billing.services.common import _set_access_until, grant_reference, record_event
-from masthead.core.bulk import update_rows
+from masthead.core.bulk import insert_rows, update_rows
 
 
 def charge_payment(*, payment: Payment, customer: Customer, off_session: bool) -> ChargeResult:
@@ -282,7 +282,7 @@ def _settle_succeeded(*, results: dict[int, ChargeResult]) -> None:
             )
         update_rows(list(subscriptions.values()), _PAID_FIELDS)
         access.sync_grants_many(source=GrantSource.SUBSCRIPTION, syncs=grants)
-        BillingEvent.objects.bulk_create(events)
+        insert_rows(events, set_ids=False)
         queue.after_commit_many(tasks.send_receipt, [{"invoice_id": pk} for pk in receipts])
         queue.after_commit_many(
             tasks.send_renewal_succeeded, [{"invoice_id": pk} for pk in renewed]
