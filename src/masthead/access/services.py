@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from masthead.access.copy import CopyError, validate_copy
 from masthead.access.models import Benefit, Grant, GrantSource, PromptCopy
 from masthead.access.selectors import forget_cached_rules
 from masthead.access.stores import MeterStore, MeterUnavailable
-from masthead.core.bulk import update_rows
+from masthead.core.bulk import update_rows, values_table
 
 _MERGE_LOOKBACK = dt.timedelta(days=400)
 
@@ -185,35 +185,46 @@ class GrantSync:
 
 def sync_grants_many(*, source: GrantSource, syncs: Sequence[GrantSync]) -> None:
     """``sync_grants`` for many source references at once (a batch of renewals): one read of
-    their open grants, one UPDATE of the changed ones, one INSERT of the missing ones."""
+    which benefits their open grants hold (no model instances, no times), one UPDATE per plan's
+    set of benefits extending them, one INSERT of the missing ones; grants of benefits a plan
+    no longer includes (rare: a plan change) are stopped as ``sync_grants`` stops them."""
     if not syncs:
         return
     by_reference = {sync.source_reference: sync for sync in syncs}
     unknown = sorted({b for sync in syncs for b in sync.benefits} - set(Benefit.values))
     if unknown:
         raise ValidationError(f"Unknown benefit(s): {', '.join(unknown)}.")
+    # By user as well as reference: the user's grants are indexed, references are not.
+    open_grants = Grant.objects.filter(
+        source=source,
+        user_id__in={sync.user_id for sync in syncs},
+        source_reference__in=by_reference,
+        revoked_at__isnull=True,
+    ).order_by()
     present: dict[str, set[str]] = {reference: set() for reference in by_reference}
-    changed: list[Grant] = []
-    for grant in Grant.objects.filter(
-        source=source, source_reference__in=by_reference, revoked_at__isnull=True
+    stray: list[int] = []
+    for pk, reference, user_id, benefit in open_grants.values_list(
+        "pk", "source_reference", "user_id", "benefit"
     ):
-        sync = by_reference[grant.source_reference]
-        if grant.user_id != sync.user_id:
+        sync = by_reference[reference]
+        if user_id != sync.user_id:
             continue
-        if grant.benefit not in sync.benefits:
-            # Benefits the plan no longer includes stop now.
+        if benefit in sync.benefits:
+            present[reference].add(benefit)
+        else:
+            stray.append(pk)
+    if stray:
+        # Benefits the plan no longer includes stop now.
+        stopped = []
+        for grant in Grant.objects.filter(pk__in=stray).order_by():
+            sync = by_reference[grant.source_reference]
             if grant.starts_at < sync.starts_at and (
                 grant.ends_at is None or grant.ends_at > sync.starts_at
             ):
                 grant.ends_at = sync.starts_at
-                changed.append(grant)
-            continue
-        present[grant.source_reference].add(grant.benefit)
-        if grant.starts_at < sync.ends_at and grant.ends_at != sync.ends_at:
-            grant.ends_at = sync.ends_at
-            changed.append(grant)
-    if changed:
-        update_rows(changed, ["ends_at"])
+                stopped.append(grant)
+        update_rows(stopped, ["ends_at"])
+    _extend_grants(source=source, syncs=[sync for sync in syncs if present[sync.source_reference]])
     missing = [
         Grant(
             user_id=sync.user_id,
@@ -230,6 +241,43 @@ def sync_grants_many(*, source: GrantSource, syncs: Sequence[GrantSync]) -> None
     ]
     if missing:
         Grant.objects.bulk_create(missing)
+
+
+def _extend_grants(*, source: GrantSource, syncs: Sequence[GrantSync]) -> None:
+    """Each sync's open grants of its benefits that started before its end now end at its end:
+    one UPDATE per set of benefits, three values per source reference (not per grant)."""
+    by_benefits: dict[tuple[str, ...], list[GrantSync]] = {}
+    for sync in syncs:
+        by_benefits.setdefault(tuple(sorted(set(sync.benefits))), []).append(sync)
+    meta = Grant._meta
+    connection = connections[router.db_for_write(Grant)]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(str(fields_by_name[name].column))}"
+
+    fields_by_name = {field.name: field for field in meta.concrete_fields}
+    fields = [fields_by_name[name] for name in ("source_reference", "user", "ends_at")]
+    with connection.cursor() as cursor:
+        for benefits, group in by_benefits.items():
+            for start in range(0, len(group), 500):
+                chunk = group[start : start + 500]
+                values, (reference, user, ends_at), params = values_table(
+                    fields=fields,
+                    rows=[[s.source_reference, s.user_id, s.ends_at] for s in chunk],
+                    connection=connection,
+                )
+                cursor.execute(
+                    f"UPDATE {table} SET {quote('ends_at')} = {ends_at} "  # noqa: S608 (ours)
+                    f"FROM {values} AS v WHERE {column('source')} = %s "
+                    f"AND {column('source_reference')} = {reference} "
+                    f"AND {column('user')} = {user} AND {column('revoked_at')} IS NULL "
+                    f"AND {column('benefit')} IN ({', '.join(['%s'] * len(benefits))}) "
+                    f"AND {column('starts_at')} < {ends_at} "
+                    f"AND ({column('ends_at')} IS NULL OR {column('ends_at')} <> {ends_at})",
+                    [*params, str(source), *benefits],
+                )
 
 
 def save_prompt_copy(*, kind: str, **fields: Any) -> PromptCopy:

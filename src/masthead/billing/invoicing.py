@@ -33,7 +33,7 @@ from masthead.billing.models import (
 from masthead.billing.numbering import CREDIT_SERIES, INVOICE_SERIES, document_number
 from masthead.billing.supply import Supply, supply_for
 from masthead.billing.tax import TaxSplit, financial_year, split_credit, split_tax
-from masthead.core.bulk import update_rows
+from masthead.core.bulk import insert_rows, update_rows
 
 
 class InvoiceFrozen(Exception):
@@ -294,7 +294,7 @@ def open_renewal_invoices(*, renewals: Sequence[RenewalToInvoice]) -> dict[int, 
         for r in renewals
         if r.subscription.pk not in found
     ]
-    for invoice in Invoice.objects.bulk_create(missing):
+    for invoice in insert_rows(missing):
         found[invoice.subscription_id] = invoice
     return found
 

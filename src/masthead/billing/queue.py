@@ -15,6 +15,8 @@ from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json
 
+from masthead.core.bulk import insert_rows
+
 
 def after_commit(work: Task[Any, Any], **kwargs: Any) -> None:
     """Enqueue once the surrounding transaction commits (at once if there is none)."""
@@ -33,12 +35,13 @@ def after_commit_many(work: Task[Any, Any], calls: list[dict[str, Any]]) -> None
 def enqueue_many(work: Task[Any, Any], calls: list[dict[str, Any]]) -> None:
     """Enqueue ``work`` once per keyword set, in one transaction.
 
-    On the database queue (production's) the rows go in with one multi-row INSERT: a batch of
+    On the database queue (production's) the rows go in at once (``core.bulk.insert_rows``: a
+    COPY on PostgreSQL, a multi-row INSERT elsewhere): a batch of
     200 renewals spent more time queueing its 200 emails one INSERT at a time than settling
     them. The rows are the ones ``DatabaseBackend.enqueue`` writes (django-tasks-db is pinned to
     0.13.x, whose ``_get_id`` this reuses); any other backend gets one ``enqueue`` per call.
     """
-    # Models: not at import time. bulk_create skips the pre_save signal that turns "no
+    # Models: not at import time. insert_rows skips the pre_save signal that turns "no
     # run_after" into the backend's far-future marker, so it is set here as that signal does.
     from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -49,7 +52,7 @@ def enqueue_many(work: Task[Any, Any], calls: list[dict[str, Any]]) -> None:
                 work.enqueue(**kwargs)
             return
         backend.validate_task(work)
-        DBTaskResult.objects.bulk_create(
+        insert_rows(
             [
                 DBTaskResult(
                     id=backend._get_id(),  # the backend's own id rule

@@ -52,7 +52,7 @@ from masthead.billing.models import (
 )
 from masthead.billing.periods import Period, period
 from masthead.billing.services import attempts, common, endings, hosted, settlement
-from masthead.core.bulk import update_rows
+from masthead.core.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
@@ -92,13 +92,12 @@ def claim_due(*, batch: int) -> list[int]:
             # The lease runs from *now* (the customer's clock), not from when the row fell
             # due: a backlog hours overdue must not be claimable again at once by another worker.
             real_now = timezone.now()
-            update_rows(
-                [
-                    Subscription(pk=pk, next_action_at=_lease_until(due, clock_now or real_now))
-                    for pk, due, clock_now in rows
-                ],
-                ["next_action_at"],
-            )
+            # Rows due on the real clock all get the same lease: one UPDATE, not a value each.
+            leases: dict[dt.datetime, list[int]] = {}
+            for pk, due, clock_now in rows:
+                leases.setdefault(_lease_until(due, clock_now or real_now), []).append(pk)
+            for until, pks in leases.items():
+                Subscription.objects.filter(pk__in=pks).update(next_action_at=until)
     return [pk for pk, _due, _clock in rows]
 
 
@@ -302,7 +301,7 @@ def renew_batch(*, renewals: list[_Renewal], gateway: ChargesInBatches) -> list[
             }
             payments.update(
                 (p.idempotency_key, p)
-                for p in Payment.objects.bulk_create(
+                for p in insert_rows(
                     [
                         Payment(
                             invoice=invoices[r.sub.pk],
