@@ -1150,7 +1150,8 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
             "search",
             "listings",
         ],
-        help="run only one of the benchmarks",
+        nargs="+",
+        help="run only these benchmarks (in the usual order)",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
@@ -1180,16 +1181,20 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
         )
         if have_redis:
             stack.callback(clean_redis)
-        run_decisions = args.only in (None, "decisions")
-        run_meters = args.only in (None, "meters")
-        run_pages = args.only in (None, "pages")
-        run_renewals = args.only in (None, "renewals") and have_pg
-        run_epaper = args.only in (None, "epaper")
-        run_newsletters = args.only in (None, "newsletters")
-        run_insights = args.only in (None, "insights")
-        run_search = args.only in (None, "search")
-        run_listings = args.only in (None, "listings")
-        if args.only == "renewals" and not have_pg:
+
+        def wanted(name: str) -> bool:
+            return args.only is None or name in args.only
+
+        run_decisions = wanted("decisions")
+        run_meters = wanted("meters")
+        run_pages = wanted("pages")
+        run_renewals = wanted("renewals") and have_pg
+        run_epaper = wanted("epaper")
+        run_newsletters = wanted("newsletters")
+        run_insights = wanted("insights")
+        run_search = wanted("search")
+        run_listings = wanted("listings")
+        if args.only == ["renewals"] and not have_pg:
             step("BENCHMARK FAILED: the renewal benchmark needs PostgreSQL on 127.0.0.1:5432")
             return 1
         wrk = ensure_wrk() if run_pages or run_search or run_listings else ""
