@@ -667,6 +667,8 @@ def bench_meters(
                 scratch / f"{tag}.json",
             )
         results.append({"config": config.label, **result})
+        if config.redis:  # the page benchmark measures Redis without them first
+            note(f"deleted {delete_redis_keys()} Redis keys under {REDIS_PREFIX}:")
     return results
 
 

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -112,15 +113,26 @@ def meter_store() -> MeterStore:
 
 def reset_meter_store() -> None:
     """Rebuild the store from settings on next use (tests switch stores)."""
-    global _store  # noqa: PLW0603 - see meter_store
-    _store = None
+    global _store, _month  # noqa: PLW0603 - see meter_store
+    _store = _month = None
     _publisher_tz.cache_clear()
 
 
+# The month the last monthly window was worked out for, with its zone: every story view in a
+# month asks for the same window.
+_month: tuple[ZoneInfo, Window] | None = None
+
+
 def window_for(rule: RuleSnapshot, *, now: dt.datetime) -> Window:
+    global _month  # noqa: PLW0603 - a one-entry memo, see _month
     if rule.period == MeterPeriod.ROLLING_DAYS:
         return rolling_days(now=now, days=rule.rolling_days)
-    return calendar_month(now=now, tz=_publisher_tz())
+    tz = _publisher_tz()
+    if _month is not None and _month[0] is tz and _month[1].starts <= now < _month[1].ends:
+        return _month[1]
+    window = calendar_month(now=now, tz=tz)
+    _month = (tz, window)
+    return window
 
 
 def benefits_of(reader: Reader, *, now: dt.datetime) -> frozenset[str]:
@@ -207,9 +219,18 @@ def _is_exempt(rule: RuleSnapshot, article: Article) -> bool:
     )
 
 
+# The decisions counter's child for each (reason, full): labels() takes a lock per call.
+_counted: dict[tuple[Reason, bool], Any] = {}
+
+
 def decide(*, reader: Reader, article: Article, context: Context | None = None) -> Decision:
     decision = _decide(reader=reader, article=article, context=context)
-    DECISIONS.labels(reason=str(decision.reason), full=str(decision.full).lower()).inc()
+    key = (decision.reason, decision.full)
+    counter = _counted.get(key)
+    if counter is None:
+        counter = DECISIONS.labels(reason=str(decision.reason), full=str(decision.full).lower())
+        _counted[key] = counter
+    counter.inc()
     return decision
 
 
@@ -249,6 +270,8 @@ def _decide(*, reader: Reader, article: Article, context: Context | None) -> Dec
     if rule is None or _is_exempt(rule, article):
         return Decision(full=True, reason=Reason.NOT_METERED)
     decision = _metered(reader=reader, article=article, rule=rule, context=context, now=now)
+    if decision.rule == rule.name:
+        return decision
     return dataclasses.replace(decision, rule=rule.name)
 
 
@@ -353,6 +376,7 @@ def _under_meter(*, rule: RuleSnapshot, read: int) -> Decision:
         free_limit=rule.free_limit,
         read=read,
         remaining=max(0, rule.free_limit - read),
+        rule=rule.name,
     )
 
 
