@@ -1038,6 +1038,15 @@ def print_pages(pages: list[dict[str, Any]]) -> None:
         busy = p["busy_before"]
         busy_text = f" (CPU busy before start: {busy:.0%})" if busy is not None else ""
         print(f"  {p['config']} runs, req/s: {spread}{busy_text}")
+        crowded = p.get("crowded")
+        if crowded:
+            m = crowded["median"]
+            print(
+                f"  {p['config']} again with {crowded['readers']:,} more readers' meters in "
+                f"Redis: bare {m['bare']:.0f}, metered {m['metered']:.0f} "
+                f"({m['metered'] / m['bare']:.2f}), store {m['store']:.0f} "
+                f"({m['store'] / m['bare']:.2f}) req/s"
+            )
     print(
         f"  (median of {len(first['runs']['bare'])} alternating runs each; 'metered': the "
         "reader's cookie carries the meter's signed proof; 'store': the same cookie without "
