@@ -307,6 +307,22 @@ def database_for(config: Config, scratch: Path, tag: str) -> Iterator[str]:
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
 
 
+def run_on_own_database(
+    module: str, args: list[str], config: Config, scratch: Path, tag: str
+) -> dict[str, Any]:
+    """Run a benchmark child on a database of its own, in ``config``'s store, with Masthead's
+    own settings; the database goes when it ends."""
+    with database_for(config, scratch, tag) as url:
+        env = child_env(
+            database_url=url,
+            store=config.store,
+            var_dir=scratch / tag / "var",
+            redis=config.redis,
+            settings="masthead.settings",
+        )
+        return run_child(module, args, env, scratch / f"{tag}.json")
+
+
 # --- 1. Decisions per second ---------------------------------------------------------------
 
 
@@ -321,20 +337,9 @@ def bench_decisions(
         )
         tag = f"decisions-{config.store}-{config.database}"
         busy = report_busy("this measurement")
-        with database_for(config, scratch, tag) as url:
-            env = child_env(
-                database_url=url,
-                store=config.store,
-                var_dir=scratch / tag / "var",
-                redis=config.redis,
-                settings="masthead.settings",
-            )
-            result = run_child(
-                "bench.decisions",
-                ["--seconds", str(plan.decide_seconds)],
-                env,
-                scratch / f"{tag}.json",
-            )
+        result = run_on_own_database(
+            "bench.decisions", ["--seconds", str(plan.decide_seconds)], config, scratch, tag
+        )
         if result["mismatches"]:
             raise BenchError(f"{config.label}: decide() answered unexpectedly: {result}")
         results.append({"config": config.label, "busy_before": busy, **result})
@@ -652,20 +657,9 @@ def bench_meters(
             f"with {plan.meter_readers:,} more readers' meters in the store (bench/meters.py)"
         )
         tag = f"meters-{config.store}-{config.database}"
-        with database_for(config, scratch, tag) as url:
-            env = child_env(
-                database_url=url,
-                store=config.store,
-                var_dir=scratch / tag / "var",
-                redis=config.redis,
-                settings="masthead.settings",
-            )
-            result = run_child(
-                "bench.meters",
-                ["--readers", str(plan.meter_readers)],
-                env,
-                scratch / f"{tag}.json",
-            )
+        result = run_on_own_database(
+            "bench.meters", ["--readers", str(plan.meter_readers)], config, scratch, tag
+        )
         results.append({"config": config.label, **result})
         if config.redis:  # the page benchmark measures Redis without them first
             note(f"deleted {delete_redis_keys()} Redis keys under {REDIS_PREFIX}:")
