@@ -128,8 +128,9 @@ def window_for(rule: RuleSnapshot, *, now: dt.datetime) -> Window:
     if rule.period == MeterPeriod.ROLLING_DAYS:
         return rolling_days(now=now, days=rule.rolling_days)
     tz = _publisher_tz()
-    if _month is not None and _month[0] is tz and _month[1].starts <= now < _month[1].ends:
-        return _month[1]
+    cached = _month  # read once: another thread may replace it at the month's turn
+    if cached is not None and cached[0] is tz and cached[1].starts <= now < cached[1].ends:
+        return cached[1]
     window = calendar_month(now=now, tz=tz)
     _month = (tz, window)
     return window
@@ -358,6 +359,9 @@ def _metered(
         return _unavailable(reader=reader, article=article, rule=rule, store=store, error=exc)
     if not allowed:
         return _used_up(reader=reader, rule=rule, read=read)
+    if rule.period == MeterPeriod.ROLLING_DAYS:
+        # A rolling window's start moves every second: a proof of it would never match.
+        return _under_meter(rule=rule, read=read)
     reader.proof = proof_after(
         proof=proof,
         meter_key=reader.meter_key,

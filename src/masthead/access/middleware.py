@@ -45,7 +45,8 @@ class ReaderIdentityMiddleware:
                 from_key=f"a:{cookie.anonymous_id}",
                 into_key=f"u:{user_id}",
             )
-            cookie = ReaderCookie(cookie.anonymous_id, user_id, cookie.spent_until, cookie.proof)
+            # The proof named the browser's key, and its count is now the account's: drop it.
+            cookie = ReaderCookie(cookie.anonymous_id, user_id, cookie.spent_until)
             changed = True
         elif user_id is None and cookie.linked_user_id is not None:
             # Signed out: the browser keeps what the account had read.
@@ -54,7 +55,8 @@ class ReaderIdentityMiddleware:
                 from_key=f"u:{cookie.linked_user_id}",
                 into_key=f"a:{cookie.anonymous_id}",
             )
-            cookie = ReaderCookie(cookie.anonymous_id, None, cookie.spent_until, cookie.proof)
+            # The browser's count just grew by the account's: its old proof would understate it.
+            cookie = ReaderCookie(cookie.anonymous_id, None, cookie.spent_until)
             changed = True
 
         reader = Reader(
