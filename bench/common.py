@@ -85,3 +85,19 @@ def write_result(path: str, data: dict[str, Any]) -> None:
 def fail(message: str) -> None:
     print(f"      FAILED: {message}", file=sys.stderr, flush=True)
     sys.exit(1)
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """Share of all cores busy over ``seconds`` (Linux /proc/stat), while we run nothing."""
+
+    def sample() -> tuple[int, int]:
+        values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values[:8]), values[3] + values[4]
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)

@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import cpu_busy
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
@@ -170,22 +172,6 @@ def process_cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return 0.0
-
-
-def cpu_busy(seconds: float = 1.0) -> float | None:
-    """Share of all cores busy (Linux /proc/stat) before we start: other people's work."""
-
-    def sample() -> tuple[int, int]:
-        values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return sum(values[:8]), values[3] + values[4]
-
-    try:
-        total0, idle0 = sample()
-        time.sleep(seconds)
-        total1, idle1 = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
 # --- Orchestration --------------------------------------------------------------------------

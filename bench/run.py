@@ -1051,18 +1051,13 @@ def print_pages(pages: list[dict[str, Any]]) -> None:
         print_probe(p)
 
 
-def summary(  # noqa: PLR0917 - one report per benchmark, in order
-    decisions: list[dict[str, Any]],
-    pages: list[dict[str, Any]],
-    renewals: dict[str, Any] | None = None,
-    epaper: dict[str, Any] | None = None,
-    newsletters: dict[str, Any] | None = None,
-    insights: dict[str, Any] | None = None,
-    *,
-    search: list[dict[str, Any]] | None = None,
-    meters: list[dict[str, Any]] | None = None,
-    listings: list[dict[str, Any]] | None = None,
-) -> None:
+def summary(figures: dict[str, Any]) -> None:
+    """Every figure measured, by benchmark (what ran; the others are absent)."""
+    decisions: list[dict[str, Any]] = figures.get("decisions", [])
+    pages: list[dict[str, Any]] = figures.get("pages", [])
+    renewals, epaper = figures.get("renewals"), figures.get("epaper")
+    newsletters, insights = figures.get("newsletters"), figures.get("insights")
+    search, meters, listings = figures.get("search"), figures.get("meters"), figures.get("listings")
     line = "-" * 96
     print("\n" + line)
     print("SUMMARY")
@@ -1167,15 +1162,7 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
 
     signal.signal(signal.SIGTERM, on_sigterm)
     scratch = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
-    decisions: list[dict[str, Any]] = []
-    pages: list[dict[str, Any]] = []
-    renewals: dict[str, Any] | None = None
-    epaper: dict[str, Any] | None = None
-    newsletters: dict[str, Any] | None = None
-    insights: dict[str, Any] | None = None
-    search: list[dict[str, Any]] = []
-    meters: list[dict[str, Any]] = []
-    listings: list[dict[str, Any]] = []
+    figures: dict[str, Any] = {}  # by benchmark, in the order they ran
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         step(f"Masthead benchmarks{' (quick)' if args.quick else ''}; scratch dir {scratch}")
@@ -1227,77 +1214,43 @@ def main() -> int:  # noqa: PLR0915 - the benchmarks' steps, in order, read best
 
         try:
             if run_decisions:
-                decisions = bench_decisions(decide_configs, plan, scratch, number)
+                figures["decisions"] = bench_decisions(decide_configs, plan, scratch, number)
             if run_meters:
-                meters = bench_meters(meter_configs, plan, scratch, number)
+                figures["meters"] = bench_meters(meter_configs, plan, scratch, number)
             if run_pages:
                 for config in page_configs:
                     step(
                         f"{number()} metered page vs bare page: {config.label} "
                         f"(wrk {plan.rounds} x {plan.wrk_seconds}s per page, alternating)"
                     )
-                    pages.append(bench_pages(config, plan, scratch, wrk))
+                    figures.setdefault("pages", []).append(bench_pages(config, plan, scratch, wrk))
             if run_renewals:
-                renewals = bench_renewals(plan, scratch, number)
+                figures["renewals"] = bench_renewals(plan, scratch, number)
             if run_epaper:
-                epaper = bench_epaper(plan, scratch, number)
+                figures["epaper"] = bench_epaper(plan, scratch, number)
             if run_newsletters:
-                newsletters = bench_newsletters(plan, scratch, number)
+                figures["newsletters"] = bench_newsletters(plan, scratch, number)
             if run_insights:
-                insights = bench_insights(
+                figures["insights"] = bench_insights(
                     plan, scratch, number, have_pg=have_pg, have_redis=have_redis
                 )
             if run_search:
-                search = bench_search(plan, scratch, number, have_pg=have_pg, wrk=wrk)
+                figures["search"] = bench_search(plan, scratch, number, have_pg=have_pg, wrk=wrk)
             for config in page_configs if run_listings else []:
                 step(f"{number()} listings vs bare pages: {config.label} (bench/listings.py)")
-                listings.append(bench_listings(config, plan, scratch, wrk))
+                figures.setdefault("listings", []).append(
+                    bench_listings(config, plan, scratch, wrk)
+                )
         except BenchError as exc:
             step(f"BENCHMARK FAILED: {exc}")
-            summary(
-                decisions,
-                pages,
-                renewals,
-                epaper,
-                newsletters,
-                insights,
-                search=search,
-                meters=meters,
-                listings=listings,
-            )
+            summary(figures)
             return 1
         except KeyboardInterrupt:
             step("interrupted; cleaning up")
             return 130
-        summary(
-            decisions,
-            pages,
-            renewals,
-            epaper,
-            newsletters,
-            insights,
-            search=search,
-            meters=meters,
-            listings=listings,
-        )
+        summary(figures)
         if args.json:
-            args.json.write_text(
-                json.dumps(
-                    {
-                        "decisions": decisions,
-                        "pages": pages,
-                        "renewals": renewals,
-                        "epaper": epaper,
-                        "newsletters": newsletters,
-                        "insights": insights,
-                        "search": search,
-                        "meters": meters,
-                        "listings": listings,
-                    },
-                    indent=2,
-                    default=str,
-                )
-            )
+            args.json.write_text(json.dumps(figures, indent=2, default=str))
             note(f"wrote {args.json}")
         step("done; cleaning up")
     return 0

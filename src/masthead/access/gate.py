@@ -6,7 +6,6 @@ e-paper text) asks here. No other code decides who may read what.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -270,10 +269,8 @@ def _decide(*, reader: Reader, article: Article, context: Context | None) -> Dec
     rule = _matching_rule(audience=audience, article=article)
     if rule is None or _is_exempt(rule, article):
         return Decision(full=True, reason=Reason.NOT_METERED)
-    decision = _metered(reader=reader, article=article, rule=rule, context=context, now=now)
-    if decision.rule == rule.name:
-        return decision
-    return dataclasses.replace(decision, rule=rule.name)
+    # Every decision the meter makes names its rule (insights counts views and prompts by it).
+    return _metered(reader=reader, article=article, rule=rule, context=context, now=now)
 
 
 def may_use(*, reader: Reader, benefit: str, now: dt.datetime | None = None) -> Decision:
@@ -296,6 +293,7 @@ def _used_up(*, reader: Reader, rule: RuleSnapshot, read: int) -> Decision:
             full=False,
             reason=Reason.REGISTRATION_REQUIRED if bonus else Reason.METER_USED_UP,
             free_limit=rule.free_limit,
+            rule=rule.name,
             read=read,
             remaining=0,
             register_bonus=bonus,
@@ -305,6 +303,7 @@ def _used_up(*, reader: Reader, rule: RuleSnapshot, read: int) -> Decision:
         full=False,
         reason=Reason.METER_USED_UP,
         free_limit=rule.free_limit,
+        rule=rule.name,
         read=read,
         remaining=0,
         prompt=PromptKind.METER_REGISTERED,
@@ -316,7 +315,9 @@ def _metered(
 ) -> Decision:
     if context.surface == Surface.FEED:
         # Nobody to meter in a feed: it carries what is free for everyone, the lead of the rest.
-        return Decision(full=False, reason=Reason.NOT_COUNTED, free_limit=rule.free_limit)
+        return Decision(
+            full=False, reason=Reason.NOT_COUNTED, free_limit=rule.free_limit, rule=rule.name
+        )
     if reader.forged:
         # An altered or invented reader cookie earns no free stories.
         return _used_up(reader=reader, rule=rule, read=rule.free_limit)
@@ -351,6 +352,7 @@ def _metered(
                     full=False,
                     reason=Reason.NOT_COUNTED,
                     free_limit=rule.free_limit,
+                    rule=rule.name,
                     read=read,
                     remaining=max(0, rule.free_limit - read),
                 )
@@ -359,17 +361,16 @@ def _metered(
         return _unavailable(reader=reader, article=article, rule=rule, store=store, error=exc)
     if not allowed:
         return _used_up(reader=reader, rule=rule, read=read)
-    if rule.period == MeterPeriod.ROLLING_DAYS:
-        # A rolling window's start moves every second: a proof of it would never match.
-        return _under_meter(rule=rule, read=read)
-    reader.proof = proof_after(
-        proof=proof,
-        meter_key=reader.meter_key,
-        window_starts=starts,
-        article_id=article.pk,
-        read=read,
-    )
-    reader.proof_changed = True
+    # A rolling window's start moves every second: a proof of it would never match.
+    if rule.period != MeterPeriod.ROLLING_DAYS:
+        reader.proof = proof_after(
+            proof=proof,
+            meter_key=reader.meter_key,
+            window_starts=starts,
+            article_id=article.pk,
+            read=read,
+        )
+        reader.proof_changed = True
     return _under_meter(rule=rule, read=read)
 
 
@@ -400,10 +401,13 @@ def _unavailable(
     except Exception:  # the miss record is best effort; the reader's page is not
         logger.exception("could not record a meter miss")
     if policy == "allow":
-        return Decision(full=True, reason=Reason.METER_UNAVAILABLE, free_limit=rule.free_limit)
+        return Decision(
+            full=True, reason=Reason.METER_UNAVAILABLE, free_limit=rule.free_limit, rule=rule.name
+        )
     return Decision(
         full=False,
         reason=Reason.METER_UNAVAILABLE,
         free_limit=rule.free_limit,
+        rule=rule.name,
         prompt=PromptKind.METER_REGISTERED if reader.is_signed_in else PromptKind.METER_ANONYMOUS,
     )

@@ -16,10 +16,12 @@ hold) fails closed, which for sign-in is the safe side ("try again in a moment")
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis import RedisError
 
 logger = logging.getLogger(__name__)
@@ -103,3 +105,11 @@ class OutageTolerantRedisCache(RedisCache):
             self._down("write", exc)
             # What Django says of a key that is not there: the caller's "start it" path runs.
             raise ValueError(f"Key {key!r} not found (the cache is unavailable).") from exc
+
+
+def forget_now_and_after_commit(forget: Callable[[], None]) -> None:
+    """Forget now, and again once the transaction commits: a request between the two may have
+    rebuilt a cached page from the rows as they were before the commit (the page caches)."""
+    forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(forget)

@@ -42,12 +42,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
+from masthead.core.cache import forget_now_and_after_commit
 from masthead.pages.presenters import PageShell
 
 LISTING_TTL = 10
@@ -221,11 +221,7 @@ def forget_listings() -> None:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, VERSION_TTL)
         forget_local_copies()
 
-    forget()
-    # Again once the transaction commits: a request between the two may have rendered the
-    # listings from the rows as they were before the commit.
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(forget)
+    forget_now_and_after_commit(forget)
 
 
 def story_changed(slug: str) -> None:

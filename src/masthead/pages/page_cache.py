@@ -34,17 +34,16 @@ import contextlib
 import dataclasses
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils.autoreload import file_changed
 
+from masthead.core.cache import forget_now_and_after_commit
 from masthead.core.context_processors import forget_chrome, forget_nav_sections, nav_sections
 from masthead.newsroom import selectors
 from masthead.pages import listing_cache, presenters
@@ -101,14 +100,6 @@ def _shared_kit(slug: str) -> ArticleKit:
     return kit
 
 
-def _now_and_after_commit(forget: Callable[[], None]) -> None:
-    """Forget now, and again once the transaction commits: a request between the two may have
-    rebuilt the kit from the rows as they were before the commit."""
-    forget()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(forget)
-
-
 def forget_article(*, slug: str) -> None:
     """The story's next page view rebuilds its kit (see the module docstring)."""
 
@@ -117,7 +108,7 @@ def forget_article(*, slug: str) -> None:
         cache.delete(_kit_key(slug))
         _local.pop(slug, None)
 
-    _now_and_after_commit(forget)
+    forget_now_and_after_commit(forget)
 
 
 def forget_newsroom() -> None:
@@ -128,7 +119,7 @@ def forget_newsroom() -> None:
         forget_nav_sections()
         forget_local_copies()
 
-    _now_and_after_commit(forget)
+    forget_now_and_after_commit(forget)
 
 
 def story_changed(slug: str) -> None:

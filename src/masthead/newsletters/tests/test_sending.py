@@ -29,6 +29,7 @@ from masthead.newsletters.tests.conftest import (
     reader,
     subscriber,
 )
+from masthead.newsletters.tests.takeover import send_taken_over
 from masthead.ops.testing import PARAGRAPHS
 
 pytestmark = pytest.mark.django_db
@@ -367,26 +368,12 @@ def _five_readers_and_an_issue() -> tuple[Any, list[str]]:
 def test_a_sender_whose_claim_was_taken_over_mid_batch_sends_none_of_the_others_copies(
     mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from django.conf import settings as django_settings
-
     made, addresses = _five_readers_and_an_issue()
-    clock = [timezone.now()]
-    real_mark = sending._Marks.sent
-    second: list[sending.SendReport] = []
+    first, second = send_taken_over(
+        monkeypatch=monkeypatch, issue_id=made.pk, sent=lambda: len(mailoutbox)
+    )
 
-    def stall_then_take_over(self: Any, pk: int, at: dt.datetime) -> None:
-        real_mark(self, pk, at)
-        if len(mailoutbox) == 2 and not second:
-            # The first sender stalls past its lease; a second one takes the batch over. (The
-            # placeholder goes in first: the second sender's own marks come through here too.)
-            second.append(sending.SendReport(issue_id=made.pk))
-            clock[0] += dt.timedelta(seconds=django_settings.NEWSLETTERS_CLAIM_SECONDS + 1)
-            second[0] = sending.send_issue(issue_id=made.pk, batch_size=5, now=lambda: clock[0])
-
-    monkeypatch.setattr(sending._Marks, "sent", stall_then_take_over)
-    first = sending.send_issue(issue_id=made.pk, batch_size=5, now=lambda: clock[0])
-
-    assert (first.sent, second[0].sent) == (2, 3)
+    assert (first.sent, second.sent) == (2, 3)
     assert sorted(_by_recipient(mailoutbox)) == addresses, "each reader once"
     made.refresh_from_db()
     assert made.status == IssueStatus.SENT

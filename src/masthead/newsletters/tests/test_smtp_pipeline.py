@@ -4,7 +4,6 @@ filled in and copies go down one pipelined conversation."""
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import re
@@ -19,6 +18,7 @@ from masthead.newsletters import sending, services
 from masthead.newsletters.models import Delivery, DeliveryStatus, IssueStatus, Signup
 from masthead.newsletters.sink import Received, Sink
 from masthead.newsletters.tests.conftest import active_signup, issue, newsletter, reader
+from masthead.newsletters.tests.takeover import send_taken_over
 from masthead.newsletters.tokens import read_unsubscribe_token
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,6 @@ def test_a_sender_that_lost_its_claim_drops_the_envelope_it_had_sent_ahead(
     """The next copy's envelope travels with the copy before it; when the claim lapses before
     that next copy, the sender leaves without sending it, and the one that took over sends it,
     once."""
-    from django.conf import settings as django_settings
 
     news = newsletter()
     addresses = [f"reader{i}@example.com" for i in range(5)]
@@ -199,21 +198,11 @@ def test_a_sender_that_lost_its_claim_drops_the_envelope_it_had_sent_ahead(
         active_signup(news, address)
     made = issue(news)
     services.schedule(issue_id=made.pk, send_at=timezone.now())
-    clock = [timezone.now()]
-    real_mark = sending._Marks.sent
-    second: list[sending.SendReport] = []
+    first, second = send_taken_over(
+        monkeypatch=monkeypatch, issue_id=made.pk, sent=lambda: smtp.count
+    )
 
-    def stall_then_take_over(self: Any, pk: int, at: dt.datetime) -> None:
-        real_mark(self, pk, at)
-        if smtp.count == 2 and not second:
-            second.append(sending.SendReport(issue_id=made.pk))
-            clock[0] += dt.timedelta(seconds=django_settings.NEWSLETTERS_CLAIM_SECONDS + 1)
-            second[0] = sending.send_issue(issue_id=made.pk, batch_size=5, now=lambda: clock[0])
-
-    monkeypatch.setattr(sending._Marks, "sent", stall_then_take_over)
-    first = sending.send_issue(issue_id=made.pk, batch_size=5, now=lambda: clock[0])
-
-    assert (first.sent, second[0].sent) == (2, 3)
+    assert (first.sent, second.sent) == (2, 3)
     assert sorted(_once_each(smtp.messages)) == addresses
     made.refresh_from_db()
     assert made.status == IssueStatus.SENT
