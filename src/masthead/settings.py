@@ -193,6 +193,11 @@ TEMPLATES = [
 
 # --- Data ----------------------------------------------------------------------------------
 DATABASE_URL = _env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'masthead.sqlite3'}"
+# Run on each new SQLite connection (see the comments below; core/tests/test_sqlite_durability).
+SQLITE_INIT_COMMAND = (
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+    "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+)
 DATABASES: dict[str, Any] = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if not DATABASE_URL.startswith("sqlite://:memory:"):
@@ -208,9 +213,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # synchronous=NORMAL in WAL mode loses no committed data on a crash of the process
         # (only on a power cut, the last transactions); mmap and a 64 MB page cache per
         # connection serve reads from memory.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
-        "PRAGMA temp_store=MEMORY;",
+        "init_command": SQLITE_INIT_COMMAND,
         "transaction_mode": "IMMEDIATE",
     }
     # Tests use a file, not shared-cache memory, so parallel requests queue on SQLite's

@@ -203,6 +203,40 @@ def test_a_replayed_older_proof_opens_only_what_it_listed(counting_store):
     assert read(reader, c).full  # ...and what it did not is asked of the store, which says yes
 
 
+def test_with_the_store_down_a_story_the_proof_lists_still_opens_and_no_other(settings):
+    """ADR 0029: the store counted it, so an outage under policy "deny" does not take it back;
+    a story the proof does not list follows the policy."""
+    from masthead.access.gate import reset_meter_store
+
+    testing.demo_rules()
+    reader = Reader(user_id=None, anonymous_id=uuid.uuid4().hex)
+    counted, other = testing.article(), testing.article()
+    assert read(reader, counted).full  # the database store counts it and writes the proof
+    settings.METER_STORE = "redis"
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.METER_UNAVAILABLE_POLICY = "deny"
+    reset_meter_store()
+    assert read(reader, counted).reason == Reason.UNDER_METER
+    refused = read(reader, other)
+    assert (refused.full, refused.reason) == (False, Reason.METER_UNAVAILABLE)
+
+
+def test_the_proof_keeps_the_newest_32_stories_and_the_cookie_stays_under_a_kilobyte(settings):
+    """ADR 0029: a limit of 40 a month; the cookie holds the newest 32 stories, and a
+    story beyond them is still opened by asking the store."""
+    testing.rule(audience=Audience.ANONYMOUS, free_limit=40, position=10)
+    reader = Reader(user_id=None, anonymous_id=uuid.uuid4().hex)
+    stories = [testing.article() for _ in range(40)]
+    for story in stories:
+        assert read(reader, story).full
+    assert reader.proof is not None
+    assert reader.proof.stories == tuple(s.pk for s in stories[8:])
+    assert reader.proof.read == 40
+    value = dump_cookie(ReaderCookie(reader.anonymous_id, None, None, reader.proof))
+    assert len(f"{settings.READER_COOKIE_NAME}={value}") < 1024
+    assert read(reader, stories[0]).full  # not listed: the store is asked, and says yes
+
+
 # --- The stateful property: any life of readers, on both stores ------------------------------
 
 
