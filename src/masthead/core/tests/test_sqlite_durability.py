@@ -68,3 +68,22 @@ def test_a_reader_holding_a_snapshot_does_not_block_a_writer_in_another_connecti
     assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 2
     reader.close()
     writer.close()
+
+
+def test_a_connection_kept_open_reads_what_a_restore_copied_into_the_file(tmp_path: Path):
+    """`masthead restore` copies a backup into the live file with SQLite's backup API (it does
+    not swap the file), so a worker's kept connection reads the restored rows."""
+    live, backup = tmp_path / "embedded.sqlite3", tmp_path / "backup.sqlite3"
+    kept = sqlite3.connect(live, isolation_level=None)
+    kept.executescript(settings.SQLITE_INIT_COMMAND)
+    kept.executescript("CREATE TABLE reader (email TEXT);")
+    assert kept.execute("SELECT count(*) FROM reader").fetchone()[0] == 0
+    with sqlite3.connect(backup) as source:
+        source.executescript(
+            "CREATE TABLE reader (email TEXT); INSERT INTO reader VALUES ('asha@example.com');"
+        )
+        restorer = sqlite3.connect(live)
+        source.backup(restorer)  # as ops.backup._sqlite_restore does
+        restorer.close()
+    assert [e for (e,) in kept.execute("SELECT email FROM reader")] == ["asha@example.com"]
+    kept.close()
