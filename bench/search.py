@@ -407,9 +407,12 @@ def time_queries(queries: list[dict[str, str]]) -> dict[str, Any]:
     kinds = {
         name: percentiles(engine_times[start:end]) for name, (start, end) in QUERY_KINDS.items()
     }
+    # The slowest ten by the engine's time: what the tail is made of.
+    slowest = sorted(zip(engine_times, queries, strict=True), key=lambda t: t[0], reverse=True)
     return {
         "queries": len(wanted),
         "with_results": found_any,
+        "slowest": [{"engine_ms": seconds * 1000, **q} for seconds, q in slowest[:10]],
         "engine": percentiles(engine_times),
         "search": percentiles(page_times),
         "engine_by_kind": kinds,
@@ -705,6 +708,13 @@ def main() -> None:
             f"  {kind}: engine p50/p95/max-ish {figures['p50_ms']:.1f}/{figures['p95_ms']:.1f}/"
             f"{figures['p99_ms']:.1f} ms"
         )
+    say(
+        "the slowest ten: "
+        + "; ".join(
+            f"{s.pop('engine_ms'):.0f} ms {json.dumps(s)}"
+            for s in [dict(slow) for slow in timed["slowest"]]
+        )
+    )
     write_result(
         args.out,
         {

@@ -35,6 +35,11 @@ COUNT_LIMIT = 100
 # back from now; None: all before). Most searches of a common phrase end in the first ranges;
 # a rare phrase reads every range, at the cost of its few candidates (PostgresEngine).
 PHRASE_RANGE_DAYS: tuple[int | None, ...] = (90, 365, 3 * 365, 10 * 365, None)
+# After a range, the rest of the archive is searched at once when the candidates met so far,
+# spread over the stories the planner expects in the rest, come to at most this many: each
+# range costs a scan of the publication-time index and the pairs' posting lists, and a rare
+# phrase meets most of its few candidates in the older ranges (ADR 0021, fourth measurement).
+PHRASE_ONE_PASS_CANDIDATES = 4000
 # ...unless the planner expects the phrase's word pairs in at least this share of all entries:
 # the phrase is then common enough that walking the stories by date meets its newest matches
 # soonest (and the pairs index's posting list alone would cost more).
@@ -208,12 +213,16 @@ class PostgresEngine:
         tsquery, tsparams = self._tsquery(query)
         pair_conditions, pair_params = self._phrase_pairs(query)
         where, params = filter_sql(filters)
-        if pair_conditions and not self._pairs_are_common(pair_conditions, pair_params):
+        # The planner's own count of all entries (its statistics, so like is compared with
+        # like, even before the table's first ANALYZE).
+        archive = max(_planned_rows("TRUE", []), 1.0) if pair_conditions else 1.0
+        if pair_conditions and not self._pairs_are_common(pair_conditions, pair_params, archive):
             return self._find_phrases(
                 tsquery=(tsquery, tsparams),
                 pairs=(pair_conditions, pair_params),
                 filters=(where, params),
                 now=filters.now,
+                archive=archive,
                 sort=sort,
                 offset=offset,
                 limit=limit,
@@ -237,16 +246,14 @@ class PostgresEngine:
             rows, offset=offset, limit=limit, count=lambda: _count(from_where, base_params)
         )
 
-    def _pairs_are_common(self, conditions: list[str], params: list[str]) -> bool:
+    def _pairs_are_common(self, conditions: list[str], params: list[str], archive: float) -> bool:
         """Whether the planner expects the phrase's word pairs in at least PHRASE_WALK_SHARE of
         the entries (its statistics of the pairs' most common elements). Then the newest
         matches are found soonest by walking the stories by date, as for plain words: at
         1,000,000 stories ``"would said"``, its pair in 57 % of them, takes 5 ms that way
         against 388 ms through the pairs index (ADR 0021)."""
         expected = _planned_rows(" AND ".join(conditions), params)
-        # The planner's own count of all entries, so the share is of like with like (and at
-        # most 1) even before the table's first ANALYZE.
-        return expected / max(_planned_rows("TRUE", []), 1.0) >= PHRASE_WALK_SHARE
+        return expected / archive >= PHRASE_WALK_SHARE
 
     @staticmethod
     def _score(tsquery: str) -> str:
@@ -263,6 +270,7 @@ class PostgresEngine:
         pairs: tuple[list[str], list[str]],
         filters: tuple[list[str], list[Any]],
         now: dt.datetime,
+        archive: float,
         sort: str,
         offset: int,
         limit: int,
@@ -288,8 +296,11 @@ class PostgresEngine:
             wanted = max(wanted, RELEVANCE_WINDOW)
         candidates = " AND ".join([*pair_conditions, *where])
         matches: list[int] = []
+        candidates_met = 0
         newer_than: dt.datetime | None = None
-        for days in PHRASE_RANGE_DAYS:
+        ranges = iter(PHRASE_RANGE_DAYS)
+        days = next(ranges)
+        while True:
             since = now - dt.timedelta(days=days) if days is not None else None
             bounds: list[str] = []
             bound_params: list[Any] = []
@@ -299,19 +310,29 @@ class PostgresEngine:
             if newer_than is not None:
                 bounds.append("AND e.published_at < %s")
                 bound_params.append(_dt(newer_than))
-            rows = _run(
-                # This module's SQL throughout; every value in it is a parameter. The ids are
-                # gathered into an array first, so each match is read once, by primary key.
-                "SELECT e.id FROM search_entry e WHERE e.id = ANY(ARRAY("  # noqa: S608
-                f"SELECT e.id FROM search_entry e WHERE {candidates} {' '.join(bounds)})) "
-                f"AND e.document @@ {tsquery_sql} "
-                "ORDER BY e.published_at DESC, e.id DESC LIMIT %s",
-                [*pair_params, *params, *bound_params, *tsparams, wanted - len(matches)],
-            )
-            matches += [int(r[0]) for r in rows]
+            met, found = _run(
+                # This module's SQL throughout; every value in it is a parameter. The range's
+                # candidates are gathered into an array first, so each is read once, by
+                # primary key; the row also says how many there were.
+                "SELECT cardinality(c.ids), ARRAY(SELECT e.id FROM search_entry e "  # noqa: S608
+                f"WHERE e.id = ANY(c.ids) AND e.document @@ {tsquery_sql} "
+                "ORDER BY e.published_at DESC, e.id DESC LIMIT %s) "
+                "FROM (SELECT ARRAY(SELECT e.id FROM search_entry e "
+                f"WHERE {candidates} {' '.join(bounds)}) AS ids) AS c",
+                [*tsparams, wanted - len(matches), *pair_params, *params, *bound_params],
+            )[0]
+            matches += [int(match) for match in found]
+            candidates_met += int(met)
             if len(matches) >= wanted or since is None:
                 break
             newer_than = since
+            days = next(ranges)
+            # The candidates met so far, per story searched, over the stories left: few, and
+            # the rest is one search (ranges would each pay for the index scans again).
+            searched = max(_planned_rows("e.published_at >= %s", [_dt(since)]), 1.0)
+            left = candidates_met / searched * max(archive - searched, 0.0)
+            if left <= PHRASE_ONE_PASS_CANDIDATES:
+                days = None
         if ranked:
             rows = _run(
                 # This module's SQL; every value in it is a parameter.

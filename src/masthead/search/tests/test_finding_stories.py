@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -70,23 +71,35 @@ def test_plain_words_must_all_match_with_stemming_and_without_accents(client, de
     assert headlines(client, q="Résérve Bank") == ["RBI holds the repo rate at 6.5%"]
 
 
-@pytest.fixture(params=["by ranges of time", "by date"])
+@pytest.fixture(params=["by every range of time", "by ranges, then the rest at once", "by date"])
 def phrase_plan(request, monkeypatch):
-    """On PostgreSQL a phrase is found by ranges of time through its word pairs, or, when the
-    planner expects its pairs in a large share of stories, by walking the stories by date
-    (engines.PHRASE_WALK_SHARE). A test's small archive would always take the walk: each
-    phrase test runs both ways, and both must find the same stories in the same order."""
-    by_ranges = request.param == "by ranges of time"
+    """On PostgreSQL a phrase is found by ranges of time through its word pairs -- every range,
+    or, once the candidates met say the rest of the archive holds few, the rest at once
+    (engines.PHRASE_ONE_PASS_CANDIDATES) -- or, when the planner expects its pairs in a large
+    share of stories, by walking the stories by date (engines.PHRASE_WALK_SHARE). A test's
+    small archive would always take the walk: each phrase test runs all three ways, and each
+    must find the same stories in the same order."""
+    by_ranges = request.param != "by date"
     monkeypatch.setattr(engines, "PHRASE_WALK_SHARE", 2.0 if by_ranges else 0.0)
+    if request.param == "by every range of time":
+        monkeypatch.setattr(engines, "PHRASE_ONE_PASS_CANDIDATES", -1)
     ranges_searched = []
     find_phrases = engines.PostgresEngine._find_phrases
+    run = engines._run
+    plan = SimpleNamespace(name=request.param, range_searches=[])
 
     def spy(self, **kwargs):
         ranges_searched.append(kwargs["offset"])
         return find_phrases(self, **kwargs)
 
+    def count_ranges(sql, params):
+        if "cardinality(c.ids)" in sql:  # one range of publication time searched
+            plan.range_searches.append(sql)
+        return run(sql, params)
+
     monkeypatch.setattr(engines.PostgresEngine, "_find_phrases", spy)
-    yield request.param
+    monkeypatch.setattr(engines, "_run", count_ranges)
+    yield plan
     if connection.vendor == "postgresql":  # SQLite's FTS5 keeps positions: one way only
         assert bool(ranges_searched) == by_ranges
 
@@ -122,6 +135,37 @@ def test_phrases_with_common_words_inside_hyphens_or_alternatives_and_after_an_e
     assert headlines(client, q='"crypto assets threaten"') == []
 
 
+def test_a_three_word_phrase_is_looked_for_only_where_its_words_stand_in_a_row(
+    client, paywall, phrase_plan
+):
+    # Both stories hold both pairs of "repo rate cut"; only one holds the three words in a row.
+    apart = story(
+        headline="Policy review",
+        body="The repo rate held steady. A rate cut may follow in June.",
+        access_level="free",
+    )
+    in_a_row = story(
+        headline="Bond desk", body="Traders priced in a repo rate cut by June.", access_level="free"
+    )
+
+    assert headlines(client, q='"repo rate cut"') == ["Bond desk"]
+    assert sorted(headlines(client, q='"rate cut"')) == ["Bond desk", "Policy review"]
+    if connection.vendor == "postgresql":
+        # The stories a phrase's numbers offer before `document @@` decides (migration 0006):
+        # a story holding both pairs apart is not even read.
+        def candidates(phrase: str) -> set[int]:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT article_id FROM search_entry "
+                    "WHERE pairs @> search_pairs(to_tsvector('masthead_search', %s))",
+                    [phrase],
+                )
+                return {row[0] for row in cursor.fetchall()}
+
+        assert candidates("repo rate cut") == {in_a_row.id}
+        assert candidates("repo rate") == {apart.id, in_a_row.id}
+
+
 def test_a_phrase_is_found_across_the_years_in_date_order_and_counted(client, paywall, phrase_plan):
     # On PostgreSQL a phrase's matches are looked for a range of publication time at a time,
     # newest first (engines.PHRASE_RANGE_DAYS): the matches, their order, the pages and the
@@ -143,7 +187,17 @@ def test_a_phrase_is_found_across_the_years_in_date_order_and_counted(client, pa
             published_at=now - dt.timedelta(days=days),
         )
 
+    phrase_plan.range_searches.clear()
     first = search_json(client, q='"monsoon session"', sort="newest").json()
+    if connection.vendor == "postgresql":
+        # Twelve matches, fewer than the 101 wanted: every range is searched, or the last 90
+        # days and then, the candidates being few, all the rest at once.
+        expected_ranges = {
+            "by every range of time": len(engines.PHRASE_RANGE_DAYS),
+            "by ranges, then the rest at once": 2,
+            "by date": 0,
+        }[phrase_plan.name]
+        assert len(phrase_plan.range_searches) == expected_ranges
     second = search_json(client, q='"monsoon session"', sort="newest", page=2).json()
     ranked = headlines(client, q='"monsoon session"') + headlines(
         client, q='"monsoon session"', page=2
