@@ -186,10 +186,11 @@ class PostgresEngine:
 
     def _phrase_pairs(self, query: Query) -> tuple[list[str], list[str]]:
         """For each clause made only of phrases that each hold an adjacent word pair: the entry
-        holds every pair of one of them (migration 0004). A prefilter for the pairs' GIN index,
-        never the decision: ``document @@`` decides. ``search_pairs`` of a constant is worked
-        out when the query is planned. A phrase with no pair left (``"the company"``: a stop
-        word leaves a gap) cannot narrow anything, so its clause gets no condition."""
+        holds every pair, and every triple, of one of them (migrations 0004, 0006). A
+        prefilter for the pairs' GIN index, never the decision: ``document @@`` decides.
+        ``search_pairs`` of a constant is worked out when the query is planned. A phrase with
+        no pair left (``"the company"``: a stop word leaves a gap) cannot narrow anything, so
+        its clause gets no condition."""
         phrases = sorted({t.text for clause in query.clauses for t in clause if t.is_phrase})
         if not phrases:
             return [], []
