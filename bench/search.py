@@ -521,12 +521,8 @@ def build_index(*, progress: Any, workers: int = 2) -> Any:
 
     if connection.vendor != "postgresql":
         return services.reindex(progress=progress)
+    gin = services.postgres_gin_indexes()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_entry' "
-            "AND indexdef LIKE '%% USING gin %%' ORDER BY indexname"
-        )
-        gin = cursor.fetchall()
         if [name for name, _ in gin] != ["search_entry_document_idx", "search_entry_pairs_idx"]:
             fail(f"expected the document and pairs GIN indexes on search_entry, found {gin}")
         cursor.execute("DELETE FROM search_entry")
@@ -540,7 +536,7 @@ def build_index(*, progress: Any, workers: int = 2) -> Any:
     def create(definition: str) -> None:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '512MB'")
+                cursor.execute(f"SET maintenance_work_mem = '{services.GIN_BUILD_MEMORY}'")
                 cursor.execute(definition)
         finally:
             connections.close_all()

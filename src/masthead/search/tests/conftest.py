@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -83,3 +84,15 @@ def search(client: Client, **params: Any) -> Any:
 
 def search_json(client: Client, **params: Any) -> Any:
     return client.get("/search/", {**params, "format": "json"})
+
+
+def full_text_indexes() -> list[tuple[str, str]]:
+    """PostgreSQL's GIN indexes on the entries, by name, with their definitions."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_entry' "
+            "AND indexdef LIKE '%% USING gin %%' ORDER BY indexname"
+        )
+        return [(str(name), str(definition)) for name, definition in cursor.fetchall()]

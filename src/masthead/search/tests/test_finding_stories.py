@@ -16,7 +16,7 @@ from masthead.newsroom.models import Article, ArticleStatus
 from masthead.ops import testing
 from masthead.search import engines
 from masthead.search.models import Entry
-from masthead.search.tests.conftest import at, search, search_json, story
+from masthead.search.tests.conftest import at, full_text_indexes, search, search_json, story
 
 pytestmark = pytest.mark.django_db
 
@@ -362,7 +362,8 @@ def test_a_story_scheduled_for_later_is_not_found_before_its_time(client, paywal
     assert headlines(client, q="embargoed") == []
 
 
-def test_reindex_rebuilds_the_index_with_progress(client, desk, capsys):
+def test_reindex_rebuilds_the_index_with_progress(client, desk, capsys, monkeypatch):
+    indexes = full_text_indexes()
     Entry.objects.all().delete()
     assert headlines(client, q="crypto") == []
 
@@ -373,3 +374,15 @@ def test_reindex_rebuilds_the_index_with_progress(client, desk, capsys):
     assert "Indexed 4 stories and 0 e-paper pages" in out
     assert headlines(client, q="crypto") == ["RBI warns on crypto assets"]
     assert Entry.objects.count() == 4
+    # On PostgreSQL the rebuild drops its GIN indexes and makes them again (services.reindex):
+    # the same ones are back, and a phrase found through them is found.
+    assert full_text_indexes() == indexes
+    if connection.vendor == "postgresql":
+        assert [name for name, _ in indexes] == [
+            "search_entry_document_idx",
+            "search_entry_pairs_idx",
+        ]
+    monkeypatch.setattr(engines, "PHRASE_WALK_SHARE", 2.0)  # through the phrase index
+    assert headlines(client, q='"reverse repo window"') == [
+        "Banks park cash at the reverse repo window"
+    ]

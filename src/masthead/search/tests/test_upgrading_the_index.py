@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from masthead.search import engines
-from masthead.search.tests.conftest import search_json, story
+from masthead.search.tests.conftest import full_text_indexes, search_json, story
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +26,7 @@ def test_a_three_word_phrase_indexed_before_the_triples_is_found_after_the_upgra
     # Through the phrase index, as on a large archive (a test's tiny one would be walked by
     # date, which never reads the index).
     monkeypatch.setattr(engines, "PHRASE_WALK_SHARE", 2.0)
+    indexes = full_text_indexes()
     call_command("migrate", "search", BEFORE_TRIPLES, verbosity=0)
     try:
         story(  # indexed by migration 0004's trigger: pairs only
@@ -40,3 +41,5 @@ def test_a_three_word_phrase_indexed_before_the_triples_is_found_after_the_upgra
     assert _headlines(client, '"repo rate cut"') == ["Bond desk"]
     assert _headlines(client, '"priced in a repo rate"') == ["Bond desk"]
     assert sorted(_headlines(client, '"repo rate"')) == ["Bond desk", "Policy review"]
+    # The migration drops both GIN indexes around its rewrite and makes the same ones again.
+    assert full_text_indexes() == indexes
