@@ -17,14 +17,15 @@ from typing import Any
 
 from django.db import migrations
 
-PAIRS_AND_TRIPLES = """
+# search_pairs as migration 0004 made it, with room for the triples; {{ and }} are braces.
+FUNCTION = """
     CREATE OR REPLACE FUNCTION search_pairs(document tsvector) RETURNS integer[]
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
     DECLARE
       word_at text[];
       lexeme record;
       p integer;
-      pairs integer[] := '{}';
+      pairs integer[] := '{{}}';
     BEGIN
       FOR lexeme IN SELECT t.lexeme, t.positions FROM unnest(document) AS t LOOP
         IF lexeme.positions IS NOT NULL THEN
@@ -38,47 +39,23 @@ PAIRS_AND_TRIPLES = """
       END IF;
       FOR p IN array_lower(word_at, 1) .. array_upper(word_at, 1) - 1 LOOP
         IF word_at[p] IS NOT NULL AND word_at[p + 1] IS NOT NULL THEN
-          -- The pair, in one of 2**18 numbers (0 to 262143), as migration 0004 made it.
+          -- The pair, in one of 2**18 numbers (0 to 262143).
           pairs := array_append(pairs, hashtext(word_at[p] || ' ' || word_at[p + 1]) & 262143);
-          -- The triple, in one of 2**20 numbers after them (262144 to 1310719): there are
-          -- many more distinct triples than pairs, and a shared number only adds candidates.
+          {triples}
+        END IF;
+      END LOOP;
+      RETURN pairs;
+    END $$
+"""
+# The triple, in one of 2**20 numbers after the pairs' (262144 to 1310719): there are many
+# more distinct triples than pairs, and a shared number only adds candidates.
+TRIPLES = """
           IF word_at[p + 2] IS NOT NULL THEN
             pairs := array_append(pairs, 262144 + (hashtext(
               word_at[p] || ' ' || word_at[p + 1] || ' ' || word_at[p + 2]) & 1048575));
-          END IF;
-        END IF;
-      END LOOP;
-      RETURN pairs;
-    END $$
-"""
-
-PAIRS_ONLY = """
-    CREATE OR REPLACE FUNCTION search_pairs(document tsvector) RETURNS integer[]
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    DECLARE
-      word_at text[];
-      lexeme record;
-      p integer;
-      pairs integer[] := '{}';
-    BEGIN
-      FOR lexeme IN SELECT t.lexeme, t.positions FROM unnest(document) AS t LOOP
-        IF lexeme.positions IS NOT NULL THEN
-          FOREACH p IN ARRAY lexeme.positions LOOP
-            word_at[p] := lexeme.lexeme;
-          END LOOP;
-        END IF;
-      END LOOP;
-      IF word_at IS NULL THEN
-        RETURN pairs;
-      END IF;
-      FOR p IN array_lower(word_at, 1) .. array_upper(word_at, 1) - 1 LOOP
-        IF word_at[p] IS NOT NULL AND word_at[p + 1] IS NOT NULL THEN
-          pairs := array_append(pairs, hashtext(word_at[p] || ' ' || word_at[p + 1]) & 262143);
-        END IF;
-      END LOOP;
-      RETURN pairs;
-    END $$
-"""
+          END IF;"""
+PAIRS_AND_TRIPLES = FUNCTION.format(triples=TRIPLES)
+PAIRS_ONLY = FUNCTION.format(triples="")
 
 # Every entry's array again, in the same transaction: a phrase now asks for its triples, and
 # an entry made before would offer none (its three-word phrases would go unfound). Rewriting
