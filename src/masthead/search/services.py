@@ -137,8 +137,8 @@ def postgres_gin_indexes() -> list[tuple[str, str]]:
 def reindex(*, progress: Callable[[int, int], None] = lambda done, total: None) -> Rebuilt:
     """Empty the index and fill it again from the stories and e-paper pages, in one transaction:
     nothing is ever half-indexed. On PostgreSQL the rebuild holds the index table, so searches
-    and publishes wait for it (about 45 minutes at 1,000,000 stories on 2 cores); on SQLite a
-    writer waits as for any write."""
+    and publishes wait for it (328 s at 100,000 stories on 2 cores; the bench's two-connection
+    build of 1,000,000 took 47 minutes); on SQLite a writer waits as for any write."""
     with transaction.atomic():
         stories = _count("search_story_source")
         pages = _count("search_page_source")
