@@ -1,4 +1,5 @@
-"""Shared by the benchmark subprocesses (never imported by bench/run.py itself).
+"""Shared by the benchmark subprocesses; bench/run.py takes only its plain-Python helpers
+(``cpu_busy``, ``MARKER``), never Django.
 
 Each subprocess gets its whole configuration from the environment that bench/run.py sets
 (DATABASE_URL, REDIS_URL, MASTHEAD_METER_STORE, MASTHEAD_VAR_DIR, MASTHEAD_ENV=test), because

@@ -62,6 +62,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# Plain-Python helpers shared with the benchmark subprocesses (no Django).
+from bench.common import MARKER, cpu_busy  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "gunicorn"
@@ -69,7 +74,6 @@ PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 RUN_ID = os.getpid()
 REDIS_PREFIX = f"mhbench-{RUN_ID}"
-MARKER = "BENCH-FULL-STORY-MARKER"  # the story's last paragraph (see bench/common.py)
 # Issue 19's aims, metered page / bare page: with the Redis store, and on the embedded default.
 AIM_REDIS, AIM_EMBEDDED = 0.80, 0.60
 READER_COOKIE = "mh_reader"
@@ -220,23 +224,6 @@ def ensure_wrk() -> str:
     return found
 
 
-def cpu_busy(seconds: float = 1.0) -> float | None:
-    """Share of all cores busy over ``seconds`` (Linux /proc/stat), while we run nothing."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return sum(fields[:8]), idle
-
-    try:
-        total0, idle0 = sample()
-        time.sleep(seconds)
-        total1, idle1 = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
-
-
 def report_busy(where: str) -> float | None:
     busy = cpu_busy()
     if busy is not None:
@@ -248,9 +235,7 @@ def report_busy(where: str) -> float | None:
 # --- Subprocesses --------------------------------------------------------------------------
 
 
-def child_env(
-    *, database_url: str, store: str, var_dir: Path, redis: bool, settings: str
-) -> dict[str, str]:
+def child_env(*, config: Config, database_url: str, var_dir: Path, settings: str) -> dict[str, str]:
     """The environment one configuration runs under; nothing inherited can override it."""
     env = {
         key: value
@@ -266,9 +251,9 @@ def child_env(
             "MASTHEAD_LOG_LEVEL": "WARNING",
             "MASTHEAD_VAR_DIR": str(var_dir),
             "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL if redis else "",
+            "REDIS_URL": REDIS_URL if config.redis else "",
             "MASTHEAD_REDIS_PREFIX": REDIS_PREFIX,
-            "MASTHEAD_METER_STORE": store,
+            "MASTHEAD_METER_STORE": config.store,
             # Production's buffer of reader events (MASTHEAD_ENV=test writes each one at once,
             # so tests see them; a production page never waits for that write).
             "MASTHEAD_INSIGHTS_BUFFER_SIZE": "200",
@@ -314,10 +299,9 @@ def run_on_own_database(
     own settings; the database goes when it ends."""
     with database_for(config, scratch, tag) as url:
         env = child_env(
+            config=config,
             database_url=url,
-            store=config.store,
             var_dir=scratch / tag / "var",
-            redis=config.redis,
             settings="masthead.settings",
         )
         return run_child(module, args, env, scratch / f"{tag}.json")
@@ -569,10 +553,9 @@ def bench_pages(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[str
     with ExitStack() as local:
         url = local.enter_context(database_for(config, scratch, tag))
         env = child_env(
+            config=config,
             database_url=url,
-            store=config.store,
             var_dir=scratch / tag / "var",
-            redis=config.redis,
             settings="bench.settings",
         )
         args = ["--timed-requests", str(plan.timed_requests)]
@@ -715,10 +698,9 @@ def bench_listings(config: Config, plan: Plan, scratch: Path, wrk: str) -> dict[
     with ExitStack() as local:
         url = local.enter_context(database_for(config, scratch, tag))
         env = child_env(
+            config=config,
             database_url=url,
-            store=config.store,
             var_dir=scratch / tag / "var",
-            redis=config.redis,
             settings="bench.settings",
         )
         probe = run_child("bench.listings", [], env, scratch / f"{tag}.json")
@@ -905,10 +887,9 @@ def bench_search(
         with ExitStack() as local:
             url = local.enter_context(database_for(config, scratch, tag))
             env = child_env(
+                config=config,
                 database_url=url,
-                store="database",
                 var_dir=scratch / tag / "var",
-                redis=False,
                 settings="bench.settings",
             )
             data = run_child(
