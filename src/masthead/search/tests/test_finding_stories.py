@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from masthead.newsroom.models import Article, ArticleStatus
 from masthead.ops import testing
-from masthead.search import engines
+from masthead.search import engines, services
 from masthead.search.models import Entry
 from masthead.search.tests.conftest import at, full_text_indexes, search, search_json, story
 
@@ -360,6 +360,35 @@ def test_a_story_scheduled_for_later_is_not_found_before_its_time(client, paywal
     )
 
     assert headlines(client, q="embargoed") == []
+
+
+def test_a_rebuild_that_fails_half_way_leaves_the_index_as_it_was(client, desk, monkeypatch):
+    indexes = full_text_indexes()
+
+    def fail_after_the_first_batch(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("the rebuild's connection dropped")
+
+    with pytest.raises(RuntimeError, match="connection dropped"):
+        services.reindex(progress=fail_after_the_first_batch)
+
+    # One transaction: the entries, the GIN indexes and (on SQLite) the triggers are back.
+    assert Entry.objects.count() == 4
+    assert full_text_indexes() == indexes
+    assert headlines(client, q="crypto") == ["RBI warns on crypto assets"]
+    monkeypatch.setattr(engines, "PHRASE_WALK_SHARE", 2.0)  # through the phrase index
+    assert headlines(client, q='"reverse repo window"') == [
+        "Banks park cash at the reverse repo window"
+    ]
+    crypto = desk["crypto"]
+    testing.newsroom.save_article(
+        slug=crypto.slug,
+        headline="RBI warns on stablecoins",
+        section=crypto.section,
+        body_text="The central bank warned of stablecoin risks.",
+        access_level="free",
+    )
+    assert headlines(client, q="stablecoins") == ["RBI warns on stablecoins"]
 
 
 def test_reindex_rebuilds_the_index_with_progress(client, desk, capsys, monkeypatch):
